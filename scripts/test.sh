@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The whole test suite: lint, types, migrations, tests on SQLite and PostgreSQL, browser tests.
+#
+# With CI=true (as .ci/run runs it) the PostgreSQL and browser runs are mandatory: if PostgreSQL
+# cannot be reached or Chromium cannot be installed, the run fails and says why. On a newcomer's
+# machine without them, those runs are skipped with a note saying how to enable them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+PY=$VENV/bin/python
+CI=${CI:-false}
+PG_URL_BASE=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export PYTHONDONTWRITEBYTECODE=1
+mkdir -p test-artifacts
+
+failed=()
+skipped=()
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
+run() { local name=$1; shift; step "$name"; if "$@"; then echo "ok: $name"; else echo "FAILED: $name"; failed+=("$name"); fi; }
+mandatory_or_skip() {
+  # $1 = name, $2 = reason, $3 = how to enable
+  if [ "$CI" = "true" ]; then
+    echo "FAILED: $1 is mandatory in CI but $2"; failed+=("$1 ($2)")
+  else
+    echo "SKIPPED: $1 — $2. To enable: $3"; skipped+=("$1: $2 — $3")
+  fi
+}
+
+run "ruff check" $VENV/bin/ruff check .
+run "ruff format --check" $VENV/bin/ruff format --check .
+run "mypy" $VENV/bin/mypy src tests
+run "migrations are up to date" $VENV/bin/ameliora makemigrations --check --dry-run
+run "translations compile" $PY scripts/check_translations.py
+
+# 1. SQLite
+run "tests on SQLite" $VENV/bin/pytest -q -m "not e2e" -p no:randomly
+
+# 2. PostgreSQL: a throwaway database, created by the test runner and dropped after.
+step "PostgreSQL reachable"
+if $PY - "$PG_URL_BASE" <<'PYCODE'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1] + "/postgres", connect_timeout=5).close()
+except Exception as exc:
+    print(f"cannot connect to {sys.argv[1]}: {exc}")
+    sys.exit(1)
+PYCODE
+then
+  db="ameliora_ci_$$_$(date +%s)"
+  run "tests on PostgreSQL" env DATABASE_URL="$PG_URL_BASE/$db" $VENV/bin/pytest -q -m "not e2e" --create-db
+  $PY - "$PG_URL_BASE" "$db" <<'PYCODE' || true
+import sys, psycopg
+with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as conn:
+    for name in (sys.argv[2], "test_" + sys.argv[2]):
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+PYCODE
+else
+  mandatory_or_skip "tests on PostgreSQL" "PostgreSQL is not reachable at $PG_URL_BASE" \
+    "start PostgreSQL (trust auth for user postgres) or set TEST_POSTGRES_URL=postgres://user:pass@host:port"
+fi
+
+# 3. Browser tests in the system Chromium (Debian package), never a downloaded browser.
+step "Chromium available"
+if scripts/ensure-chromium.sh "$CHROMIUM"; then
+  run "browser tests (Chromium)" env CHROMIUM="$CHROMIUM" $VENV/bin/pytest -q -m e2e tests/e2e
+else
+  mandatory_or_skip "browser tests" "Chromium is not installed at $CHROMIUM and could not be installed" \
+    "install the Debian package: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
+fi
+
+echo
+if [ ${#skipped[@]} -gt 0 ]; then
+  echo "Skipped runs:"; printf '  - %s\n' "${skipped[@]}"
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED steps:"; printf '  - %s\n' "${failed[@]}"
+  exit 1
+fi
+echo "All test steps passed."

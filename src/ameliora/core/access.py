@@ -1,0 +1,51 @@
+"""Access to objects reached generically (attachments, comments, links point at any model).
+
+``get_attached_object`` is the one choke point: it returns the object only when it belongs to the
+member's organization and any check its app registered says the member may see it; otherwise 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import Http404
+
+from ameliora.core.models import Membership, Organization
+
+AccessCheck = Callable[[Membership, models.Model], bool]
+ACCESS_CHECKS: dict[type[models.Model], AccessCheck] = {}
+
+
+def register_access_check(model: type[models.Model], check: AccessCheck) -> None:
+    """Let an app restrict who sees its objects beyond organization membership
+    (e.g. an event whose reporter identity is confidential)."""
+    ACCESS_CHECKS[model] = check
+
+
+def belongs_to(obj: models.Model, organization: Organization) -> bool:
+    if isinstance(obj, Organization):
+        return obj.pk == organization.pk
+    return getattr(obj, "organization_id", None) == organization.pk
+
+
+def can_see(membership: Membership, obj: models.Model | None) -> bool:
+    if obj is None or not belongs_to(obj, membership.organization):
+        return False
+    check = ACCESS_CHECKS.get(type(obj))
+    return check is None or check(membership, obj)
+
+
+def get_attached_object(membership: Membership, content_type_id: int, object_id: int) -> models.Model:
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+    except ContentType.DoesNotExist as exc:
+        raise Http404 from exc
+    model = content_type.model_class()
+    if model is None:
+        raise Http404
+    obj = model._default_manager.filter(pk=object_id).first()
+    if obj is None or not can_see(membership, obj):
+        raise Http404
+    return obj

@@ -1,0 +1,73 @@
+"""Core API: who am I, my organizations, an organization's members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from ameliora.core.models import Membership, MembershipQuerySet, display_name
+from ameliora.core.permissions import require
+
+router = Router(tags=["organizations"])
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+
+
+class OrganizationOut(Schema):
+    slug: str
+    name: str
+    kind: str
+    roles: list[str]
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    email: str
+    title: str
+    roles: list[str]
+    joined_at: datetime
+
+    @staticmethod
+    def resolve_name(obj: Membership) -> str:
+        return display_name(obj.user)
+
+    @staticmethod
+    def resolve_email(obj: Membership) -> str:
+        return str(obj.user.email)
+
+    @staticmethod
+    def resolve_roles(obj: Membership) -> list[str]:
+        return sorted(obj.roles)
+
+
+@router.get("/me", response=MeOut)
+def me(request: HttpRequest) -> MeOut:
+    return MeOut(email=request.user.email, name=display_name(request.user))  # type: ignore[union-attr]
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
+    memberships = (
+        Membership.objects.filter(user=request.auth).select_related("organization").prefetch_related("role_set")
+    )
+    return [
+        OrganizationOut(
+            slug=m.organization.slug, name=m.organization.name, kind=m.organization.kind, roles=sorted(m.roles)
+        )
+        for m in memberships
+    ]
+
+
+@router.get("/o/{org_slug}/members", response=list[MemberOut])
+@paginate(PageNumberPagination, page_size=50)
+def members(request: HttpRequest, org_slug: str) -> MembershipQuerySet:
+    membership = request.membership  # type: ignore[attr-defined]
+    require(membership, "members.view")
+    return Membership.objects.for_org(membership.organization).with_roles()

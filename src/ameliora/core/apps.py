@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ameliora.core"
+    label = "core"
+    verbose_name = _("Organizations and people")
+
+    def ready(self) -> None:
+        # Job runners register themselves when their module is imported.
+        from ameliora.core import reminders, services  # noqa: F401

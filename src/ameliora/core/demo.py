@@ -1,0 +1,264 @@
+"""Demo data: fictional organizations drawn from the seeds, one login per persona.
+
+Each module adds its own content by registering a builder with :func:`register_demo`
+(and, for large synthetic volumes, :func:`register_scale`) in its ``AppConfig.ready``.
+Builders must be idempotent: ``ameliora demo`` runs at every ``make run``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit, User
+
+DEMO_PASSWORD = "Ameliora-demo-2026"  # noqa: S105 — published in the README on purpose
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    first_name: str
+    last_name: str
+    title: str
+    roles: tuple[Role, ...]
+
+
+@dataclass(frozen=True)
+class DemoOrganization:
+    slug: str
+    name: str
+    kind: Organization.Kind
+    units: tuple[str, ...]
+    personas: tuple[Persona, ...]
+
+
+R = Role
+ORGANIZATIONS: tuple[DemoOrganization, ...] = (
+    DemoOrganization(
+        slug="pharmacie-des-tilleuls",
+        name="Pharmacie des Tilleuls",
+        kind=Organization.Kind.PHARMACY,
+        units=("Comptoir", "Réserve et réception", "Préparatoire"),
+        personas=(
+            Persona("helene.garnier@tilleuls.test", "Hélène", "Garnier", "Pharmacienne titulaire", (R.ADMIN,)),
+            Persona(
+                "marc.lefevre@tilleuls.test",
+                "Marc",
+                "Lefèvre",
+                "Pharmacien adjoint, référent qualité",
+                (R.QUALITY_MANAGER, R.MEMBER),
+            ),
+            Persona("sophie.roux@tilleuls.test", "Sophie", "Roux", "Préparatrice", (R.MEMBER,)),
+            Persona("karim.benali@tilleuls.test", "Karim", "Benali", "Préparateur", (R.MEMBER,)),
+            Persona("anne.dubois@tilleuls.test", "Anne", "Dubois", "Maître de stage", (R.SUPERVISOR, R.MEMBER)),
+            Persona("lucas.martin@tilleuls.test", "Lucas", "Martin", "Étudiant en 6e année, stagiaire", (R.LEARNER,)),
+        ),
+    ),
+    DemoOrganization(
+        slug="service-des-coteaux",
+        name="Service de soins de suite des Coteaux",
+        kind=Organization.Kind.CARE_SERVICE,
+        units=("Consultations", "Hôpital de jour"),
+        personas=(
+            Persona(
+                "claire.moreau@coteaux.test",
+                "Claire",
+                "Moreau",
+                "Médecin responsable, pilote « Management »",
+                (R.ADMIN, R.QUALITY_MANAGER, R.PROCESS_PILOT),
+            ),
+            Persona(
+                "julien.faure@coteaux.test",
+                "Julien",
+                "Faure",
+                "Cadre de santé, pilote « Accueil et admission »",
+                (R.PROCESS_PILOT, R.MEMBER),
+            ),
+            Persona(
+                "nadia.haddad@coteaux.test",
+                "Nadia",
+                "Haddad",
+                "Psychologue, pilote « Prise en charge »",
+                (R.PROCESS_PILOT, R.MEMBER),
+            ),
+            Persona(
+                "thomas.girard@coteaux.test",
+                "Thomas",
+                "Girard",
+                "Kinésithérapeute, pilote « Rééducation »",
+                (R.PROCESS_PILOT, R.MEMBER),
+            ),
+            Persona(
+                "emma.blanc@coteaux.test",
+                "Emma",
+                "Blanc",
+                "Secrétaire médicale, pilote « Support »",
+                (R.PROCESS_PILOT, R.MEMBER),
+            ),
+        ),
+    ),
+    DemoOrganization(
+        slug="cpts-lauragais-sud",
+        name="CPTS Lauragais Sud",
+        kind=Organization.Kind.CPTS,
+        units=("Cellule qualité",),
+        personas=(
+            Persona(
+                "isabelle.caron@lauragais.test",
+                "Isabelle",
+                "Caron",
+                "Pilote de la démarche qualité",
+                (R.ADMIN, R.QUALITY_MANAGER, R.QUALITY_CELL),
+            ),
+            Persona("paul.mercier@lauragais.test", "Paul", "Mercier", "Éducateur spécialisé", (R.QUALITY_CELL,)),
+            Persona("ines.lambert@lauragais.test", "Inès", "Lambert", "Psychologue", (R.QUALITY_CELL,)),
+            Persona("louise.fontaine@lauragais.test", "Louise", "Fontaine", "Infirmière libérale", (R.QUALITY_CELL,)),
+            Persona("hugo.rousseau@lauragais.test", "Hugo", "Rousseau", "Masseur-kinésithérapeute", (R.QUALITY_CELL,)),
+            Persona("chloe.vincent@lauragais.test", "Chloé", "Vincent", "Orthophoniste", (R.QUALITY_CELL,)),
+            Persona("leo.muller@lauragais.test", "Léo", "Muller", "Ergothérapeute", (R.QUALITY_CELL,)),
+            Persona("manon.lefebvre@lauragais.test", "Manon", "Lefebvre", "Chirurgienne-dentiste", (R.QUALITY_CELL,)),
+            Persona("antoine.perrin@lauragais.test", "Antoine", "Perrin", "Médecin généraliste", (R.QUALITY_CELL,)),
+            Persona("sarah.morel@lauragais.test", "Sarah", "Morel", "Pharmacienne d'officine", (R.QUALITY_CELL,)),
+            Persona("yanis.andre@lauragais.test", "Yanis", "André", "Sage-femme libérale", (R.QUALITY_CELL,)),
+            Persona("camille.bonnet@lauragais.test", "Camille", "Bonnet", "Infirmière libérale", (R.MEMBER,)),
+        ),
+    ),
+    DemoOrganization(
+        slug="ch-villefranche-medecine",
+        name="CH de Villefranche — Médecine polyvalente",
+        kind=Organization.Kind.HEALTH_ESTABLISHMENT,
+        units=("Médecine A", "Médecine B"),
+        personas=(
+            Persona(
+                "nathalie.chevalier@ch-villefranche.test",
+                "Nathalie",
+                "Chevalier",
+                "Responsable qualité",
+                (R.ADMIN, R.QUALITY_MANAGER),
+            ),
+            Persona(
+                "olivier.robin@ch-villefranche.test",
+                "Olivier",
+                "Robin",
+                "Chef de service (binôme médico-soignant)",
+                (R.MEMBER,),
+            ),
+            Persona(
+                "sandrine.picard@ch-villefranche.test",
+                "Sandrine",
+                "Picard",
+                "Cadre de santé (binôme médico-soignant)",
+                (R.MEMBER,),
+            ),
+            Persona(
+                "gerard.leroy@ch-villefranche.test",
+                "Gérard",
+                "Leroy",
+                "Représentant des usagers",
+                (R.USER_REPRESENTATIVE,),
+            ),
+        ),
+    ),
+)
+
+DemoBuilder = Callable[[dict[str, Organization]], None]
+ScaleBuilder = Callable[[Organization, int], None]
+DEMO_BUILDERS: list[DemoBuilder] = []
+SCALE_BUILDERS: list[ScaleBuilder] = []
+
+
+def register_demo(builder: DemoBuilder) -> DemoBuilder:
+    DEMO_BUILDERS.append(builder)
+    return builder
+
+
+def register_scale(builder: ScaleBuilder) -> ScaleBuilder:
+    SCALE_BUILDERS.append(builder)
+    return builder
+
+
+def ensure_user(email: str, first_name: str, last_name: str, *, password: str = DEMO_PASSWORD) -> User:
+    """Create (or find) a user whose email is verified, so that they can sign in at once."""
+    user, created = User.objects.get_or_create(email=email, defaults={"first_name": first_name, "last_name": last_name})
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    return user
+
+
+def ensure_member(organization: Organization, user: User, *, roles: tuple[Role, ...], title: str = "") -> Membership:
+    membership, _created = Membership.objects.get_or_create(
+        organization=organization, user=user, defaults={"title": title}
+    )
+    for role in roles:
+        MembershipRole.objects.get_or_create(membership=membership, role=role)
+    return membership
+
+
+@transaction.atomic
+def build_demo() -> dict[str, Organization]:
+    """Create the demo organizations and personas, then let every module add its content."""
+    organizations: dict[str, Organization] = {}
+    for spec in ORGANIZATIONS:
+        organization, _created = Organization.objects.get_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "kind": spec.kind}
+        )
+        for unit in spec.units:
+            Unit.objects.get_or_create(organization=organization, name=unit)
+        for persona in spec.personas:
+            user = ensure_user(persona.email, persona.first_name, persona.last_name)
+            ensure_member(organization, user, roles=persona.roles, title=persona.title)
+        organizations[spec.slug] = organization
+    for builder in DEMO_BUILDERS:
+        builder(organizations)
+    return organizations
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(email, organization slug, roles) for every persona, in the order of :data:`ORGANIZATIONS`."""
+    return [(persona.email, spec.slug, ",".join(persona.roles)) for spec in ORGANIZATIONS for persona in spec.personas]
+
+
+SCALE_SLUG = "echelle-synthetique"
+
+
+@transaction.atomic
+def build_scale(factor: int) -> Organization:
+    """Fill one synthetic organization with large volumes (``factor`` times a reference volume)."""
+    from django.contrib.auth.hashers import make_password
+
+    from ameliora.core.models import Notification
+
+    organization, _created = Organization.objects.get_or_create(
+        slug=SCALE_SLUG,
+        defaults={"name": "Établissement synthétique (volumes)", "kind": Organization.Kind.HEALTH_ESTABLISHMENT},
+    )
+    admin = ensure_user("admin@echelle.test", "Alice", "Volume")
+    ensure_member(organization, admin, roles=(Role.ADMIN, Role.QUALITY_MANAGER), title="Responsable qualité")
+    existing = Membership.objects.for_org(organization).count()
+    wanted = 50 * factor
+    password = make_password(DEMO_PASSWORD)
+    new_users = User.objects.bulk_create(
+        [
+            User(email=f"membre{i:06d}@echelle.test", first_name="Membre", last_name=f"{i:06d}", password=password)
+            for i in range(existing, wanted)
+        ]
+    )
+    memberships = Membership.objects.bulk_create(
+        [Membership(organization=organization, user=user, title="Soignant") for user in new_users]
+    )
+    MembershipRole.objects.bulk_create([MembershipRole(membership=m, role=Role.MEMBER) for m in memberships])
+    Notification.objects.bulk_create(
+        [
+            Notification(organization=organization, recipient=admin, title=f"Notification synthétique {i}")
+            for i in range(200 * factor)
+        ]
+    )
+    for builder in SCALE_BUILDERS:
+        builder(organization, factor)
+    return organization

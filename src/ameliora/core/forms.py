@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import Organization, Role, Unit
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Role.choices, label=_("Roles"), **kwargs)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    roles = RolesField(initial=[Role.MEMBER])
+
+
+class MemberRolesForm(forms.Form):
+    title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    roles = RolesField()
+
+
+class OrganizationForm(forms.ModelForm[Organization]):
+    class Meta:
+        model = Organization
+        fields = ["name", "kind", "require_mfa_for_managers"]
+
+
+class UnitForm(forms.ModelForm[Unit]):
+    class Meta:
+        model = Unit
+        fields = ["name"]
+        labels = {"name": _("New unit")}
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))

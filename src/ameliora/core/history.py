@@ -1,0 +1,90 @@
+"""Readable change history built on django-simple-history records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import display_name
+
+KIND_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str
+    kind: str
+    changes: tuple[FieldChange, ...]
+
+
+def _label(model: type[models.Model], field_name: str) -> str:
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:
+        return field_name
+    return str(getattr(field, "verbose_name", field_name))
+
+
+def _display(record: Any, field_name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    try:
+        field = record.instance_type._meta.get_field(field_name)
+    except Exception:
+        return str(value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def entries_from(records: list[Any], *, limit: int = 50) -> list[HistoryEntry]:
+    """Turn historical records (any models, newest first) into entries with field-level changes."""
+    previous: dict[tuple[type, Any], Any] = {}
+    # Walk oldest first so each record is compared with the one before it for the same object.
+    ordered = sorted(records, key=lambda r: r.history_date)
+    entries: list[HistoryEntry] = []
+    for record in ordered:
+        key = (type(record), record.id)
+        before = previous.get(key)
+        changes: tuple[FieldChange, ...] = ()
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before)
+            changes = tuple(
+                FieldChange(
+                    _label(record.instance_type, c.field),
+                    _display(record, c.field, c.old),
+                    _display(record, c.field, c.new),
+                )
+                for c in delta.changes
+            )
+        previous[key] = record
+        user = record.history_user
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=display_name(user) if user else str(_("system")),
+                what=f"{record.instance_type._meta.verbose_name} « {record.instance} »",
+                kind=str(KIND_LABELS.get(record.history_type, record.history_type)),
+                changes=changes,
+            )
+        )
+    entries.reverse()
+    return entries[:limit]
+
+
+def history_of(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[: limit + 1])  # type: ignore[attr-defined]
+    return entries_from(records, limit=limit)

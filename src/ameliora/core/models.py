@@ -1,0 +1,415 @@
+"""Organizations, people and roles, plus the building blocks every module reuses.
+
+Tenancy rule: every domain row belongs to an :class:`Organization`; querysets are scoped with
+``Model.objects.for_org(org)``. Roles are stored per membership; what a role may do is decided in
+:mod:`ameliora.core.permissions`, never here.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any, ClassVar, Self, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+M = TypeVar("M", bound=models.Model)
+
+
+class EmailUserManager(UserManager["User"]):
+    """Users are identified by their email address; there is no username."""
+
+    def _create_user_object(self, username: Any, email: str | None, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        return user
+
+    def create_user(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        user = self._create_user_object(None, email, password, **extra)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(  # type: ignore[override]
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects: ClassVar[EmailUserManager] = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return display_name(self)
+
+
+class OrgQuerySet(models.QuerySet[M]):
+    """Base queryset of tenant models: the one way views reach tenant rows."""
+
+    def for_org(self, organization: Organization) -> Self:
+        return self.filter(organization=organization)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        PHARMACY = "pharmacy", _("Community pharmacy")
+        CARE_SERVICE = "care_service", _("Care service")
+        CPTS = "cpts", _("CPTS (territorial community of professionals)")
+        HEALTH_ESTABLISHMENT = "health_establishment", _("Health establishment")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    require_mfa_for_managers = models.BooleanField(
+        _("two-factor authentication mandatory for administrators and quality managers"),
+        default=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:dashboard", kwargs={"org_slug": self.slug})
+
+
+class Unit(models.Model):
+    """A service, site or team inside an organization (e.g. "Officine", "Préparatoire", "Site de Muret")."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[Unit]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="unit_unique_name_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    QUALITY_MANAGER = "quality_manager", _("Quality manager")
+    PROCESS_PILOT = "process_pilot", _("Process pilot")
+    MEMBER = "member", _("Member")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LEARNER = "learner", _("Learner")
+    QUALITY_CELL = "quality_cell", _("Quality-cell member")
+    USER_REPRESENTATIVE = "user_representative", _("User representative")
+
+
+class MembershipQuerySet(OrgQuerySet["Membership"]):
+    def with_roles(self) -> Self:
+        return self.select_related("user").prefetch_related("role_set")
+
+    def having_role(self, role: Role) -> Self:
+        return self.filter(role_set__role=role).distinct()
+
+
+class Membership(models.Model):
+    """A user's place in one organization. Its roles live in :class:`MembershipRole` rows."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["user__last_name", "user__first_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="membership_unique_user_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{display_name(self.user)} @ {self.organization}"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Role codes; uses the prefetch cache when the queryset prefetched ``role_set``."""
+        return frozenset(r.role for r in self.role_set.all())
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(code).label) for code in Role.values if code in self.roles]
+
+
+class MembershipRole(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="role_set")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "role"], name="membership_role_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return str(Role(self.role).label)
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry() -> Any:
+    return timezone.now() + timedelta(days=Invitation.VALID_DAYS)
+
+
+class Invitation(models.Model):
+    """An emailed link that lets a person join an organization with given roles, until it expires."""
+
+    VALID_DAYS = 7
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    roles = models.JSONField(_("roles"), default=list)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    objects: ClassVar[OrgQuerySet[Invitation]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:invitation_accept", kwargs={"token": self.token})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class OrgScopedGenericModel(models.Model):
+    """Base for rows attached to any tenant object (attachments, comments)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: the original name is kept in the row, never trusted on disk.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"attachments/{instance.organization_id}/{secrets.token_hex(16)}.{suffix}"
+
+
+class Attachment(OrgScopedGenericModel):
+    """A file kept as evidence on any object; served only through a view that checks access."""
+
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[Attachment]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta(OrgScopedGenericModel.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "core:attachment_download", kwargs={"org_slug": self.organization.slug, "attachment_id": self.pk}
+        )
+
+
+class Comment(OrgScopedGenericModel):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[Comment]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta(OrgScopedGenericModel.Meta):
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author} {self.created_at:%Y-%m-%d}"
+
+
+class Link(models.Model):
+    """A typed pointer from one object to another, so that an action can name its source
+    (an assessment criterion, an event, a meeting decision…) without importing the source's app."""
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", _("originates from")
+        RELATED = "related", _("related to")
+        EVIDENCE = "evidence", _("is evidence for")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RELATED)
+    from_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    from_id = models.PositiveBigIntegerField()
+    from_object = GenericForeignKey("from_type", "from_id")
+    to_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    to_id = models.PositiveBigIntegerField()
+    to_object = GenericForeignKey("to_type", "to_id")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[Link]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "from_type", "from_id", "to_type", "to_id"], name="link_unique_pair"
+            ),
+        ]
+        indexes = [
+            # "What points at this object?" — the reverse side of every link list.
+            models.Index(fields=["to_type", "to_id"]),
+            models.Index(fields=["from_type", "from_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_type_id}:{self.from_id} -{self.kind}-> {self.to_type_id}:{self.to_id}"
+
+
+class Notification(models.Model):
+    """An in-app message to one user. Titles are written by code from labels and references,
+    never from free text typed by users (free text may contain patient data)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=255)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    objects: ClassVar[OrgQuerySet[Notification]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [
+            # The unread badge in the header: recipient's unread notifications in one organization.
+            models.Index(fields=["recipient", "organization", "read_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Job(models.Model):
+    """Long work (imports, large exports) run by the task worker; the page polls its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="jobs")
+    kind = models.CharField(_("kind"), max_length=60)
+    label = models.CharField(_("label"), max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.FileField(upload_to="jobs/", blank=True, max_length=300)
+    result_name = models.CharField(max_length=255, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[OrgQuerySet[Job]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="job_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:job_detail", kwargs={"org_slug": self.organization.slug, "job_id": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+def display_name(user: Any) -> str:
+    """The name people see: "First Last", else the email."""
+    full = f"{user.first_name} {user.last_name}".strip()
+    return full or user.email

@@ -1,0 +1,58 @@
+"""What each role may do: the one table of capabilities.
+
+Views, templates and the API ask ``can(membership, "members.manage")``; nothing else in the code
+base compares role names. Modules add their capabilities to :data:`CAPABILITIES` in this file, so
+the whole access policy of an organization can be read in one place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+
+from ameliora.core.models import Role
+
+if TYPE_CHECKING:
+    from ameliora.core.models import Membership
+
+EVERYONE: frozenset[str] = frozenset(Role.values)
+MANAGERS: frozenset[str] = frozenset({Role.ADMIN.value, Role.QUALITY_MANAGER.value})
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Organization and people
+    "organization.view": EVERYONE,
+    "organization.edit": frozenset({Role.ADMIN.value}),
+    "members.view": EVERYONE,
+    "members.manage": frozenset({Role.ADMIN.value}),
+    "history.view": MANAGERS,
+    # Shared building blocks
+    "attachments.add": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    "comments.add": EVERYONE,
+    "jobs.view": EVERYONE,
+}
+
+# Roles whose holders must use a second factor when the organization requires it.
+MFA_SENSITIVE_ROLES = MANAGERS
+
+
+def can(membership: Membership | None, capability: str) -> bool:
+    """True when one of the member's roles grants ``capability``.
+
+    An unknown capability is a programming error, not a denial: it raises ``KeyError`` so that a
+    typo cannot silently lock people out (or, worse, be mistaken for a working check).
+    """
+    allowed = CAPABILITIES[capability]
+    if membership is None:
+        return False
+    return not allowed.isdisjoint(membership.roles)
+
+
+def require(membership: Membership | None, capability: str) -> None:
+    """Raise 403 unless the member has ``capability``.
+
+    Members know their organization exists, so a missing right inside it is a 403; people outside
+    it never reach this point, the tenancy middleware answers them 404.
+    """
+    if not can(membership, capability):
+        raise PermissionDenied

@@ -1,0 +1,288 @@
+"""Writes that touch several rows of the core: each runs in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.jobs import job_runner
+from ameliora.core.models import (
+    Attachment,
+    Comment,
+    Invitation,
+    Job,
+    Link,
+    Membership,
+    MembershipRole,
+    Notification,
+    Organization,
+    Role,
+    display_name,
+)
+from ameliora.core.uploads import validate_upload
+
+LAST_ADMIN = _("An organization must keep at least one administrator.")
+NO_ROLE = _("Choose at least one role.")
+ALREADY_MEMBER = _("This person is already a member of the organization.")
+INVITATION_NOT_PENDING = _("This invitation has expired, was revoked, or was already used.")
+INVITATION_WRONG_EMAIL = _("This invitation was sent to another email address.")
+OTHER_ORGANIZATION = _("This object belongs to another organization.")
+
+
+def _admin_count(organization: Organization) -> int:
+    return Membership.objects.for_org(organization).having_role(Role.ADMIN).count()
+
+
+def _lock_organization(organization: Organization) -> None:
+    """Serialise membership changes of one organization (protects the last-admin rule from races)."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
+
+
+@transaction.atomic
+def set_member_roles(membership: Membership, *, roles: Iterable[str], acting: Membership) -> Membership:
+    """Replace a member's roles. Refuses an empty set and refuses to remove the last administrator."""
+    wanted: set[str] = {Role(r).value for r in roles}
+    if not wanted:
+        raise ValidationError(NO_ROLE, code="no_role")
+    _lock_organization(membership.organization)
+    if Role.ADMIN in membership.roles and Role.ADMIN not in wanted and _admin_count(membership.organization) <= 1:
+        raise ValidationError(LAST_ADMIN, code="last_admin")
+    current = set(membership.role_set.values_list("role", flat=True))
+    membership.role_set.filter(role__in=current - wanted).delete()
+    for role in sorted(wanted - current):
+        # One row at a time (few rows): each creation gets its own history record.
+        MembershipRole.objects.create(membership=membership, role=role)
+    if hasattr(membership, "_prefetched_objects_cache"):
+        membership._prefetched_objects_cache.pop("role_set", None)
+    notify(
+        [membership.user],
+        organization=membership.organization,
+        title=str(_("Your roles in %(org)s were changed") % {"org": membership.organization.name}),
+        url=membership.organization.get_absolute_url(),
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, acting: Membership) -> None:
+    _lock_organization(membership.organization)
+    if Role.ADMIN in membership.roles and _admin_count(membership.organization) <= 1:
+        raise ValidationError(LAST_ADMIN, code="last_admin")
+    membership.delete()
+
+
+@transaction.atomic
+def add_member(organization: Organization, user: Any, *, roles: Iterable[str], title: str = "") -> Membership:
+    wanted = {Role(r) for r in roles}
+    if not wanted:
+        raise ValidationError(NO_ROLE, code="no_role")
+    if Membership.objects.filter(organization=organization, user=user).exists():
+        raise ValidationError(ALREADY_MEMBER, code="already_member")
+    membership = Membership.objects.create(organization=organization, user=user, title=title)
+    for role in sorted(wanted):
+        MembershipRole.objects.create(membership=membership, role=role)
+    return membership
+
+
+@transaction.atomic
+def invite_member(organization: Organization, *, email: str, roles: Iterable[str], acting: Membership) -> Invitation:
+    """Create an invitation and email its link once the transaction commits."""
+    from ameliora.core import tasks
+
+    wanted = sorted({Role(r) for r in roles})
+    if not wanted:
+        raise ValidationError(NO_ROLE, code="no_role")
+    email = get_user_model().objects.normalize_email(email).lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise ValidationError(ALREADY_MEMBER, code="already_member")
+    # A new invitation replaces any pending one for the same address.
+    Invitation.objects.for_org(organization).filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    invitation = Invitation.objects.create(
+        organization=organization, email=email, roles=list(wanted), invited_by=acting.user
+    )
+    transaction.on_commit(lambda: tasks.send_invitation_email.enqueue(invitation_id=invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, acting: Membership) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
+    """Turn a pending invitation into a membership for ``user`` (whose email must match)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(INVITATION_NOT_PENDING, code="not_pending")
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(INVITATION_WRONG_EMAIL, code="wrong_email")
+    existing = Membership.objects.filter(organization=invitation.organization, user=user).first()
+    if existing is not None:
+        membership = existing
+        current = set(existing.role_set.values_list("role", flat=True))
+        for role in sorted(set(invitation.roles) - current):
+            MembershipRole.objects.create(membership=existing, role=role)
+    else:
+        membership = add_member(invitation.organization, user, roles=invitation.roles)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    if invitation.invited_by is not None:
+        notify(
+            [invitation.invited_by],
+            organization=invitation.organization,
+            title=str(_("%(email)s joined %(org)s") % {"email": user.email, "org": invitation.organization.name}),
+            url="",
+        )
+    return membership
+
+
+def notify(recipients: Iterable[Any], *, organization: Organization, title: str, url: str = "") -> list[Notification]:
+    """Create in-app notifications and email each one after commit.
+
+    ``title`` must be built from labels and references only, never from user-typed free text.
+    """
+    from ameliora.core import tasks
+
+    created = Notification.objects.bulk_create(
+        [Notification(organization=organization, recipient=user, title=title, url=url) for user in recipients]
+    )
+    for notification in created:
+        transaction.on_commit(partial(tasks.send_notification_email.enqueue, notification_id=notification.pk))
+    return created
+
+
+@transaction.atomic
+def mark_notifications_read(membership: Membership, *, ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.for_org(membership.organization).filter(
+        recipient=membership.user, read_at__isnull=True
+    )
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def _check_same_org(obj: models.Model, organization: Organization) -> None:
+    if getattr(obj, "organization_id", None) != organization.pk:
+        raise ValidationError(OTHER_ORGANIZATION, code="other_organization")
+
+
+@transaction.atomic
+def add_attachment(obj: models.Model, *, upload: UploadedFile, acting: Membership, description: str = "") -> Attachment:
+    """Validate and store ``upload`` as evidence on ``obj`` (which must belong to the member's organization)."""
+    organization = acting.organization
+    _check_same_org(obj, organization)
+    kind = validate_upload(upload)
+    attachment = Attachment(
+        organization=organization,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        original_name=(upload.name or "file")[:255],
+        mime_type=kind.mime,
+        size=upload.size or 0,
+        description=description,
+        uploaded_by=acting.user,
+    )
+    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def add_comment(obj: models.Model, *, body: str, acting: Membership) -> Comment:
+    _check_same_org(obj, acting.organization)
+    return Comment.objects.create(
+        organization=acting.organization,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        author=acting.user,
+        body=body,
+    )
+
+
+@transaction.atomic
+def link_objects(
+    source: models.Model, target: models.Model, *, kind: str = Link.Kind.RELATED, acting: Membership
+) -> Link:
+    """Point ``source`` at ``target`` (both in the member's organization); linking twice is harmless."""
+    _check_same_org(source, acting.organization)
+    _check_same_org(target, acting.organization)
+    link, _created = Link.objects.get_or_create(
+        kind=kind,
+        from_type=ContentType.objects.get_for_model(source),
+        from_id=source.pk,
+        to_type=ContentType.objects.get_for_model(target),
+        to_id=target.pk,
+        defaults={"organization": acting.organization, "created_by": acting.user},
+    )
+    return link
+
+
+def start_job(*, organization: Organization, kind: str, label: str, user: Any) -> Job:
+    return Job.objects.create(organization=organization, kind=kind, label=label, created_by=user)
+
+
+def report_progress(job: Job, *, progress: int, message: str = "") -> None:
+    """Record progress; the job page polls it. Runs outside any transaction so readers see it at once."""
+    job.status = Job.Status.RUNNING
+    job.progress = max(0, min(100, progress))
+    job.message = message
+    job.save(update_fields=["status", "progress", "message"])
+
+
+def finish_job(job: Job, *, content: bytes, filename: str) -> None:
+    from django.core.files.base import ContentFile
+
+    job.result.save(filename, ContentFile(content), save=False)
+    job.result_name = filename
+    job.status = Job.Status.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["result", "result_name", "status", "progress", "finished_at"])
+
+
+def fail_job(job: Job, *, message: str) -> None:
+    job.status = Job.Status.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "message", "finished_at"])
+
+
+@job_runner("members_export")
+def export_members_csv(job: Job) -> None:
+    """Write the organization's member list as CSV (semicolon-separated, UTF-8 with BOM for Excel)."""
+    import csv
+    import io
+
+    members = list(Membership.objects.for_org(job.organization).with_roles())
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("Name"), _("Email"), _("Job title"), _("Roles"), _("Joined at")])
+    total = len(members) or 1
+    for index, membership in enumerate(members, start=1):
+        writer.writerow(
+            [
+                display_name(membership.user),
+                membership.user.email,
+                membership.title,
+                ", ".join(membership.role_labels()),
+                timezone.localtime(membership.joined_at).strftime("%Y-%m-%d"),
+            ]
+        )
+        if index % 100 == 0:
+            report_progress(job, progress=int(index * 100 / total))
+    finish_job(
+        job, content=("\ufeff" + buffer.getvalue()).encode("utf-8"), filename=f"{job.organization.slug}-members.csv"
+    )

@@ -1,0 +1,60 @@
+"""Background tasks: thin wrappers that load rows by id and call a service."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from ameliora.core import services
+from ameliora.core.jobs import JOB_RUNNERS
+from ameliora.core.models import Invitation, Job, Notification, display_name
+
+
+@task()
+def send_invitation_email(invitation_id: int) -> None:
+    invitation = Invitation.objects.select_related("organization", "invited_by").get(pk=invitation_id)
+    context = {
+        "invitation": invitation,
+        "inviter": display_name(invitation.invited_by) if invitation.invited_by else "",
+        "url": settings.SITE_URL + invitation.get_absolute_url(),
+    }
+    send_mail(
+        subject=render_to_string("core/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("core/email/invitation_body.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@task()
+def send_notification_email(notification_id: int) -> None:
+    # Claim the row with a conditional update so two workers never send the same email twice.
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
+    if claimed != 1:
+        return
+    notification = Notification.objects.select_related("recipient", "organization").get(pk=notification_id)
+    context = {
+        "notification": notification,
+        "url": settings.SITE_URL + notification.url if notification.url else settings.SITE_URL,
+    }
+    send_mail(
+        subject=render_to_string("core/email/notification_subject.txt", context).strip(),
+        message=render_to_string("core/email/notification_body.txt", context),
+        from_email=None,
+        recipient_list=[notification.recipient.email],
+    )
+
+
+@task()
+def run_job(job_id: int) -> None:
+    """Run a :class:`Job` by its kind; failures are recorded on the job for the page to show."""
+    job = Job.objects.select_related("organization").get(pk=job_id)
+    runner = JOB_RUNNERS[job.kind]
+    try:
+        runner(job)
+    except Exception as exc:
+        services.fail_job(job, message=type(exc).__name__)
+        raise

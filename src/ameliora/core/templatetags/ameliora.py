@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from ameliora.core import permissions
+from ameliora.core.models import Membership
+from ameliora.core.models import display_name as _display_name
+
+register = template.Library()
+
+
+@register.filter
+def can(membership: Membership | None, capability: str) -> bool:
+    """``{% if membership|can:"members.manage" %}``: the template side of ``permissions.can``."""
+    return permissions.can(membership, capability)
+
+
+@register.filter
+def display_name(user: Any) -> str:
+    return _display_name(user) if user else ""
+
+
+@register.inclusion_tag("core/_attachments.html", takes_context=True)
+def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    """The list of files attached to ``obj`` and, for members who may, the form to add one."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ameliora.core.forms import AttachmentForm
+    from ameliora.core.models import Attachment
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return {
+        "request": context["request"],
+        "organization": context["organization"],
+        "membership": context["membership"],
+        "attachments": Attachment.objects.filter(content_type=content_type, object_id=obj.pk).select_related(
+            "uploaded_by"
+        ),
+        "attach_to_type": content_type.pk,
+        "attach_to_id": obj.pk,
+        "attachment_form": AttachmentForm(),
+        "csrf_token": context.get("csrf_token"),
+    }

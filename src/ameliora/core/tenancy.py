@@ -1,0 +1,89 @@
+"""The one place that resolves ``request.organization`` and ``request.membership``.
+
+Every URL under ``/o/<org_slug>/`` passes here before its view runs:
+
+1. an anonymous visitor is sent to the login page;
+2. a signed-in user who is not a member of that organization gets 404 (we do not reveal which
+   organizations exist);
+3. a member whose organization requires two-factor authentication for their role, and who has
+   not set it up, is sent to the two-factor set-up page.
+
+Views below ``/o/<org_slug>/`` can therefore rely on ``request.membership`` being set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import Membership
+from ameliora.core.permissions import MFA_SENSITIVE_ROLES
+
+MFA_REQUIRED_MESSAGE = _("Your organization requires two-factor authentication for your role. Set it up to continue.")
+
+
+def get_membership(user: Any, org_slug: str) -> Membership:
+    """The user's membership in the organization named by ``org_slug``, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    try:
+        return (
+            Membership.objects.select_related("organization", "user")
+            .prefetch_related("role_set")
+            .get(organization__slug=org_slug, user=user)
+        )
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def needs_mfa_setup(membership: Membership) -> bool:
+    if not membership.organization.require_mfa_for_managers:
+        return False
+    if not MFA_SENSITIVE_ROLES & membership.roles:
+        return False
+    return not Authenticator.objects.filter(user=membership.user, type=Authenticator.Type.TOTP).exists()
+
+
+class OrganizationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.organization = None  # type: ignore[attr-defined]
+        request.membership = None  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        org_slug = view_kwargs.get("org_slug")
+        if org_slug is None:
+            return None
+        is_api = request.path.startswith("/api/")
+        if not request.user.is_authenticated:
+            if is_api:
+                return JsonResponse({"message": "Authentication required."}, status=401)
+            return redirect_to_login(request.get_full_path())
+        try:
+            membership = get_membership(request.user, org_slug)
+        except Http404:
+            if is_api:
+                return JsonResponse({"message": "Not found."}, status=404)
+            raise
+        request.organization = membership.organization  # type: ignore[attr-defined]
+        request.membership = membership  # type: ignore[attr-defined]
+        if needs_mfa_setup(membership):
+            messages.warning(request, MFA_REQUIRED_MESSAGE)
+            return redirect("mfa_activate_totp")
+        return None

@@ -1,0 +1,33 @@
+from django.urls import include, path
+
+from ameliora.core import views
+
+app_name = "core"
+
+org_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    # People
+    path("members/", views.member_list, name="member_list"),
+    path("members/export/", views.member_export, name="member_export"),
+    path("members/<int:membership_id>/", views.member_detail, name="member_detail"),
+    path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    # Settings
+    path("settings/", views.organization_settings, name="organization_settings"),
+    # Notifications
+    path("notifications/", views.notification_list, name="notification_list"),
+    path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),
+    # Attachments and comments on any object of the organization
+    path("attach/<int:content_type_id>/<int:object_id>/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path("comment/<int:content_type_id>/<int:object_id>/", views.comment_add, name="comment_add"),
+    # Background jobs
+    path("jobs/<int:job_id>/", views.job_detail, name="job_detail"),
+    path("jobs/<int:job_id>/download/", views.job_download, name="job_download"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("o/<slug:org_slug>/", include(org_patterns)),
+]
