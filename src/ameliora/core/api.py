@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from ameliora.core.models import Membership, MembershipQuerySet, display_name
+from ameliora.core.models import Membership, MembershipQuerySet, User, display_name
 from ameliora.core.permissions import require
 
 router = Router(tags=["organizations"])
@@ -55,7 +56,9 @@ def me(request: HttpRequest) -> MeOut:
 @router.get("/organizations", response=list[OrganizationOut])
 def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
     memberships = (
-        Membership.objects.filter(user=request.auth).select_related("organization").prefetch_related("role_set")
+        Membership.objects.filter(user=cast(User, request.user))
+        .select_related("organization")
+        .prefetch_related("role_set")
     )
     return [
         OrganizationOut(
