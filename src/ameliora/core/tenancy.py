@@ -8,7 +8,8 @@ Every URL under ``/o/<org_slug>/`` passes here before its view runs:
 3. a member whose organization requires two-factor authentication for their role, and who has
    not set it up, is sent to the two-factor set-up page.
 
-Views below ``/o/<org_slug>/`` can therefore rely on ``request.membership`` being set.
+Views below ``/o/<org_slug>/`` can therefore rely on ``request.membership`` being set; they do not
+receive ``org_slug`` as an argument (it is consumed here), except API views, whose schema declares it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class OrganizationMiddleware:
         if org_slug is None:
             return None
         is_api = request.path.startswith("/api/")
+        if not is_api:
+            # HTML views get the organization from the request; ninja views declare the path parameter.
+            del view_kwargs["org_slug"]
         if not request.user.is_authenticated:
             if is_api:
                 return JsonResponse({"message": "Authentication required."}, status=401)
