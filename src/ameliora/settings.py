@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "ninja",  # serves the API docs from its own static files instead of a CDN
     "template_partials",
     "simple_history",
     "django_tasks",
