@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -5,6 +6,9 @@ from django.views.i18n import JavaScriptCatalog
 
 from ameliora.api.urls import api
 from ameliora.core.health import healthz
+
+# The admin signs in through allauth, so its rate limits and two-factor authentication apply.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", include("ameliora.core.urls")),

@@ -25,6 +25,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "organization.edit": frozenset({Role.ADMIN.value}),
     "members.view": EVERYONE,
     "members.manage": frozenset({Role.ADMIN.value}),
+    "members.export": MANAGERS,
     "history.view": MANAGERS,
     # Shared building blocks
     "attachments.add": EVERYONE - {Role.USER_REPRESENTATIVE.value},

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ameliora.core.models import Invitation
+from ameliora.core.models import Invitation, Job
 
 ReminderProvider = Callable[[], int]
 REMINDER_PROVIDERS: dict[str, ReminderProvider] = {}
@@ -57,9 +58,25 @@ def remind_expiring_invitations() -> int:
             organization=invitation.organization,
             title=_("The invitation sent to %(email)s expires tomorrow and was not accepted yet")
             % {"email": invitation.email},
-            url=f"/o/{invitation.organization.slug}/members/",
+            url=reverse("core:member_list", kwargs={"org_slug": invitation.organization.slug}),
         )
         invitation.reminded_at = now
         invitation.save(update_fields=["reminded_at"])
+        count += 1
+    return count
+
+
+JOB_RESULT_DAYS = 7
+
+
+@register_reminder("expired job results")
+def delete_old_job_results() -> int:
+    """Exports may hold personal data (member lists, event reports): keep their files one week only."""
+    old = Job.objects.filter(finished_at__lt=timezone.now() - timedelta(days=JOB_RESULT_DAYS)).exclude(result="")
+    count = 0
+    for job in old:
+        job.result.delete(save=False)
+        job.result_name = ""
+        job.save(update_fields=["result", "result_name"])
         count += 1
     return count

@@ -57,6 +57,8 @@ def set_member_roles(membership: Membership, *, roles: Iterable[str], acting: Me
     if Role.ADMIN in membership.roles and Role.ADMIN not in wanted and _admin_count(membership.organization) <= 1:
         raise ValidationError(LAST_ADMIN, code="last_admin")
     current = set(membership.role_set.values_list("role", flat=True))
+    if current == wanted:
+        return membership
     membership.role_set.filter(role__in=current - wanted).delete()
     for role in sorted(wanted - current):
         # One row at a time (few rows): each creation gets its own history record.
@@ -70,6 +72,15 @@ def set_member_roles(membership: Membership, *, roles: Iterable[str], acting: Me
         url=membership.organization.get_absolute_url(),
     )
     return membership
+
+
+@transaction.atomic
+def update_member(membership: Membership, *, roles: Iterable[str], title: str, acting: Membership) -> Membership:
+    """Change a member's job title and roles together (both or neither)."""
+    if membership.title != title:
+        membership.title = title
+        membership.save(update_fields=["title"])
+    return set_member_roles(membership, roles=roles, acting=acting)
 
 
 @transaction.atomic
@@ -230,8 +241,14 @@ def link_objects(
     return link
 
 
+@transaction.atomic
 def start_job(*, organization: Organization, kind: str, label: str, user: Any) -> Job:
-    return Job.objects.create(organization=organization, kind=kind, label=label, created_by=user)
+    """Record a job and hand it to the task worker once the transaction commits."""
+    from ameliora.core import tasks
+
+    job = Job.objects.create(organization=organization, kind=kind, label=label, created_by=user)
+    transaction.on_commit(partial(tasks.run_job.enqueue, job_id=job.pk))
+    return job
 
 
 def report_progress(job: Job, *, progress: int, message: str = "") -> None:

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ameliora.core import services, tasks
+from ameliora.core import services
 from ameliora.core.access import can_see, get_attached_object
 from ameliora.core.forms import (
     AttachmentForm,
@@ -135,13 +135,15 @@ def member_detail(request: OrgRequest, membership_id: int) -> HttpResponse:
         form = MemberRolesForm(request.POST)
         if form.is_valid():
             try:
-                services.set_member_roles(member, roles=form.cleaned_data["roles"], acting=request.membership)
+                services.update_member(
+                    member,
+                    roles=form.cleaned_data["roles"],
+                    title=form.cleaned_data["title"],
+                    acting=request.membership,
+                )
             except ValidationError as exc:
                 form.add_error("roles", exc)
             else:
-                if member.title != form.cleaned_data["title"]:
-                    member.title = form.cleaned_data["title"]
-                    member.save(update_fields=["title"])
                 messages.success(request, _("Changes saved."))
                 return redirect("core:member_detail", org_slug=request.organization.slug, membership_id=member.pk)
     history = []
@@ -187,14 +189,13 @@ def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
 
 @require_POST
 def member_export(request: OrgRequest) -> HttpResponse:
-    require(request.membership, "members.view")
+    require(request.membership, "members.export")
     job = services.start_job(
         organization=request.organization,
         kind="members_export",
         label=_("Member list export"),
         user=request.user,
     )
-    tasks.run_job.enqueue(job_id=job.pk)
     return redirect(job)
 
 
