@@ -6,22 +6,27 @@ without the warnings NumPy would emit.
 """
 
 import math
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from ameliora.analytics.errors import AnalysisInputError
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 ArrayT = TypeVar("ArrayT", bound=npt.NDArray[Any])
+#: A series as callers give it: a NumPy array, or a list with ``None`` for missing values.
+Values = npt.ArrayLike | Sequence[float | None]
 
 
-def as_float_array(values: npt.ArrayLike) -> FloatArray:
+def as_float_array(values: Values) -> FloatArray:
     """A one-dimensional float copy of ``values`` (``None`` becomes ``NaN``)."""
     array = np.array(values, dtype=np.float64)
     if array.ndim != 1:
-        array = array.reshape(-1)
+        raise AnalysisInputError(f"expected a one-dimensional series of numbers, got {array.ndim} dimensions")
     return array
 
 

@@ -6,7 +6,7 @@ their results converted to plain Python or NumPy types here.
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats  # type: ignore[import-untyped]
+from scipy import special, stats
 
 FloatArray = npt.NDArray[np.float64]
 

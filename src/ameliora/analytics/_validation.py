@@ -20,11 +20,23 @@ def _first(mask: BoolArray) -> int | None:
     return int(positions[0]) if positions.size else None
 
 
+#: Largest magnitude accepted, so that sums, squares and differences stay finite.
+MAX_MAGNITUDE = 1e15
+
+
 def require_finite(name: str, values: FloatArray) -> None:
     """Reject infinite values."""
     i = _first(np.isinf(values))
     if i is not None:
         raise AnalysisInputError(f"{name}[{i}] is infinite; values must be finite numbers")
+
+
+def require_bounded(name: str, values: FloatArray) -> None:
+    """Reject infinite values and values beyond :data:`MAX_MAGNITUDE`."""
+    require_finite(name, values)
+    i = _first(np.abs(values) > MAX_MAGNITUDE)
+    if i is not None:
+        raise AnalysisInputError(f"{name}[{i}] = {values[i]:g} is too large; values must lie between -1e15 and 1e15")
 
 
 def require_non_negative(name: str, values: FloatArray, chart: str, what: str) -> None:
@@ -71,7 +83,7 @@ def ratio(y: FloatArray, n: FloatArray, chart: str) -> FloatArray:
     qicharts2 where ``0 / 0`` is ``NaN``.
     """
     require_same_length("n", n, y)
-    require_finite("n", n)
+    require_bounded("n", n)
     require_non_negative("n", n, chart, "denominators")
     i = _first((n == 0) & ~np.isnan(y) & (y != 0))
     if i is not None:
@@ -79,8 +91,12 @@ def ratio(y: FloatArray, n: FloatArray, chart: str) -> FloatArray:
             f"y[{i}] = {format_number(y[i])} with n[{i}] = 0: a zero denominator needs a zero numerator"
         )
     missing = np.isnan(y) | np.isnan(n) | (n == 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(missing, np.nan, y / np.where(missing, 1.0, n))
+    with np.errstate(over="ignore"):
+        ratios = np.where(missing, np.nan, y / np.where(missing, 1.0, n))
+    i = _first(np.isinf(ratios))
+    if i is not None:
+        raise AnalysisInputError(f"y[{i}] / n[{i}] is too large to compute; n[{i}] = {n[i]:g} is too small")
+    return ratios
 
 
 def require_proportions(y: FloatArray, n: FloatArray, chart: str) -> None:
@@ -96,7 +112,7 @@ def require_proportions(y: FloatArray, n: FloatArray, chart: str) -> None:
 
 
 def require_counts(y: FloatArray, chart: str) -> None:
-    """Event counts: finite, whole and non-negative."""
-    require_finite("y", y)
+    """Event counts: finite, bounded, whole and non-negative."""
+    require_bounded("y", y)
     require_non_negative("y", y, chart, "counts")
     require_whole("y", y, chart, "counts (whole numbers)")

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from ameliora.analytics import _validation
 from ameliora.analytics._arrays import (
     FloatArray,
+    Values,
     as_float_array,
     frozen,
     mean_na_rm,
@@ -112,13 +112,13 @@ def _symmetric(
     return _chart(chart, y, cl, (lines[0], lines[1]), (lines[2], lines[3]))
 
 
-def _finite_values(values: npt.ArrayLike) -> FloatArray:
+def _finite_values(values: Values) -> FloatArray:
     y = as_float_array(values)
-    _validation.require_finite("y", y)
+    _validation.require_bounded("y", y)
     return y
 
 
-def average_moving_range(values: npt.ArrayLike, *, screened: bool = True) -> float:
+def average_moving_range(values: Values, *, screened: bool = True) -> float:
     """Mean of the moving ranges ``|y[i] - y[i-1]|`` of consecutive points (qicharts2 ``qic.i``).
 
     Moving ranges involving a missing point are missing and ignored. With
@@ -136,14 +136,14 @@ def average_moving_range(values: npt.ArrayLike, *, screened: bool = True) -> flo
     return amr
 
 
-def run_chart(y: npt.ArrayLike) -> ChartLimits:
+def run_chart(y: Values) -> ChartLimits:
     """Run chart: centre line = median of the non-missing values, no limits (qicharts2 ``qic.run``)."""
     values = _finite_values(y)
     nan = math.nan
     return _chart("run", values, median_na_rm(values), (nan, nan), (nan, nan))
 
 
-def i_chart(y: npt.ArrayLike, *, screened: bool = True) -> ChartLimits:
+def i_chart(y: Values, *, screened: bool = True) -> ChartLimits:
     """Individuals (I, XmR) chart (qicharts2 ``qic.i``; Montgomery eq. 6.33).
 
     ``CL = mean(y)``; ``sigma = AMR / 1.128`` with AMR from
@@ -159,7 +159,7 @@ def _i_limits(chart: str, values: FloatArray, *, screened: bool) -> ChartLimits:
     return _symmetric(chart, values, mean_na_rm(values), stdev)
 
 
-def mr_chart(y: npt.ArrayLike) -> ChartLimits:
+def mr_chart(y: Values) -> ChartLimits:
     """Moving range chart (qicharts2 ``qic.mr``).
 
     Plotted ``MR[i] = |y[i] - y[i-1]|`` (missing for the first point of the
@@ -173,7 +173,7 @@ def mr_chart(y: npt.ArrayLike) -> ChartLimits:
     return _chart("mr", moving_ranges, cl, (0.0, 0.0), (D4 * cl, D4 / 3 * 2 * cl))
 
 
-def c4(n: npt.ArrayLike) -> FloatArray:
+def c4(n: Values) -> FloatArray:
     """Bias correction ``c4(n) = sqrt(2 / (n - 1)) * Gamma(n / 2) / Gamma((n - 1) / 2)``; ``NaN`` for ``n <= 1``.
 
     Computed through log-gamma as in qicharts2 (exact, not the tabulated values).
@@ -219,8 +219,8 @@ def _subgroups(subgroups: Sequence[Sequence[float | None]]) -> _Subgroups:
     pooled denominator for them).
     """
     lengths = np.fromiter((len(group) for group in subgroups), dtype=np.int64, count=len(subgroups))
-    flat = as_float_array([value for group in subgroups for value in group])
-    _validation.require_finite("y", flat)
+    flat = as_float_array([math.nan if value is None else value for group in subgroups for value in group])
+    _validation.require_bounded("y", flat)
     ids = np.repeat(np.arange(lengths.size), lengths)
     kept = ~np.isnan(flat)
     sizes = np.bincount(ids[kept], minlength=lengths.size).astype(np.float64)
@@ -271,9 +271,7 @@ def s_chart(y: Sequence[Sequence[float | None]]) -> ChartLimits:
     return _chart("s", groups.sds, cl, (b3 * cl, b3_2 * cl), (b4 * cl, b4_2 * cl))
 
 
-def _counts_and_denominators(
-    y: npt.ArrayLike, n: npt.ArrayLike, chart: str
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _counts_and_denominators(y: Values, n: Values, chart: str) -> tuple[FloatArray, FloatArray, FloatArray]:
     counts = as_float_array(y)
     denominators = as_float_array(n)
     _validation.require_counts(counts, chart)
@@ -295,7 +293,7 @@ def _laney_sigma_z(rates: FloatArray, cl: float, stdev: FloatArray, *, screened:
     return average_moving_range(z, screened=screened) / D2
 
 
-def _proportion_stdev(y: npt.ArrayLike, n: npt.ArrayLike, chart: str) -> tuple[FloatArray, float, FloatArray]:
+def _proportion_stdev(y: Values, n: Values, chart: str) -> tuple[FloatArray, float, FloatArray]:
     counts, denominators, rates = _counts_and_denominators(y, n, chart)
     _validation.require_proportions(counts, denominators, chart)
     cl = _pooled_ratio(counts, denominators, rates)
@@ -304,7 +302,7 @@ def _proportion_stdev(y: npt.ArrayLike, n: npt.ArrayLike, chart: str) -> tuple[F
     return rates, cl, stdev
 
 
-def p_chart(y: npt.ArrayLike, n: npt.ArrayLike) -> ChartLimits:
+def p_chart(y: Values, n: Values) -> ChartLimits:
     """P chart of proportions ``y_i / n_i`` (qicharts2 ``qic.p``; Montgomery ch. 7).
 
     ``CL = sum(y) / sum(n)``; ``sigma_i = sqrt(CL (1 - CL) / n_i)``; limits
@@ -314,7 +312,7 @@ def p_chart(y: npt.ArrayLike, n: npt.ArrayLike) -> ChartLimits:
     return _symmetric("p", rates, cl, stdev, floor=0.0, ceiling=1.0)
 
 
-def pp_chart(y: npt.ArrayLike, n: npt.ArrayLike, *, screened: bool = True) -> ChartLimits:
+def pp_chart(y: Values, n: Values, *, screened: bool = True) -> ChartLimits:
     """Laney's P' chart (qicharts2 ``qic.pp``; Laney 2002).
 
     As :func:`p_chart`, with ``sigma_i`` multiplied by
@@ -327,7 +325,7 @@ def pp_chart(y: npt.ArrayLike, n: npt.ArrayLike, *, screened: bool = True) -> Ch
     return _symmetric("pp", rates, cl, stdev * sigma_z, floor=0.0, ceiling=1.0)
 
 
-def _rate_stdev(y: npt.ArrayLike, n: npt.ArrayLike, chart: str) -> tuple[FloatArray, float, FloatArray]:
+def _rate_stdev(y: Values, n: Values, chart: str) -> tuple[FloatArray, float, FloatArray]:
     counts, exposures, rates = _counts_and_denominators(y, n, chart)
     cl = _pooled_ratio(counts, exposures, rates)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -335,7 +333,7 @@ def _rate_stdev(y: npt.ArrayLike, n: npt.ArrayLike, chart: str) -> tuple[FloatAr
     return rates, cl, stdev
 
 
-def u_chart(y: npt.ArrayLike, n: npt.ArrayLike) -> ChartLimits:
+def u_chart(y: Values, n: Values) -> ChartLimits:
     """U chart of rates ``y_i / n_i`` (qicharts2 ``qic.u``; Montgomery eq. 7.19).
 
     ``CL = sum(y) / sum(n)``; ``sigma_i = sqrt(CL / n_i)``; limits
@@ -345,7 +343,7 @@ def u_chart(y: npt.ArrayLike, n: npt.ArrayLike) -> ChartLimits:
     return _symmetric("u", rates, cl, stdev, floor=0.0)
 
 
-def up_chart(y: npt.ArrayLike, n: npt.ArrayLike, *, screened: bool = True) -> ChartLimits:
+def up_chart(y: Values, n: Values, *, screened: bool = True) -> ChartLimits:
     """Laney's U' chart (qicharts2 ``qic.up``; Laney 2002).
 
     As :func:`u_chart`, with ``sigma_i`` multiplied by Laney's ``sigma_z``
@@ -356,7 +354,7 @@ def up_chart(y: npt.ArrayLike, n: npt.ArrayLike, *, screened: bool = True) -> Ch
     return _symmetric("up", rates, cl, stdev * sigma_z, floor=0.0)
 
 
-def c_chart(y: npt.ArrayLike) -> ChartLimits:
+def c_chart(y: Values) -> ChartLimits:
     """C chart of counts (qicharts2 ``qic.c``; Montgomery eq. 7.17).
 
     ``CL = mean(y)``; ``sigma = sqrt(CL)``; limits ``CL -/+ 3 sigma``, the lower
@@ -368,7 +366,7 @@ def c_chart(y: npt.ArrayLike) -> ChartLimits:
     return _symmetric("c", counts, cl, math.sqrt(cl) if cl >= 0 else math.nan, floor=0.0)
 
 
-def g_chart(y: npt.ArrayLike) -> ChartLimits:
+def g_chart(y: Values) -> ChartLimits:
     """G chart of the number of opportunities (e.g. cases, days) between events (qicharts2 ``qic.g``).
 
     The limits come from the geometric distribution's mean (Montgomery p. 319):
@@ -392,7 +390,7 @@ def g_chart(y: npt.ArrayLike) -> ChartLimits:
     )
 
 
-def t_chart(y: npt.ArrayLike, *, screened: bool = True) -> ChartLimits:
+def t_chart(y: Values, *, screened: bool = True) -> ChartLimits:
     """T chart of times between rare events (qicharts2 ``qic.t``).
 
     The times (all > 0) are transformed to ``y ** (1 / 3.6)``, an I chart

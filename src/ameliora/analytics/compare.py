@@ -20,13 +20,12 @@ Every statistic compares *after* with *before*.
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
-import numpy.typing as npt
 
 from ameliora.analytics import _validation
-from ameliora.analytics._arrays import FloatArray, as_float_array
+from ameliora.analytics._arrays import FloatArray, Values, as_float_array
 from ameliora.analytics._scipy import binomtest_p_value, fisher_exact, mann_whitney_u, normal_sf
 from ameliora.analytics.errors import AnalysisInputError
 from ameliora.analytics.rules import Direction
@@ -76,7 +75,7 @@ class Comparison:
         estimate_after: Same, after.
         absolute_change: ``estimate_after - estimate_before``.
         relative_change: ``absolute_change / estimate_before``; ``None`` when
-            ``estimate_before`` is 0.
+            ``estimate_before`` is 0 (or so small that the ratio overflows).
         test: The primary test.
         tests: Every test computed, the primary one first.
         significant: ``test.p_value < ALPHA``.
@@ -104,9 +103,11 @@ class Comparison:
     target: float | None
     target_met: bool | None
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-serialisable form."""
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable form (the tests as a list)."""
+        data = asdict(self)
+        data["tests"] = list(data["tests"])
+        return data
 
 
 def _target_met(estimate: float, direction: Direction | None, target: float | None) -> bool | None:
@@ -121,6 +122,7 @@ def _build(
     kind: Kind,
     before: FloatArray,
     after: FloatArray,
+    *,
     estimates: tuple[float, float],
     tests: tuple[SignificanceTest, ...],
     direction: Direction | None,
@@ -128,6 +130,7 @@ def _build(
 ) -> Comparison:
     estimate_before, estimate_after = estimates
     change = estimate_after - estimate_before
+    relative = change / estimate_before if estimate_before != 0 else math.inf
     return Comparison(
         kind=kind,
         n_before=int(before.size),
@@ -139,7 +142,7 @@ def _build(
         estimate_before=estimate_before,
         estimate_after=estimate_after,
         absolute_change=change,
-        relative_change=change / estimate_before if estimate_before != 0 else None,
+        relative_change=relative if math.isfinite(relative) else None,
         test=tests[0],
         tests=tests,
         significant=tests[0].p_value < ALPHA,
@@ -149,7 +152,7 @@ def _build(
     )
 
 
-def _periods(y: npt.ArrayLike, n: npt.ArrayLike, side: str, chart: str) -> tuple[FloatArray, FloatArray]:
+def _periods(y: Values, n: Values, side: str, chart: str) -> tuple[FloatArray, FloatArray]:
     """Counts and denominators of the periods where both exist and ``n > 0``."""
     counts = as_float_array(y)
     denominators = as_float_array(n)
@@ -162,10 +165,10 @@ def _periods(y: npt.ArrayLike, n: npt.ArrayLike, side: str, chart: str) -> tuple
 
 
 def compare_proportions(
-    before_y: npt.ArrayLike,
-    before_n: npt.ArrayLike,
-    after_y: npt.ArrayLike,
-    after_n: npt.ArrayLike,
+    before_y: Values,
+    before_n: Values,
+    after_y: Values,
+    after_n: Values,
     *,
     direction: Direction | None = None,
     target: float | None = None,
@@ -196,14 +199,14 @@ def compare_proportions(
         z = (p_a - p_b) / math.sqrt(pooled * (1 - pooled) * (1 / total_b + 1 / total_a))
         z_test = SignificanceTest("two_proportion_z", z, 2 * normal_sf(abs(z)))
         tests = (fisher, z_test) if expected.min() < MIN_EXPECTED_COUNT else (z_test, fisher)
-    return _build("proportion", yb / nb, ya / na, (p_b, p_a), tests, direction, target)
+    return _build("proportion", yb / nb, ya / na, estimates=(p_b, p_a), tests=tests, direction=direction, target=target)
 
 
 def compare_rates(
-    before_y: npt.ArrayLike,
-    before_n: npt.ArrayLike,
-    after_y: npt.ArrayLike,
-    after_n: npt.ArrayLike,
+    before_y: Values,
+    before_n: Values,
+    after_y: Values,
+    after_n: Values,
     *,
     direction: Direction | None = None,
     target: float | None = None,
@@ -223,12 +226,14 @@ def compare_rates(
     events = round(events_b + events_a)
     p_value = binomtest_p_value(round(events_a), events, exposure_a / (exposure_a + exposure_b)) if events else 1.0
     test = SignificanceTest("poisson_exact_conditional", rate_a / rate_b if rate_b > 0 else None, p_value)
-    return _build("rate", yb / eb, ya / ea, (rate_b, rate_a), (test,), direction, target)
+    return _build(
+        "rate", yb / eb, ya / ea, estimates=(rate_b, rate_a), tests=(test,), direction=direction, target=target
+    )
 
 
 def compare_continuous(
-    before: npt.ArrayLike,
-    after: npt.ArrayLike,
+    before: Values,
+    after: Values,
     *,
     direction: Direction | None = None,
     target: float | None = None,
@@ -249,4 +254,12 @@ def compare_continuous(
     b, a = sides
     u, p_value = mann_whitney_u(a, b)
     test = SignificanceTest("mann_whitney_u", u, p_value)
-    return _build("continuous", b, a, (float(np.median(b)), float(np.median(a))), (test,), direction, target)
+    return _build(
+        "continuous",
+        b,
+        a,
+        estimates=(float(np.median(b)), float(np.median(a))),
+        tests=(test,),
+        direction=direction,
+        target=target,
+    )

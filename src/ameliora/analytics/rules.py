@@ -22,9 +22,7 @@ from ameliora.analytics._arrays import BoolArray, IntArray, frozen, in_runs, run
 from ameliora.analytics.charts import ChartLimits
 
 Direction = Literal["up", "down"]
-Variation = Literal[
-    "improving", "concerning", "common_cause", "special_cause_high", "special_cause_low"
-]
+Variation = Literal["improving", "concerning", "common_cause", "special_cause_high", "special_cause_low"]
 Assurance = Literal["consistently_met", "consistently_not_met", "inconsistent"]
 
 #: A shift: at least this many consecutive points on the same side of the centre line.
@@ -148,9 +146,7 @@ def nhs_signals(chart: ChartLimits) -> NhsSignals:
     )
 
 
-def classify_variation(
-    chart: ChartLimits, signals: NhsSignals, direction: Direction | None
-) -> Variation | None:
+def classify_variation(chart: ChartLimits, signals: NhsSignals, direction: Direction | None) -> Variation | None:
     """Variation icon of a phase: the state of its last non-missing point (NHSRplotthedots).
 
     ``"common_cause"`` if that point shows no special cause; otherwise, given

@@ -11,9 +11,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-from ameliora.analytics._arrays import BoolArray, as_float_array, frozen, in_runs, run_lengths
+from ameliora.analytics._arrays import BoolArray, Values, as_float_array, frozen, in_runs, run_lengths
 from ameliora.analytics._scipy import binom_ppf
 
 
@@ -78,7 +77,7 @@ class RunsAnalysis:
     run_signal: BoolArray
 
 
-def runs_analysis(y: npt.ArrayLike, cl: float | npt.ArrayLike) -> RunsAnalysis:
+def runs_analysis(y: Values, cl: float | Values) -> RunsAnalysis:
     """Anhøj runs analysis of ``y`` around the centre line ``cl`` (qicharts2 ``runs.analysis``).
 
     Each point's side is ``sign(y - cl)``. Points on the centre line (side 0)
