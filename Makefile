@@ -32,7 +32,7 @@ unit: install ## Only the SQLite unit/integration tests (fast feedback)
 	$(VENV)/bin/pytest -q -m "not e2e"
 
 bench: install ## Benchmarks on large synthetic data; figures go to docs/benchmarks.md
-	$(VENV)/bin/python -m tests.bench
+	$(VENV)/bin/python -m tests.bench $(BENCH_ARGS)
 
 lock: ## Re-resolve the pinned dependencies after editing pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock

@@ -122,6 +122,8 @@ TEMPLATES = [
 # Database: SQLite file by default, anything dj-database-url understands otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ameliora.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))}
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; the busy timeout makes a second writer wait
     # instead of failing at once with "database is locked"; IMMEDIATE avoids lock upgrades mid-transaction.

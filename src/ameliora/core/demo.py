@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit, User
@@ -181,12 +183,18 @@ def register_scale(builder: ScaleBuilder) -> ScaleBuilder:
     return builder
 
 
-def ensure_user(email: str, first_name: str, last_name: str, *, password: str = DEMO_PASSWORD) -> User:
-    """Create (or find) a user whose email is verified, so that they can sign in at once."""
-    user, created = User.objects.get_or_create(email=email, defaults={"first_name": first_name, "last_name": last_name})
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+@cache
+def _demo_password_hash() -> str:
+    # Argon2 is slow on purpose; hashing once instead of per persona keeps `make run` quick.
+    return make_password(DEMO_PASSWORD)
+
+
+def ensure_user(email: str, first_name: str, last_name: str) -> User:
+    """Create (or find) a user whose email is verified and whose password is the demo password."""
+    user, _created = User.objects.get_or_create(
+        email=email,
+        defaults={"first_name": first_name, "last_name": last_name, "password": _demo_password_hash()},
+    )
     EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
@@ -230,8 +238,6 @@ SCALE_SLUG = "echelle-synthetique"
 @transaction.atomic
 def build_scale(factor: int) -> Organization:
     """Fill one synthetic organization with large volumes (``factor`` times a reference volume)."""
-    from django.contrib.auth.hashers import make_password
-
     from ameliora.core.models import Notification
 
     organization, _created = Organization.objects.get_or_create(
@@ -242,7 +248,7 @@ def build_scale(factor: int) -> Organization:
     ensure_member(organization, admin, roles=(Role.ADMIN, Role.QUALITY_MANAGER), title="Responsable qualité")
     existing = Membership.objects.for_org(organization).count()
     wanted = 50 * factor
-    password = make_password(DEMO_PASSWORD)
+    password = _demo_password_hash()
     new_users = User.objects.bulk_create(
         [
             User(email=f"membre{i:06d}@echelle.test", first_name="Membre", last_name=f"{i:06d}", password=password)
@@ -253,10 +259,12 @@ def build_scale(factor: int) -> Organization:
         [Membership(organization=organization, user=user, title="Soignant") for user in new_users]
     )
     MembershipRole.objects.bulk_create([MembershipRole(membership=m, role=Role.MEMBER) for m in memberships])
+    # Top up to the wanted volume, like the members above, so that running it again adds nothing.
+    notified = Notification.objects.for_org(organization).filter(recipient=admin).count()
     Notification.objects.bulk_create(
         [
             Notification(organization=organization, recipient=admin, title=f"Notification synthétique {i}")
-            for i in range(200 * factor)
+            for i in range(notified, 200 * factor)
         ]
     )
     for builder in SCALE_BUILDERS:
