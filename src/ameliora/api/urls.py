@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as InputError
 from ninja.security import django_auth
 
 from ameliora.core.api import router as core_router
@@ -31,3 +33,20 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"message": " ".join(exc.messages)}, status=400)
+
+
+# ninja's own errors answer {"detail": ...}; ours all answer {"message": ...}.
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    # Same body as the tenancy middleware's 401 for /api/v1/o/<slug>/ URLs.
+    return api.create_response(request, {"message": "Authentication required."}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"message": exc.message}, status=exc.status_code)
+
+
+@api.exception_handler(InputError)
+def invalid_input(request: HttpRequest, exc: InputError) -> HttpResponse:
+    return api.create_response(request, {"message": "Invalid request.", "errors": exc.errors}, status=422)

@@ -37,6 +37,17 @@ class UnitForm(forms.ModelForm[Unit]):
         fields = ["name"]
         labels = {"name": _("New unit")}
 
+    def clean_name(self) -> str:
+        # The view sets the organization, which is not a form field, so ModelForm skips the
+        # "one name per organization" constraint and the database would refuse the row with a 500.
+        name: str = self.cleaned_data["name"]
+        taken = Unit.objects.filter(organization_id=self.instance.organization_id, name=name).exclude(
+            pk=self.instance.pk
+        )
+        if taken.exists():
+            raise self.instance.unique_error_message(Unit, ["organization", "name"])
+        return name
+
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))

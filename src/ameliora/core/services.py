@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.access import belongs_to
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import (
     Attachment,
@@ -186,7 +187,8 @@ def mark_notifications_read(membership: Membership, *, ids: Iterable[int] | None
 
 
 def _check_same_org(obj: models.Model, organization: Organization) -> None:
-    if getattr(obj, "organization_id", None) != organization.pk:
+    # belongs_to also accepts the organization itself (its settings page carries attachments).
+    if not belongs_to(obj, organization):
         raise ValidationError(OTHER_ORGANIZATION, code="other_organization")
 
 

@@ -88,8 +88,12 @@ class OrganizationMiddleware:
         request.organization = membership.organization  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         if needs_mfa_setup(membership):
-            if is_api:
-                return JsonResponse({"message": str(MFA_REQUIRED_MESSAGE)}, status=403)
-            messages.warning(request, MFA_REQUIRED_MESSAGE)
-            return redirect("mfa_activate_totp")
+            return self._ask_for_mfa_setup(request, is_api=is_api)
         return None
+
+    @staticmethod
+    def _ask_for_mfa_setup(request: HttpRequest, *, is_api: bool) -> HttpResponse:
+        if is_api:
+            return JsonResponse({"message": str(MFA_REQUIRED_MESSAGE)}, status=403)
+        messages.warning(request, MFA_REQUIRED_MESSAGE)
+        return redirect("mfa_activate_totp")

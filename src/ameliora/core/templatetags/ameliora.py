@@ -35,9 +35,9 @@ def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "request": context["request"],
         "organization": context["organization"],
         "membership": context["membership"],
-        "attachments": Attachment.objects.filter(content_type=content_type, object_id=obj.pk).select_related(
-            "uploaded_by"
-        ),
+        "attachments": Attachment.objects.for_org(context["organization"])
+        .filter(content_type=content_type, object_id=obj.pk)
+        .select_related("uploaded_by"),
         "attach_to_type": content_type.pk,
         "attach_to_id": obj.pk,
         "attachment_form": AttachmentForm(),

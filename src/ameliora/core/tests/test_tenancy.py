@@ -1,0 +1,186 @@
+"""Tenant isolation, checked on every URL of the project, so that a new URL cannot escape it.
+
+The walk reads the URL resolver (HTML views of every app, and the ninja API), keeps each pattern
+whose route takes ``org_slug``, and fills any other keyword argument with the id of an object of
+*another* organization, made by :data:`OBJECT_KWARGS`. A URL whose keyword argument is missing
+from that mapping fails the walk: add how to make such an object for another organization.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ameliora.core.models import Membership, Organization, Unit
+from ameliora.core.tests.factories import (
+    AttachmentFactory,
+    InvitationFactory,
+    JobFactory,
+    MembershipFactory,
+    UnitFactory,
+)
+
+ObjectMaker = Callable[[Organization, Membership], int]
+
+# How to make, in a given organization, the object that each URL keyword argument names.
+# A new URL with a new keyword argument must add a line here (the walk fails until it does).
+OBJECT_KWARGS: dict[str, ObjectMaker] = {
+    "membership_id": lambda org, owner: MembershipFactory.create(organization=org).pk,
+    "invitation_id": lambda org, owner: InvitationFactory.create(organization=org, invited_by=owner.user).pk,
+    "attachment_id": lambda org, owner: AttachmentFactory.create(organization=org, uploaded_by=owner.user).pk,
+    "job_id": lambda org, owner: JobFactory.create(organization=org, created_by=owner.user).pk,
+    # Generic URLs (attachments, comments) name a content type and an object: a unit of that organization.
+    "content_type_id": lambda org, owner: ContentType.objects.get_for_model(Unit).pk,
+    "object_id": lambda org, owner: UnitFactory.create(organization=org).pk,
+}
+
+
+@dataclass(frozen=True)
+class OrgUrl:
+    """One URL pattern under an organization: its reversible name, its route and its keyword arguments."""
+
+    name: str | None
+    route: str
+    kwargs: frozenset[str]
+
+    @property
+    def object_kwargs(self) -> frozenset[str]:
+        return self.kwargs - {"org_slug"}
+
+
+def _pattern_kwargs(pattern: Any) -> set[str]:
+    converters = getattr(pattern, "converters", None)
+    if converters is not None:  # RoutePattern: path("<int:job_id>/")
+        return set(converters)
+    return set(pattern.regex.groupindex)  # RegexPattern: re_path(r"(?P<job_id>\d+)/")
+
+
+def _walk(resolver: URLResolver, prefix: str, namespace: str, kwargs: frozenset[str]) -> Iterator[OrgUrl]:
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        entry_kwargs = kwargs | _pattern_kwargs(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, route, inner, entry_kwargs)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else None
+            yield OrgUrl(name=name, route=route, kwargs=entry_kwargs)
+
+
+def organization_urls() -> list[OrgUrl]:
+    """Every URL pattern of the project whose route takes the organization's slug."""
+    return [url for url in _walk(get_resolver(), "/", "", frozenset()) if "org_slug" in url.kwargs]
+
+
+def object_kwargs_for(url: OrgUrl) -> frozenset[str]:
+    """The URL's object keyword arguments; fails the test when one has no maker in :data:`OBJECT_KWARGS`."""
+    if url.name is None:
+        pytest.fail(f"The URL {url.route} has no name: name it so that the tenancy walk can reverse it.")
+    unknown = sorted(url.object_kwargs - OBJECT_KWARGS.keys())
+    if unknown:
+        pytest.fail(
+            f"The URL {url.name} ({url.route}) takes {', '.join(unknown)}, which the tenancy walk does not know: "
+            f"add to OBJECT_KWARGS in {__name__} how to make such an object in another organization."
+        )
+    return url.object_kwargs
+
+
+def build_url(url: OrgUrl, org: Organization, owner: Membership) -> str:
+    """The URL's address with ``org``'s slug and, for every other argument, a new object of ``org``."""
+    kwargs: dict[str, Any] = {"org_slug": org.slug}
+    for name in sorted(object_kwargs_for(url)):
+        kwargs[name] = OBJECT_KWARGS[name](org, owner)
+    assert url.name is not None
+    return reverse(url.name, kwargs=kwargs)
+
+
+def is_api(address: str) -> bool:
+    return address.startswith("/api/")
+
+
+@pytest.fixture
+def urls() -> list[OrgUrl]:
+    """The organization URLs, after checking that the walk finds HTML and API views of the core."""
+    found = organization_urls()
+    names = {url.name for url in found}
+    expected = {"core:dashboard", "core:member_detail", "core:attachment_add", "core:job_download", "api:members"}
+    assert expected <= names, f"The URL walk missed {sorted(expected - names)}"
+    return found
+
+
+def test_the_walk_fails_on_a_url_argument_it_does_not_know() -> None:
+    new_url = OrgUrl(
+        name="events:detail",
+        route="/o/<slug:org_slug>/events/<int:event_id>/",
+        kwargs=frozenset({"org_slug", "event_id"}),
+    )
+
+    with pytest.raises(pytest.fail.Exception, match="takes event_id, which the tenancy walk does not know"):
+        object_kwargs_for(new_url)
+
+
+def test_a_non_member_gets_404_on_every_organization_url(
+    urls: list[OrgUrl], alice: Membership, charlie_client: Client
+) -> None:
+    # Charlie administers another organization; every argument names a real object of alice's.
+    failures = []
+    for url in urls:
+        address = build_url(url, alice.organization, alice)
+        for method in ("get", "post"):
+            response = getattr(charlie_client, method)(address)
+            if response.status_code != 404:
+                failures.append(f"{method.upper()} {address} ({url.name}) answered {response.status_code}")
+            elif is_api(address) and "message" not in response.json():
+                failures.append(f"{method.upper()} {address} ({url.name}) answered 404 without a JSON message")
+    assert not failures, "Outsiders must get 404 on every organization URL:\n" + "\n".join(failures)
+
+
+def test_a_member_gets_404_for_every_object_id_of_another_organization(
+    urls: list[OrgUrl], charlie: Membership, alice: Membership, charlie_client: Client
+) -> None:
+    # Charlie uses his own organization's slug (the middleware lets him in) and, as its administrator,
+    # passes every permission check: only the object lookup stands between him and alice's rows.
+    with_objects = [url for url in urls if object_kwargs_for(url)]
+    assert len(with_objects) >= 7, [url.name for url in with_objects]
+    failures = []
+    for url in with_objects:
+        kwargs: dict[str, Any] = {"org_slug": charlie.organization.slug}
+        for name in sorted(url.object_kwargs):
+            kwargs[name] = OBJECT_KWARGS[name](alice.organization, alice)
+        assert url.name is not None
+        address = reverse(url.name, kwargs=kwargs)
+        statuses = {method: getattr(charlie_client, method)(address).status_code for method in ("get", "post")}
+        # 405 says only which methods the view accepts, decided before any lookup; every other answer must be 404.
+        answered = {method: status for method, status in statuses.items() if status != 405}
+        if not answered or set(answered.values()) != {404}:
+            failures.append(f"{address} ({url.name}) answered {statuses}")
+    assert not failures, "Object ids of another organization must answer 404:\n" + "\n".join(failures)
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page_and_the_api_answers_401(
+    urls: list[OrgUrl], alice: Membership, client: Client
+) -> None:
+    failures = []
+    for url in urls:
+        address = build_url(url, alice.organization, alice)
+        response = client.get(address)
+        if is_api(address):
+            ok = response.status_code == 401 and "message" in response.json()
+        else:
+            ok = response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
+        if not ok:
+            failures.append(f"GET {address} ({url.name}) answered {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_an_unknown_organization_slug_is_404_even_for_a_member_elsewhere(
+    alice: Membership, alice_client: Client
+) -> None:
+    assert alice_client.get("/o/does-not-exist/").status_code == 404
+    assert alice_client.get(f"/o/{alice.organization.slug}/").status_code == 200
