@@ -110,3 +110,16 @@ def test_the_export_reports_progress_on_large_organizations(alice: Membership) -
     job.refresh_from_db()
     assert job.status == Job.Status.DONE
     assert job.result.read().decode("utf-8-sig").count("\n") == 122  # header + 121 members
+
+
+def test_the_page_of_an_export_whose_file_was_pruned_says_so_instead_of_a_dead_link(
+    export: Job, alice_client: Client
+) -> None:
+    export.refresh_from_db()
+    export.result.delete(save=False)
+    export.save(update_fields=["result"])
+
+    page = page_text(alice_client.get(export.get_absolute_url()))
+
+    assert "download/" not in page
+    assert "Relancez l'export" in page
