@@ -26,7 +26,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 typecheck: install
-	$(VENV)/bin/mypy src tests
+	$(VENV)/bin/mypy src tests scripts
 
 unit: install ## Only the SQLite unit/integration tests (fast feedback)
 	$(VENV)/bin/pytest -q -m "not e2e"

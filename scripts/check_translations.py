@@ -81,7 +81,8 @@ def main() -> int:
     if extracted is None:
         print("note: xgettext not found, so new strings in the code were not looked for (apt-get install gettext)")
     else:
-        problems += [f"not in the French catalogue (run `make messages`): {m!r}" for m in sorted(extracted - set(catalogue))]
+        missing = sorted(extracted - set(catalogue))
+        problems += [f"not in the French catalogue (run `make messages`): {msgid!r}" for msgid in missing]
     for problem in problems:
         print(problem)
     print(f"French catalogue: {len(catalogue)} strings, {len(problems)} problems")

@@ -29,7 +29,7 @@ mandatory_or_skip() {
 
 run "ruff check" $VENV/bin/ruff check .
 run "ruff format --check" $VENV/bin/ruff format --check .
-run "mypy" $VENV/bin/mypy src tests
+run "mypy" $VENV/bin/mypy src tests scripts
 run "migrations are up to date" $VENV/bin/ameliora makemigrations --check --dry-run
 run "translations compile" $PY scripts/check_translations.py
 
