@@ -254,11 +254,16 @@ def start_job(*, organization: Organization, kind: str, label: str, user: Any) -
 
 
 def report_progress(job: Job, *, progress: int, message: str = "") -> None:
-    """Record progress; the job page polls it. Runs outside any transaction so readers see it at once."""
+    """Record progress; the job page polls it. Runs outside any transaction so readers see it at once.
+
+    The update is conditional so that a late progress report never reopens a finished job.
+    """
     job.status = Job.Status.RUNNING
     job.progress = max(0, min(100, progress))
     job.message = message
-    job.save(update_fields=["status", "progress", "message"])
+    Job.objects.filter(pk=job.pk, status__in=[Job.Status.QUEUED, Job.Status.RUNNING]).update(
+        status=job.status, progress=job.progress, message=job.message
+    )
 
 
 def finish_job(job: Job, *, content: bytes, filename: str) -> None:

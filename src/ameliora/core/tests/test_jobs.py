@@ -123,3 +123,13 @@ def test_the_page_of_an_export_whose_file_was_pruned_says_so_instead_of_a_dead_l
 
     assert "download/" not in page
     assert "Relancez l'export" in page
+
+
+def test_a_late_progress_report_does_not_reopen_a_finished_job(export: Job) -> None:
+    stale = Job.objects.get(pk=export.pk)
+    stale.status = Job.Status.RUNNING
+
+    services.report_progress(stale, progress=40)
+
+    export.refresh_from_db()
+    assert (export.status, export.progress) == (Job.Status.DONE, 100)
