@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ameliora.core",
     "ameliora.api",
+    "ameliora.documents",
 ]
 
 MIDDLEWARE = [

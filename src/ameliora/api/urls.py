@@ -8,6 +8,7 @@ from ninja.errors import ValidationError as InputError
 from ninja.security import django_auth
 
 from ameliora.core.api import router as core_router
+from ameliora.documents.api import router as documents_router
 
 api = NinjaAPI(
     title="Ameliora API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", core_router)
+api.add_router("/o/{org_slug}/documents", documents_router)
 
 
 @api.exception_handler(Http404)

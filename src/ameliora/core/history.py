@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.models import display_name
@@ -38,15 +40,27 @@ def _label(model: type[models.Model], field_name: str) -> str:
     return str(getattr(field, "verbose_name", field_name))
 
 
+def _format_date(value: date) -> str:
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
 def _display(record: Any, field_name: str, value: Any) -> str:
+    """A value as people read it: choice labels, local dates, the related object's name for a key."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, date):
+        return _format_date(value)
     try:
         field = record.instance_type._meta.get_field(field_name)
     except Exception:
         return str(value)
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model._default_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        return str(related) if related is not None else "—"
     return str(value)
 
 

@@ -31,6 +31,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "attachments.add": EVERYONE - {Role.USER_REPRESENTATIVE.value},
     "comments.add": EVERYONE,
     "jobs.view": EVERYONE,
+    # Controlled documents
+    "documents.view": EVERYONE,
+    "documents.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
+    "documents.approve": MANAGERS,
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

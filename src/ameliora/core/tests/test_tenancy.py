@@ -25,6 +25,7 @@ from ameliora.core.tests.factories import (
     MembershipFactory,
     UnitFactory,
 )
+from ameliora.documents.tests.factories import any_document_id
 
 ObjectMaker = Callable[[Organization, Membership], int]
 
@@ -38,6 +39,9 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Generic URLs (attachments, comments) name a content type and an object: a unit of that organization.
     "content_type_id": lambda org, owner: ContentType.objects.get_for_model(Unit).pk,
     "object_id": lambda org, owner: UnitFactory.create(organization=org).pk,
+    # Documents: a document of that organization, and its version 1.
+    "document_id": any_document_id,
+    "number": lambda org, owner: 1,
 }
 
 

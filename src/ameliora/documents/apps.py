@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "ameliora.documents"
+    label = "documents"
+    verbose_name = _("Controlled documents")
+
+    def ready(self) -> None:
+        # Demo content and daily reminders register themselves on import.
+        from ameliora.documents import demo, reminders  # noqa: F401

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import Membership, Organization, Role
+from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
+
+CODE_TAKEN = _("Another document of your organization already uses this code.")
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user)
+
+
+class MemberSelectField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user)
+
+
+def _members(organization: Organization) -> Any:
+    return Membership.objects.for_org(organization).select_related("user").order_by("user__last_name")
+
+
+class DocumentCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("For example PR-DISP-01."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = MemberSelectField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
+    body = forms.CharField(
+        label=_("Content (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=_("Or attach the document as a file below (PDF, DOCX, ODT, PNG, JPEG)."),
+    )
+    file = forms.FileField(label=_("File"), required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = _members(organization)  # type: ignore[type-arg]
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip().upper()
+        if Document.objects.for_org(self.organization).filter(code=code).exists():
+            raise forms.ValidationError(CODE_TAKEN)
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("body", "").strip() or data.get("file")):
+            raise forms.ValidationError(EMPTY_CONTENT)
+        return data
+
+
+class VersionEditForm(forms.ModelForm[DocumentVersion]):
+    file = forms.FileField(label=_("Replace the file"), required=False)
+
+    class Meta:
+        model = DocumentVersion
+        fields = ["change_summary", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16})}
+
+
+class SubmitForm(forms.Form):
+    reviewers = MemberChoiceField(label=_("Reviewers"), queryset=Membership.objects.none())
+
+    def __init__(self, *args: Any, version: DocumentVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(MemberChoiceField, self.fields["reviewers"]).queryset = _members(version.document.organization).exclude(
+            pk=version.author_id
+        )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class PublishForm(forms.Form):
+    effective_date = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
+    next_review_date = forms.DateField(
+        label=_("Next review date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    expiry_date = forms.DateField(
+        label=_("Expiry date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    reader_roles = forms.MultipleChoiceField(
+        label=_("Who must read it: roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    reader_people = MemberChoiceField(
+        label=_("Who must read it: people"), queryset=Membership.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        cast(MemberChoiceField, self.fields["reader_people"]).queryset = _members(organization)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        effective: date | None = data.get("effective_date")
+        review: date | None = data.get("next_review_date")
+        expiry: date | None = data.get("expiry_date")
+        if effective and review and review <= effective:
+            self.add_error("next_review_date", DATES_ORDER)
+        if effective and expiry and expiry <= effective:
+            self.add_error("expiry_date", EXPIRY_ORDER)
+        return data
+
+    def readers(self) -> list[Membership]:
+        """Everyone holding one of the chosen roles, plus the people chosen by name."""
+        chosen = {m.pk: m for m in self.cleaned_data.get("reader_people") or []}
+        roles = self.cleaned_data.get("reader_roles") or []
+        if roles:
+            for membership in _members(self.organization).filter(role_set__role__in=roles).distinct():
+                chosen[membership.pk] = membership
+        return list(chosen.values())

@@ -1,0 +1,50 @@
+"""Daily: tell each owner when a document in force falls due for review (30 days ahead) or is overdue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ameliora.core.reminders import register_reminder
+from ameliora.core.services import notify
+from ameliora.documents.models import DocumentVersion
+
+REVIEW_NOTICE_DAYS = 30
+REMIND_EVERY_DAYS = 7
+
+
+@register_reminder("document reviews")
+@transaction.atomic
+def remind_document_reviews() -> int:
+    """One reminder when the review date comes within 30 days, then one a week until it is reviewed."""
+    today = timezone.localdate()
+    due = (
+        DocumentVersion.objects.filter(
+            status=DocumentVersion.Status.IN_FORCE,
+            next_review_date__lte=today + timedelta(days=REVIEW_NOTICE_DAYS),
+            document__owner__isnull=False,
+        )
+        .exclude(review_reminded_on__gt=today - timedelta(days=REMIND_EVERY_DAYS))
+        .select_related("document__organization", "document__owner__user")
+        .select_for_update(of=("self",))
+    )
+    count = 0
+    for version in due:
+        due_on = version.next_review_date or today
+        late = due_on < today
+        title = (
+            _("Review overdue: %(document)s (due %(date)s)") if late else _("Review due: %(document)s by %(date)s")
+        ) % {"document": version.document.code, "date": due_on.strftime("%d/%m/%Y")}
+        notify(
+            [version.document.owner.user],  # type: ignore[union-attr]
+            organization=version.document.organization,
+            title=title,
+            url=version.document.get_absolute_url(),
+        )
+        version.review_reminded_on = today
+        version.save(update_fields=["review_reminded_on"])
+        count += 1
+    return count
