@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.models import Membership, Organization, Role
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
 
+# Browsers' date pickers read and write ISO dates, whatever the page's language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_TAKEN = _("Another document of your organization already uses this code.")
 
 
@@ -83,13 +85,9 @@ class ReviewForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_date = forms.DateField(label=_("Effective date"), widget=forms.DateInput(attrs={"type": "date"}))
-    next_review_date = forms.DateField(
-        label=_("Next review date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
-    expiry_date = forms.DateField(
-        label=_("Expiry date"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    effective_date = forms.DateField(label=_("Effective date"), widget=DATE_INPUT)
+    next_review_date = forms.DateField(label=_("Next review date"), widget=DATE_INPUT, required=False)
+    expiry_date = forms.DateField(label=_("Expiry date"), widget=DATE_INPUT, required=False)
     reader_roles = forms.MultipleChoiceField(
         label=_("Who must read it: roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
