@@ -128,9 +128,14 @@ def e2e_settings(settings: Settings, tmp_path: Path, transactional_db: None) -> 
 @pytest.fixture
 def demo(e2e_settings: Settings) -> dict[str, Organization]:
     """The demo organizations and personas (password ``DEMO_PASSWORD``), by slug."""
+    from django.core import mail
+
     from ameliora.core.demo import build_demo
 
-    return build_demo()
+    organizations = build_demo()
+    # The demo's own notifications (review requests, documents to read) are not what tests look at.
+    mail.outbox.clear()
+    return organizations
 
 
 @pytest.fixture
