@@ -1,12 +1,14 @@
-"""Documents API: the organization's documents with the version in force."""
+"""Documents API: the organization's documents with the version in force.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja reads ``Path[str]`` at import time to see that
+``org_slug`` comes from the router's prefix, not from the query string.
+"""
 
 from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from ameliora.core.permissions import require
@@ -33,7 +35,7 @@ def _in_force(field: str) -> Subquery:
 
 @router.get("", response=list[DocumentOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_documents(request: HttpRequest, org_slug: str) -> QuerySet[Document]:
+def list_documents(request: HttpRequest, org_slug: Path[str]) -> QuerySet[Document]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "documents.view")
     return (
