@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "ameliora.core",
     "ameliora.api",
     "ameliora.documents",
+    "ameliora.indicators",
 ]
 
 MIDDLEWARE = [

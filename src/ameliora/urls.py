@@ -13,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("", include("ameliora.core.urls")),
     path("o/<slug:org_slug>/documents/", include("ameliora.documents.urls")),
+    path("o/<slug:org_slug>/indicators/", include("ameliora.indicators.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -35,6 +35,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "documents.view": EVERYONE,
     "documents.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
     "documents.approve": MANAGERS,
+    # Indicators: everyone reads them; pilots and managers define them; who collects data enters it
+    "indicators.view": EVERYONE,
+    "indicators.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.QUALITY_CELL.value},
+    "indicators.enter_data": EVERYONE - {Role.USER_REPRESENTATIVE.value},
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import services
 from ameliora.core.access import can_see, get_attached_object
+from ameliora.core.dashboard import cards_for
 from ameliora.core.forms import (
     AttachmentForm,
     CommentForm,
@@ -76,7 +77,12 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     return render(
         request,
         "core/dashboard.html",
-        {"modules": modules, "member_count": member_count, "notifications": notifications},
+        {
+            "modules": modules,
+            "member_count": member_count,
+            "notifications": notifications,
+            "cards": cards_for(request),
+        },
     )
 
 

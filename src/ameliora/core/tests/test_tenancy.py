@@ -26,6 +26,13 @@ from ameliora.core.tests.factories import (
     UnitFactory,
 )
 from ameliora.documents.tests.factories import any_document_id
+from ameliora.indicators.tests.factories import (
+    any_annotation_id,
+    any_import_id,
+    any_indicator_id,
+    any_measurement_id,
+    any_phase_id,
+)
 
 ObjectMaker = Callable[[Organization, Membership], int]
 
@@ -42,6 +49,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Documents: a document of that organization, and its version 1.
     "document_id": any_document_id,
     "number": lambda org, owner: 1,
+    # Indicators: an indicator, and a measurement, phase, annotation, pending import of that organization.
+    "indicator_id": any_indicator_id,
+    "measurement_id": any_measurement_id,
+    "phase_id": any_phase_id,
+    "annotation_id": any_annotation_id,
+    "import_id": any_import_id,
 }
 
 

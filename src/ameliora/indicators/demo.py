@@ -1,0 +1,314 @@
+"""Demo indicators drawn from the seeds, each telling its story on its chart.
+
+* Pharmacie des Tilleuls (seed 000): the yes/no milestone "double contrôle des ordonnances en
+  place" and the weekly count of dispensing errors, ~4-5 a week for 26 weeks, then ~1-2 a week
+  for 20 weeks after the double check started (a phase): a shift the run-chart rules detect.
+* Service des Coteaux (seed 001): the five objectives of its quality system, with targets; all
+  are met but one (missed appointments).
+* CPTS Lauragais Sud: a response delay and the size of its quality cell (a computed source).
+
+Values are generated from a fixed seed and placed so that the last period is the last completed
+one: the demo is never "data due" on the day it is built. Builders are idempotent.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from ameliora.core.demo import register_demo, register_scale
+from ameliora.core.models import Membership, Organization
+from ameliora.indicators.core_sources import MEMBERS_SOURCE
+from ameliora.indicators.models import Annotation, Direction, Indicator, IndicatorType, Kind, Measurement, Phase
+from ameliora.indicators.periods import Periodicity, period_start_of, shift_period
+from ameliora.indicators.services import recompute_from_source, refresh_status
+
+Point = tuple[float | None, float | None]  # (value or numerator, denominator)
+
+
+def _owner(organization: Organization, email: str) -> Membership | None:
+    return Membership.objects.for_org(organization).filter(user__email=email).first()
+
+
+def _periods(periodicity: str, count: int, today: date) -> list[date]:
+    last = shift_period(period_start_of(today, periodicity), periodicity, -1)
+    return [shift_period(last, periodicity, k - count + 1) for k in range(count)]
+
+
+def _indicator(
+    organization: Organization,
+    name: str,
+    *,
+    points: Callable[[random.Random, int], Point] | None,
+    count: int,
+    phase: tuple[int, str] | None = None,
+    annotations: tuple[tuple[int, str], ...] = (),
+    today: date,
+    **fields: Any,
+) -> Indicator:
+    indicator, created = Indicator.objects.get_or_create(organization=organization, name=name, defaults=fields)
+    if not created or points is None:
+        return indicator
+    rng = random.Random(name)  # noqa: S311 — demo noise, not security
+    periods = _periods(indicator.periodicity, count, today)
+    rows = []
+    for k, period in enumerate(periods):
+        value, denominator = points(rng, k)
+        if value is None:
+            continue
+        if indicator.uses_ratio:
+            denominator = denominator or 1.0
+            rows.append(
+                Measurement(
+                    organization=organization,
+                    indicator=indicator,
+                    period_start=period,
+                    numerator=Decimal(int(value)),
+                    denominator=Decimal(int(denominator)),
+                    value=(Decimal(int(value)) / Decimal(int(denominator))).quantize(Decimal("0.000001")),
+                )
+            )
+        else:
+            rows.append(
+                Measurement(
+                    organization=organization,
+                    indicator=indicator,
+                    period_start=period,
+                    value=Decimal(str(round(value, 1))),
+                )
+            )
+    bulk_create_with_history(rows, Measurement)
+    if phase is not None:
+        Phase.objects.create(organization=organization, indicator=indicator, start=periods[phase[0]], label=phase[1])
+    for index, text in annotations:
+        Annotation.objects.create(organization=organization, indicator=indicator, date=periods[index], text=text)
+    refresh_status(indicator, today=today)
+    return indicator
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method: fine for the small means of a demo.
+    limit, k, product = pow(2.718281828459045, -mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _binomial(rng: random.Random, n: int, p: float) -> int:
+    return sum(rng.random() < p for _ in range(n))
+
+
+def _pharmacy(organization: Organization, today: date) -> None:
+    marc = _owner(organization, "marc.lefevre@tilleuls.test")
+    baseline, after = 26, 20
+    _indicator(
+        organization,
+        "Double contrôle des ordonnances en place",
+        kind=Kind.YES_NO,
+        indicator_type=IndicatorType.STRUCTURE,
+        periodicity=Periodicity.WEEK,
+        direction=Direction.UP,
+        target_value=Decimal(1),
+        description="Un second membre de l'équipe contrôle chaque ordonnance avant la délivrance.",
+        owner=marc,
+        points=lambda rng, k: (1.0 if k >= baseline else 0.0, None),
+        count=baseline + after,
+        phase=(baseline, "Double contrôle mis en place"),
+        today=today,
+    )
+    _indicator(
+        organization,
+        "Erreurs de dispensation par semaine",
+        kind=Kind.COUNT,
+        indicator_type=IndicatorType.OUTCOME,
+        periodicity=Periodicity.WEEK,
+        direction=Direction.DOWN,
+        unit="erreurs",
+        target_value=Decimal(2),
+        alert_threshold=Decimal(8),
+        description="Erreurs de délivrance détectées (au comptoir ou signalées par le patient), par semaine.",
+        numerator_definition="Erreurs de produit, de dosage, de quantité ou de patient détectées dans la semaine.",
+        exclusions="Erreurs de facturation sans conséquence sur la délivrance.",
+        owner=marc,
+        points=lambda rng, k: (float(_poisson(rng, 4.5 if k < baseline else 1.3)), None),
+        count=baseline + after,
+        phase=(baseline, "Double contrôle mis en place"),
+        annotations=(
+            (9, "Congé d'une préparatrice : équipe réduite"),
+            (baseline - 1, "Réunion d'équipe : présentation du double contrôle"),
+        ),
+        today=today,
+    )
+
+
+def _care_service(organization: Organization, today: date) -> None:
+    before, after = 12, 12
+    total = before + after
+    start = (before, "Démarche qualité (SMQ) engagée")
+
+    def proportion(n: int, p_before: float, p_after: float) -> Callable[[random.Random, int], Point]:
+        def point(rng: random.Random, k: int) -> Point:
+            size = n + rng.randint(-6, 6)
+            return float(_binomial(rng, size, p_before if k < before else p_after)), float(size)
+
+        return point
+
+    common: dict[str, Any] = {"periodicity": Periodicity.MONTH, "count": total, "phase": start, "today": today}
+    _indicator(
+        organization,
+        "Délai d'attente avant la première consultation",
+        kind=Kind.MEASUREMENT,
+        indicator_type=IndicatorType.PROCESS,
+        direction=Direction.DOWN,
+        unit="jours",
+        target_value=Decimal(21),
+        description="Délai médian entre la demande et la première consultation, en jours.",
+        owner=_owner(organization, "julien.faure@coteaux.test"),
+        points=lambda rng, k: (rng.gauss(34, 3) if k < before else rng.gauss(17, 2.5), None),
+        **common,
+    )
+    _indicator(
+        organization,
+        "Patients adressés par leur médecin traitant",
+        kind=Kind.PROPORTION,
+        indicator_type=IndicatorType.PROCESS,
+        direction=Direction.UP,
+        target_value=Decimal(60),
+        description="Objectif : +20 % de patients adressés par leur médecin traitant (de 50 % à 60 %).",
+        numerator_definition="Nouveaux patients adressés par leur médecin traitant.",
+        denominator_definition="Nouveaux patients du mois.",
+        owner=_owner(organization, "claire.moreau@coteaux.test"),
+        points=proportion(60, 0.50, 0.66),
+        **common,
+    )
+    _indicator(
+        organization,
+        "Patients dont les attentes sont recueillies et tracées",
+        kind=Kind.PROPORTION,
+        indicator_type=IndicatorType.PROCESS,
+        direction=Direction.UP,
+        target_value=Decimal(90),
+        numerator_definition="Dossiers de nouveaux patients où les attentes sont tracées.",
+        denominator_definition="Nouveaux patients du mois.",
+        owner=_owner(organization, "emma.blanc@coteaux.test"),
+        points=proportion(55, 0.42, 0.95),
+        **common,
+    )
+    _indicator(
+        organization,
+        "Rendez-vous non honorés",
+        kind=Kind.PROPORTION,
+        indicator_type=IndicatorType.PROCESS,
+        direction=Direction.DOWN,
+        target_value=Decimal(5),
+        alert_threshold=Decimal(15),
+        description="Objectif non atteint : la baisse reste en deçà de la cible de 5 %.",
+        numerator_definition="Rendez-vous non honorés sans prévenir.",
+        denominator_definition="Rendez-vous programmés du mois.",
+        owner=_owner(organization, "emma.blanc@coteaux.test"),
+        points=proportion(320, 0.105, 0.085),
+        **common,
+    )
+    _indicator(
+        organization,
+        "Présence d'un psychologue aux synthèses",
+        kind=Kind.PROPORTION,
+        indicator_type=IndicatorType.PROCESS,
+        direction=Direction.UP,
+        target_value=Decimal(80),
+        numerator_definition="Synthèses pluridisciplinaires avec un psychologue présent.",
+        denominator_definition="Synthèses tenues dans le mois.",
+        owner=_owner(organization, "nadia.haddad@coteaux.test"),
+        points=proportion(16, 0.45, 0.92),
+        **common,
+    )
+
+
+def _cpts(organization: Organization, today: date) -> None:
+    _indicator(
+        organization,
+        "Délai de réponse aux demandes de soins non programmés",
+        kind=Kind.MEASUREMENT,
+        indicator_type=IndicatorType.PROCESS,
+        periodicity=Periodicity.MONTH,
+        direction=Direction.DOWN,
+        unit="jours",
+        target_value=Decimal(2),
+        owner=_owner(organization, "isabelle.caron@lauragais.test"),
+        points=lambda rng, k: (max(0.5, rng.gauss(2.6, 0.6)), None),
+        count=15,
+        today=today,
+    )
+    cell = _indicator(
+        organization,
+        "Membres de la cellule qualité",
+        kind=Kind.COUNT,
+        indicator_type=IndicatorType.STRUCTURE,
+        periodicity=Periodicity.QUARTER,
+        direction=Direction.UP,
+        unit="membres",
+        data_source=MEMBERS_SOURCE,
+        owner=_owner(organization, "isabelle.caron@lauragais.test"),
+        points=None,
+        count=0,
+        today=today,
+    )
+    if not cell.measurements.exists():
+        recompute_from_source(cell, today=today, first=shift_period(period_start_of(today, "quarter"), "quarter", -4))
+
+
+@register_demo
+def build_indicators(organizations: dict[str, Organization]) -> None:
+    today = timezone.localdate()
+    _pharmacy(organizations["pharmacie-des-tilleuls"], today)
+    _care_service(organizations["service-des-coteaux"], today)
+    _cpts(organizations["cpts-lauragais-sud"], today)
+
+
+SCALE_INDICATORS = 50
+SCALE_WEEKS = 260
+
+
+@register_scale
+def build_indicator_volumes(organization: Organization, factor: int) -> None:
+    """``50 x factor`` weekly count indicators with 260 values each (bulk inserts, no history)."""
+    today = timezone.localdate()
+    existing = Indicator.objects.for_org(organization).filter(name__startswith="Indicateur synthétique").count()
+    wanted = SCALE_INDICATORS * factor
+    new = Indicator.objects.bulk_create(
+        [
+            Indicator(
+                organization=organization,
+                name=f"Indicateur synthétique {i:05d}",
+                kind=Kind.COUNT,
+                periodicity=Periodicity.WEEK,
+                direction=Direction.DOWN if i % 2 else Direction.UP,
+                target_value=Decimal(5),
+            )
+            for i in range(existing, wanted)
+        ]
+    )
+    periods = _periods(Periodicity.WEEK, SCALE_WEEKS, today)
+    rng = random.Random(factor)  # noqa: S311 — synthetic volumes
+    for indicator in new:
+        level = rng.uniform(2, 8)
+        Measurement.objects.bulk_create(
+            [
+                Measurement(
+                    organization=organization,
+                    indicator=indicator,
+                    period_start=period,
+                    value=Decimal(_poisson(rng, level if k < 200 else level * 0.7)),
+                )
+                for k, period in enumerate(periods)
+            ],
+            batch_size=2000,
+        )
+        refresh_status(indicator, today=today)

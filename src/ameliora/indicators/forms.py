@@ -1,0 +1,207 @@
+"""Forms of the indicator pages. Numbers are localized: "1,5" is accepted in French."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import Membership, Organization
+from ameliora.indicators.models import (
+    Annotation,
+    Indicator,
+    IndicatorType,
+    Kind,
+    Phase,
+    Status,
+)
+from ameliora.indicators.periods import period_start_of
+from ameliora.indicators.services import MeasurementInput
+from ameliora.indicators.sources import source_choices
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _number(label: Any, *, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        localize=True,
+        max_digits=14,
+        decimal_places=4,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class IndicatorForm(forms.ModelForm[Indicator]):
+    target_value = _number(_("Target"))
+    alert_threshold = _number(_("Alert threshold"))
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "name",
+            "kind",
+            "indicator_type",
+            "description",
+            "numerator_definition",
+            "denominator_definition",
+            "exclusions",
+            "unit",
+            "multiplier",
+            "periodicity",
+            "direction",
+            "target_value",
+            "target_date",
+            "alert_threshold",
+            "owner",
+            "data_source",
+            "chart",
+            "rules",
+            "active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "numerator_definition": forms.Textarea(attrs={"rows": 2}),
+            "denominator_definition": forms.Textarea(attrs={"rows": 2}),
+            "exclusions": forms.Textarea(attrs={"rows": 2}),
+            "target_date": DATE_INPUT,
+        }
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.instance.organization = organization
+        owner = self.fields["owner"]
+        if not isinstance(owner, forms.ModelChoiceField):  # pragma: no cover — the Meta above decides
+            raise TypeError(owner)
+        owner.queryset = Membership.objects.for_org(organization).select_related("user")
+        owner.label_from_instance = lambda m: str(m.user)  # type: ignore[method-assign,assignment]
+        self.fields["data_source"] = forms.ChoiceField(
+            label=_("Data source"),
+            choices=[("", _("Entered by hand")), *source_choices()],
+            required=False,
+        )
+        self.fields["target_value"].help_text = _("On the displayed scale: a percentage for a proportion.")
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        taken = Indicator.objects.for_org(self.organization).filter(name=name).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("An indicator with this name already exists."))
+        return name
+
+
+class MeasurementForm(forms.Form):
+    """One period of one indicator. The fields shown depend on the indicator's kind."""
+
+    period_start = forms.DateField(label=_("Period (any day in it)"), widget=DATE_INPUT)
+    value = _number(_("Value"))
+    numerator = _number(_("Numerator"))
+    denominator = _number(_("Denominator"))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    replace = forms.BooleanField(
+        label=_("Replace the value already recorded for this period (the old one stays in the history)"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, indicator: Indicator, with_replace: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if indicator.uses_ratio:
+            del self.fields["value"]
+            self.fields["numerator"].required = True
+            self.fields["denominator"].required = True
+            self.fields["numerator"].help_text = indicator.numerator_definition
+            self.fields["denominator"].help_text = indicator.denominator_definition
+        else:
+            del self.fields["numerator"], self.fields["denominator"]
+            self.fields["value"].required = True
+            if indicator.kind == Kind.YES_NO:
+                self.fields["value"] = forms.TypedChoiceField(
+                    label=_("In place?"), choices=[("1", _("yes")), ("0", _("no"))], coerce=Decimal
+                )
+            elif indicator.display_unit:
+                self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.display_unit}
+        if not with_replace:
+            del self.fields["replace"]
+
+    def to_input(self, line: int = 0) -> MeasurementInput:
+        data = self.cleaned_data
+        day: date = data["period_start"]
+        return MeasurementInput(
+            period_start=period_start_of(day, self.indicator.periodicity),
+            value=data.get("value"),
+            numerator=data.get("numerator"),
+            denominator=data.get("denominator"),
+            note=data.get("note", ""),
+            line=line,
+        )
+
+
+class GridRowForm(MeasurementForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, with_replace=False, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class BaseGridFormSet(forms.BaseFormSet[GridRowForm]):
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
+        self.indicator = indicator
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {"indicator": self.indicator}
+
+
+GridFormSet = forms.formset_factory(GridRowForm, formset=BaseGridFormSet, extra=0, min_num=1, max_num=200)
+
+
+class PhaseForm(forms.ModelForm[Phase]):
+    class Meta:
+        model = Phase
+        fields = ["start", "label"]
+        widgets = {"start": DATE_INPUT}
+        help_texts = {"label": _("e.g. “double check in place”")}
+
+
+class AnnotationForm(forms.ModelForm[Annotation]):
+    class Meta:
+        model = Annotation
+        fields = ["date", "text"]
+        widgets = {"date": DATE_INPUT}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+    replace = forms.BooleanField(
+        label=_("Replace the periods that already have a value (old values stay in the history)"), required=False
+    )
+
+
+class FilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
+    indicator_type = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All")), *IndicatorType.choices]
+    )
+    kind = forms.ChoiceField(label=_("Kind of data"), required=False, choices=[("", _("All")), *Kind.choices])
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=Membership.objects.none())
+    active = forms.ChoiceField(
+        label=_("Active"),
+        required=False,
+        choices=[("1", _("Active")), ("0", _("Retired")), ("all", _("All"))],
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        if not isinstance(owner, forms.ModelChoiceField):  # pragma: no cover — the Meta above decides
+            raise TypeError(owner)
+        owner.queryset = Membership.objects.for_org(organization).select_related("user")
+        owner.label_from_instance = lambda m: str(m.user)  # type: ignore[method-assign,assignment]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

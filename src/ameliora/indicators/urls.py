@@ -1,0 +1,30 @@
+from django.urls import path
+
+from ameliora.indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    # List and definitions
+    path("", views.home, name="home"),
+    path("new/", views.indicator_create, name="create"),
+    path("<int:indicator_id>/", views.detail, name="detail"),
+    path("<int:indicator_id>/edit/", views.indicator_edit, name="edit"),
+    # Data entry
+    path("<int:indicator_id>/values/new/", views.measurement_add, name="measurement_add"),
+    path("<int:indicator_id>/values/grid/", views.measurement_grid, name="measurement_grid"),
+    path("<int:indicator_id>/values/<int:measurement_id>/delete/", views.measurement_delete, name="measurement_delete"),
+    path("<int:indicator_id>/recompute/", views.recompute, name="recompute"),
+    # Import
+    path("<int:indicator_id>/import/", views.import_upload, name="import"),
+    path("<int:indicator_id>/import/<int:import_id>/", views.import_preview, name="import_preview"),
+    # Phases and annotations
+    path("<int:indicator_id>/phases/", views.phase_add, name="phase_add"),
+    path("<int:indicator_id>/phases/<int:phase_id>/delete/", views.phase_delete, name="phase_delete"),
+    path("<int:indicator_id>/annotations/", views.annotation_add, name="annotation_add"),
+    path(
+        "<int:indicator_id>/annotations/<int:annotation_id>/delete/",
+        views.annotation_delete,
+        name="annotation_delete",
+    ),
+]

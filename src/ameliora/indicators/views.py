@@ -1,0 +1,448 @@
+"""Indicator pages: list with status, indicator page (chart, table, conclusion, before/after),
+data entry (one period, a grid of periods), import with preview, phases and annotations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ameliora.core import services as core_services
+from ameliora.core.http import OrgRequest
+from ameliora.core.permissions import require
+from ameliora.core.uploads import validate_upload
+from ameliora.indicators import services
+from ameliora.indicators.access import (
+    get_annotation_for,
+    get_import_for,
+    get_indicator_for,
+    get_measurement_for,
+    get_phase_for,
+    indicators_for,
+)
+from ameliora.indicators.analysis import analyse_indicator, format_period, format_value, render_svg
+from ameliora.indicators.forms import (
+    AnnotationForm,
+    FilterForm,
+    GridFormSet,
+    ImportForm,
+    IndicatorForm,
+    MeasurementForm,
+    PhaseForm,
+)
+from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
+from ameliora.indicators.models import Indicator, MeasurementImport, Status
+from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
+
+PAGE_SIZE = 25
+#: Files with more data rows than this are committed by the background worker.
+INLINE_IMPORT_ROWS = 2000
+GRID_DEFAULT_ROWS = 4
+
+
+def _shown_status(indicator: Indicator, today: Any) -> str:
+    if (
+        indicator.status != Status.CONCERNING
+        and indicator.active
+        and is_data_due(indicator.last_period_start, indicator.periodicity, today)
+    ):
+        return Status.DATA_DUE
+    return indicator.status
+
+
+def _detail(indicator: Indicator) -> HttpResponse:
+    return redirect("indicators:detail", org_slug=indicator.organization.slug, indicator_id=indicator.pk)
+
+
+# --- List ------------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: OrgRequest) -> HttpResponse:
+    """The list: status and last value come from columns stored on write (see models' docstring),
+    so the page costs the same few queries for 5 or 5,000 indicators."""
+    require(request.membership, "indicators.view")
+    today = timezone.localdate()
+    form = FilterForm(request.GET or None, organization=request.organization)
+    indicators = indicators_for(request.membership).select_related("owner__user", "organization")
+    active = "1"
+    if form.is_valid():
+        data = form.cleaned_data
+        active = data["active"] or "1"
+        if data["status"]:
+            indicators = indicators.with_status(data["status"], today)
+        for field in ("indicator_type", "kind"):
+            if data[field]:
+                indicators = indicators.filter(**{field: data[field]})
+        if data["owner"]:
+            indicators = indicators.filter(owner=data["owner"])
+    if active in {"0", "1"}:
+        indicators = indicators.filter(active=active == "1")
+    page = Paginator(indicators.order_by("name", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "indicator": indicator,
+            "status": _shown_status(indicator, today),
+            "last_value": format_value(indicator, indicator.last_value),
+            "last_period": format_period(indicator.last_period_start, indicator.periodicity)
+            if indicator.last_period_start
+            else "",
+        }
+        for indicator in page
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "indicators/indicator_list.html#results" if request.htmx else "indicators/indicator_list.html"
+    return render(
+        request,
+        template,
+        {"page": page, "rows": rows, "form": form, "query": query.urlencode(), "statuses": Status},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_create(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "indicators.edit")
+    form = IndicatorForm(request.POST or None, organization=request.organization, initial={"owner": request.membership})
+    if request.method == "POST":
+        if form.is_valid():
+            indicator = services.save_indicator(form.instance)
+            messages.success(request, _("Indicator created. Enter its first values."))
+            return _detail(indicator)
+        return render(request, "indicators/indicator_form.html", {"form": form}, status=400)
+    return render(request, "indicators/indicator_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.edit")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    form = IndicatorForm(request.POST or None, instance=indicator, organization=request.organization)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_indicator(form.instance)
+            messages.success(request, _("Indicator saved."))
+            return _detail(indicator)
+        return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=400)
+    return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+# --- Indicator page ------------------------------------------------------------------------------
+
+
+def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]:
+    measurements = list(indicator.measurements.all())
+    phases = list(indicator.phases.all())
+    annotations = list(indicator.annotations.all())
+    analysis = analyse_indicator(indicator, measurements, phases, today=timezone.localdate())
+    by_period = {m.period_start: m for m in measurements}
+    rows = analysis.rows()
+    for row in rows:
+        row["measurement"] = by_period[row["period"]]
+    return {
+        "indicator": indicator,
+        "analysis": analysis,
+        "rows": rows,
+        # The SVG is built by our renderer, which escapes every text it draws.
+        "chart_svg": mark_safe(render_svg(analysis, annotations)),
+        "phases": phases,
+        "annotations": annotations,
+        "status": _shown_status(indicator, timezone.localdate()),
+        "measurement_form": MeasurementForm(indicator=indicator, initial={"period_start": _next_period(indicator)}),
+        "phase_form": PhaseForm(),
+        "annotation_form": AnnotationForm(),
+    }
+
+
+def _next_period(indicator: Indicator) -> Any:
+    if indicator.last_period_start:
+        return shift_period(indicator.last_period_start, indicator.periodicity)
+    return period_start_of(timezone.localdate(), indicator.periodicity)
+
+
+@require_GET
+def detail(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.view")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    return render(request, "indicators/indicator_detail.html", _detail_context(request, indicator))
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    form = MeasurementForm(request.POST or None, indicator=indicator, initial={"period_start": _next_period(indicator)})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_measurement(
+                    indicator, form.to_input(), acting_user=request.user, replace=form.cleaned_data["replace"]
+                )
+            except services.MeasurementsRefusedError as exc:
+                for error in exc.row_errors:
+                    form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Value recorded."))
+                return _detail(indicator)
+        return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form}, status=400)
+    return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form})
+
+
+@require_POST
+def measurement_delete(request: OrgRequest, indicator_id: int, measurement_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    measurement = get_measurement_for(request.membership, indicator, measurement_id)
+    services.delete_measurement(measurement)
+    messages.success(request, _("Value deleted (it stays in the history)."))
+    return _detail(indicator)
+
+
+# --- Grid of periods -------------------------------------------------------------------------------
+
+
+def _grid_initial(indicator: Indicator) -> list[dict[str, Any]]:
+    first = _next_period(indicator)
+    return [{"period_start": shift_period(first, indicator.periodicity, k)} for k in range(GRID_DEFAULT_ROWS)]
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    """Several periods at once: all rows are saved, or none (each error stays next to its row)."""
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    if request.method == "GET" and "row" in request.GET:
+        # htmx "add a row": one more form with the next index.
+        try:
+            index = max(0, min(int(request.GET["row"]), 199))
+        except ValueError:
+            index = 0
+        formset = GridFormSet(indicator=indicator, initial=[{}] * (index + 1))  # type: ignore[call-arg]
+        form = formset.forms[index]
+        return render(request, "indicators/measurement_grid.html#row", {"form": form, "indicator": indicator})
+    formset = GridFormSet(request.POST or None, indicator=indicator, initial=_grid_initial(indicator))  # type: ignore[call-arg]
+    replace = request.POST.get("replace") == "on"
+    if request.method == "POST":
+        if formset.is_valid():
+            rows = [form.to_input(line=i + 1) for i, form in enumerate(formset.forms)]
+            try:
+                created, replaced = services.save_measurements(
+                    indicator, rows, acting_user=request.user, replace=replace
+                )
+            except services.MeasurementsRefusedError as exc:
+                for error in exc.row_errors:
+                    form = formset.forms[error.line - 1]
+                    form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("%(created)s value(s) recorded, %(replaced)s replaced.")
+                    % {"created": created, "replaced": replaced},
+                )
+                return _detail(indicator)
+        return render(
+            request,
+            "indicators/measurement_grid.html",
+            {"indicator": indicator, "formset": formset, "replace": replace},
+            status=400,
+        )
+    return render(request, "indicators/measurement_grid.html", {"indicator": indicator, "formset": formset})
+
+
+# --- Import ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"indicator": indicator, "form": form}
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                validate_upload(upload, allowed=frozenset({"csv", "xlsx"}))
+            except ValidationError as exc:
+                # A CSV from an older Excel is Windows-1252, which the generic text check refuses:
+                # the import's own decoder tries it and says which encoding it used.
+                if exc.code != "content" or not upload.name.lower().endswith(".csv"):
+                    form.add_error("file", exc)
+            if form.is_valid():
+                pending = MeasurementImport.objects.create(
+                    organization=request.organization,
+                    indicator=indicator,
+                    file=upload,
+                    original_name=upload.name[:255],
+                    replace=form.cleaned_data["replace"],
+                    created_by=request.user,
+                )
+                return redirect(
+                    "indicators:import_preview",
+                    org_slug=request.organization.slug,
+                    indicator_id=indicator.pk,
+                    import_id=pending.pk,
+                )
+        return render(request, "indicators/import_form.html", context, status=400)
+    return render(request, "indicators/import_form.html", context)
+
+
+def _parse_pending(pending: MeasurementImport) -> tuple[ParsedFile | None, str]:
+    try:
+        with pending.file.open("rb") as stream:
+            return parse_file(stream, pending.original_name, pending.indicator, replace=pending.replace), ""
+    except ImportFileError as exc:
+        return None, str(exc)
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: OrgRequest, indicator_id: int, import_id: int) -> HttpResponse:
+    """The preview lists every rejected line; the commit saves every row or none."""
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    pending = get_import_for(request.membership, indicator, import_id)
+    parsed, file_error = _parse_pending(pending)
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            _discard(pending)
+            messages.info(request, _("Import cancelled: nothing was imported."))
+            return _detail(indicator)
+        if parsed is not None and parsed.ok:
+            if len(parsed.rows) > INLINE_IMPORT_ROWS:
+                job = _start_import_job(request, pending)
+                return redirect(job)
+            try:
+                created, replaced = services.save_measurements(
+                    indicator, parsed.rows, acting_user=request.user, replace=pending.replace
+                )
+            except services.MeasurementsRefusedError as exc:
+                parsed.errors = exc.row_errors
+            else:
+                _discard(pending, created=created, replaced=replaced)
+                messages.success(
+                    request,
+                    _("Import done: %(created)s value(s) added, %(replaced)s replaced.")
+                    % {"created": created, "replaced": replaced},
+                )
+                return _detail(indicator)
+    context = {
+        "indicator": indicator,
+        "pending": pending,
+        "parsed": parsed,
+        "file_error": file_error,
+        "preview": parsed.rows[:15] if parsed else [],
+        "errors": [
+            {"line": e.line, "column": _column_label(e.field), "message": e.message}
+            for e in (parsed.errors[:500] if parsed else [])
+        ],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "indicators/import_preview.html", context, status=status)
+
+
+def _column_label(field: str) -> str:
+    labels = {
+        "period_start": _("period"),
+        "period": _("period"),
+        "value": _("value"),
+        "numerator": _("numerator"),
+        "denominator": _("denominator"),
+        "note": _("note"),
+    }
+    return labels.get(field, field)
+
+
+def _discard(pending: MeasurementImport, *, created: int = 0, replaced: int = 0) -> None:
+    pending.file.delete(save=False)
+    pending.committed_at = timezone.now()
+    pending.created_count, pending.replaced_count = created, replaced
+    pending.save(update_fields=["file", "committed_at", "created_count", "replaced_count"])
+
+
+def _start_import_job(request: OrgRequest, pending: MeasurementImport) -> Any:
+    with transaction.atomic():
+        job = core_services.start_job(
+            organization=request.organization,
+            kind="indicator_import",
+            label=_("Import of %(file)s into “%(indicator)s”")
+            % {"file": pending.original_name, "indicator": pending.indicator.name},
+            user=request.user,
+        )
+        pending.job = job
+        pending.save(update_fields=["job"])
+    return job
+
+
+# --- Phases, annotations, recompute ------------------------------------------------------------------
+
+
+@require_POST
+def phase_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.edit")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_phase(indicator, start=form.cleaned_data["start"], label=form.cleaned_data["label"])
+        except ValidationError as exc:
+            form.add_error("start", exc)
+        else:
+            messages.success(request, _("Phase added."))
+            return _detail(indicator)
+    context = _detail_context(request, indicator)
+    context["phase_form"] = form
+    return render(request, "indicators/indicator_detail.html", context, status=400)
+
+
+@require_POST
+def phase_delete(request: OrgRequest, indicator_id: int, phase_id: int) -> HttpResponse:
+    require(request.membership, "indicators.edit")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    services.delete_phase(get_phase_for(request.membership, indicator, phase_id))
+    messages.success(request, _("Phase removed."))
+    return _detail(indicator)
+
+
+@require_POST
+def annotation_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    form = AnnotationForm(request.POST)
+    if form.is_valid():
+        services.add_annotation(indicator, day=form.cleaned_data["date"], text=form.cleaned_data["text"])
+        messages.success(request, _("Annotation added."))
+        return _detail(indicator)
+    context = _detail_context(request, indicator)
+    context["annotation_form"] = form
+    return render(request, "indicators/indicator_detail.html", context, status=400)
+
+
+@require_POST
+def annotation_delete(request: OrgRequest, indicator_id: int, annotation_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    get_annotation_for(request.membership, indicator, annotation_id).delete()
+    messages.success(request, _("Annotation removed."))
+    return _detail(indicator)
+
+
+@require_POST
+def recompute(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    try:
+        count = services.recompute_from_source(indicator, acting_user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(count)s period(s) recomputed from the data source.") % {"count": count})
+    return _detail(indicator)
