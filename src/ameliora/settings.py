@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ameliora.api",
     "ameliora.documents",
     "ameliora.indicators",
+    "ameliora.events",
 ]
 
 MIDDLEWARE = [

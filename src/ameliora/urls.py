@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("ameliora.core.urls")),
     path("o/<slug:org_slug>/documents/", include("ameliora.documents.urls")),
     path("o/<slug:org_slug>/indicators/", include("ameliora.indicators.urls")),
+    path("o/<slug:org_slug>/events/", include("ameliora.events.urls")),
+    # Public declaration and tracking pages (no account): outside /o/ so that tenancy does not ask to sign in.
+    path("", include("ameliora.events.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -9,6 +9,7 @@ from ninja.security import django_auth
 
 from ameliora.core.api import router as core_router
 from ameliora.documents.api import router as documents_router
+from ameliora.events.api import router as events_router
 from ameliora.indicators.api import router as indicators_router
 
 api = NinjaAPI(
@@ -22,6 +23,7 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/o/{org_slug}/documents", documents_router)
 api.add_router("/o/{org_slug}/indicators", indicators_router)
+api.add_router("/o/{org_slug}/events", events_router)
 
 
 @api.exception_handler(Http404)

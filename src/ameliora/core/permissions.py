@@ -39,6 +39,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "indicators.view": EVERYONE,
     "indicators.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.QUALITY_CELL.value},
     "indicators.enter_data": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    # Adverse events and experience feedback (REX). Reporter identity is for the quality manager and
+    # the quality cell only: an administrator may triage without learning who reported.
+    "events.declare": EVERYONE,
+    "events.view": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    "events.triage": MANAGERS | {Role.QUALITY_CELL.value},
+    "events.analyse": MANAGERS | {Role.QUALITY_CELL.value},
+    "events.view_reporter": frozenset({Role.QUALITY_MANAGER.value, Role.QUALITY_CELL.value}),
+    "events.configure": MANAGERS,
+    "events.stats": MANAGERS | {Role.QUALITY_CELL.value},
+    "events.library": EVERYONE,
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

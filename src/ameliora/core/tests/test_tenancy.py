@@ -26,6 +26,7 @@ from ameliora.core.tests.factories import (
     UnitFactory,
 )
 from ameliora.documents.tests.factories import any_document_id
+from ameliora.events.tests.factories import any_category_id, any_event_id, any_factor_id, any_timeline_entry_id
 from ameliora.indicators.tests.factories import (
     any_annotation_id,
     any_import_id,
@@ -55,6 +56,11 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "phase_id": any_phase_id,
     "annotation_id": any_annotation_id,
     "import_id": any_import_id,
+    # Events: an event (and a chronology entry, a factor, a category) of that organization.
+    "event_id": any_event_id,
+    "entry_id": any_timeline_entry_id,
+    "factor_id": any_factor_id,
+    "category_id": any_category_id,
 }
 
 
@@ -133,12 +139,12 @@ def urls() -> list[OrgUrl]:
 
 def test_the_walk_fails_on_a_url_argument_it_does_not_know() -> None:
     new_url = OrgUrl(
-        name="events:detail",
-        route="/o/<slug:org_slug>/events/<int:event_id>/",
-        kwargs=frozenset({"org_slug", "event_id"}),
+        name="surveys:detail",
+        route="/o/<slug:org_slug>/surveys/<int:survey_id>/",
+        kwargs=frozenset({"org_slug", "survey_id"}),
     )
 
-    with pytest.raises(pytest.fail.Exception, match="takes event_id, which the tenancy walk does not know"):
+    with pytest.raises(pytest.fail.Exception, match="takes survey_id, which the tenancy walk does not know"):
         object_kwargs_for(new_url)
 
 

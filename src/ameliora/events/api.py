@@ -1,0 +1,95 @@
+"""Events API: the list and one event. The reporter's identity only for members who may see it."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Path, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from ameliora.core.models import Membership, display_name
+from ameliora.core.permissions import require
+from ameliora.events.access import events_for, get_event_for, reporter_visible
+from ameliora.events.models import Event
+
+router = Router(tags=["events"])
+
+
+class ReporterOut(Schema):
+    anonymous: bool
+    name: str
+    phone: str
+    best_time: str
+
+
+class EventOut(Schema):
+    id: int
+    reference: str
+    status: str
+    source: str
+    received_at: datetime
+    occurred_at: datetime
+    category: str | None
+    unit: str | None
+    affected: str
+    actuality: str
+    is_serious: bool
+    severity: int | None
+    likelihood: int | None
+    criticity: int | None
+    level: int | None
+    handler: str | None
+    check_back_due: date | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_category(obj: Event) -> str | None:
+        return obj.category.name if obj.category else None
+
+    @staticmethod
+    def resolve_unit(obj: Event) -> str | None:
+        return obj.unit.name if obj.unit else None
+
+    @staticmethod
+    def resolve_handler(obj: Event) -> str | None:
+        return display_name(obj.handler.user) if obj.handler else None
+
+
+class EventDetailOut(EventOut):
+    description: str
+    immediate_measures: str
+    consequences: str
+    lessons: str
+    feedback_message: str
+    reporter: ReporterOut | None
+
+    @staticmethod
+    def resolve_reporter(obj: Event, context: dict[str, Any]) -> ReporterOut | None:
+        """Filled only for the quality manager and cell (or the reporter): ``None`` for everyone else."""
+        membership: Membership = context["request"].membership
+        if not reporter_visible(membership, obj):
+            return None
+        if obj.reported_by is not None:
+            return ReporterOut(anonymous=False, name=display_name(obj.reported_by.user), phone="", best_time="")
+        return ReporterOut(
+            anonymous=obj.is_anonymous, name=obj.contact_name, phone=obj.contact_phone, best_time=obj.contact_best_time
+        )
+
+
+@router.get("", response=list[EventOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_events(request: HttpRequest, org_slug: Path[str], status: str = "") -> QuerySet[Event]:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    require(membership, "events.view")
+    events = events_for(membership).select_related("category", "unit", "handler__user").order_by("-received_at", "-pk")
+    if status:
+        events = events.filter(status=status)
+    return events
+
+
+@router.get("/{event_id}", response=EventDetailOut)
+def event_detail(request: HttpRequest, org_slug: Path[str], event_id: int) -> Event:
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    require(membership, "events.view")
+    return get_event_for(membership, event_id)

@@ -1,0 +1,562 @@
+"""Writes on events: each runs in one transaction, records who acted, and notifies on commit.
+
+Notification titles are built from references and labels only (``EI-2026-014``), never from what
+the reporter typed: free text may contain patient data. Nothing here logs free text either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ameliora.core.models import Attachment, Membership, Organization, Unit
+from ameliora.core.permissions import CAPABILITIES
+from ameliora.core.services import add_attachment, notify
+from ameliora.events.models import (
+    ACTION_TEXT_REQUIRED,
+    DEFAULT_CATEGORIES,
+    NO_ACTION_REASON,
+    PUBLICATION_NEEDS_CONSENT,
+    PUBLICATION_NEEDS_SUMMARY,
+    ContributingFactor,
+    Decision,
+    Event,
+    EventCategory,
+    EventSettings,
+    EventTransition,
+    TimelineEntry,
+    TrackingMessage,
+    VigilanceReport,
+    hash_tracking_code,
+    new_tracking_code,
+)
+
+PUBLIC_PAGE_CLOSED = gettext_lazy("This declaration page is closed.")
+
+
+# --- settings and categories -------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_event_settings(organization: Organization) -> EventSettings:
+    """The organization's event settings, created with the default categories on first use."""
+    settings, created = EventSettings.objects.get_or_create(
+        organization=organization,
+        defaults={"rex_levels_enabled": organization.kind == Organization.Kind.CPTS},
+    )
+    if created and not EventCategory.objects.for_org(organization).exists():
+        EventCategory.objects.bulk_create(
+            [
+                EventCategory(organization=organization, code=code, name=str(label), position=index)
+                for index, (code, label) in enumerate(DEFAULT_CATEGORIES)
+            ]
+        )
+    return settings
+
+
+def _next_reference(organization: Organization, when: datetime) -> str:
+    """``EI-<year>-<nnn>``: numbered per organization and year, under a row lock (no duplicates)."""
+    ensure_event_settings(organization)
+    settings = EventSettings.objects.select_for_update().get(organization=organization)
+    year = timezone.localtime(when).year
+    if settings.sequence_year != year:
+        settings.sequence_year = year
+        settings.sequence_last = 0
+    settings.sequence_last += 1
+    # A queryset update, not save(): a counter is not a change worth a history record (whose author
+    # would be the reporter).
+    EventSettings.objects.filter(pk=settings.pk).update(
+        sequence_year=settings.sequence_year, sequence_last=settings.sequence_last
+    )
+    return f"EI-{year}-{settings.sequence_last:03d}"
+
+
+def triage_team(organization: Organization) -> list[Any]:
+    """Users who triage the organization's events (read from the capability table, not role names)."""
+    memberships = (
+        Membership.objects.for_org(organization)
+        .filter(role_set__role__in=CAPABILITIES["events.triage"])
+        .select_related("user")
+        .distinct()
+    )
+    return [m.user for m in memberships]
+
+
+# --- declaring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Declaration:
+    """What a reporter tells, member or public."""
+
+    occurred_at: datetime
+    description: str
+    category: EventCategory | None = None
+    unit: Unit | None = None
+    affected: str = "none"
+    actuality: str = "actual"
+    immediate_measures: str = ""
+    consequences: str = ""
+    reporter_severity: int | None = None
+    is_serious: bool = False
+    publication_consent: bool = False
+    vigilances: list[str] = field(default_factory=list)
+
+
+def _create_event(organization: Organization, declaration: Declaration, **extra: Any) -> Event:
+    now = timezone.now()
+    event = Event.objects.create(
+        organization=organization,
+        reference=_next_reference(organization, now),
+        received_at=now,
+        occurred_at=declaration.occurred_at,
+        description=declaration.description,
+        category=declaration.category,
+        unit=declaration.unit,
+        affected=declaration.affected,
+        actuality=declaration.actuality,
+        immediate_measures=declaration.immediate_measures,
+        consequences=declaration.consequences,
+        reporter_severity=declaration.reporter_severity,
+        is_serious=declaration.is_serious,
+        publication_consent=declaration.publication_consent,
+        **extra,
+    )
+    VigilanceReport.objects.bulk_create(
+        [
+            VigilanceReport(organization=organization, event=event, vigilance=v)
+            for v in sorted(set(declaration.vigilances))
+        ]
+    )
+    EventTransition.objects.create(
+        organization=organization, event=event, action="declare", from_status="", to_status=event.status, by=None
+    )
+    return event
+
+
+def _forget_reporter_in_history(event: Event, attachments: Iterable[Attachment] = ()) -> None:
+    """The change history names who made each change: for the declaration itself, that is the reporter.
+
+    Blank it, so that people who may read the history (administrators) but not the reporter's
+    identity do not learn it there. Files attached while declaring lose their uploader likewise.
+    """
+    event.history.filter(history_type="+").update(history_user=None)
+    ids = [a.pk for a in attachments]
+    if ids:
+        Attachment.objects.filter(pk__in=ids).update(uploaded_by=None)
+        Attachment.history.filter(id__in=ids).update(history_user=None)
+
+
+def _announce(event: Event) -> None:
+    recipients = triage_team(event.organization)
+    title = _("New event %(reference)s to triage") % {"reference": event.reference}
+    if event.is_serious:
+        title = _("New serious event (EIGS) %(reference)s to triage") % {"reference": event.reference}
+    notify(recipients, organization=event.organization, title=title, url=event.get_absolute_url())
+
+
+@transaction.atomic
+def declare_event(declaration: Declaration, *, acting: Membership, uploads: Iterable[UploadedFile] = ()) -> Event:
+    """A member's declaration. Uploads are validated by the core (size, type, real content)."""
+    event = _create_event(acting.organization, declaration, source=Event.Source.MEMBER, reported_by=acting)
+    attachments = [add_attachment(event, upload=upload, acting=acting) for upload in uploads]
+    _forget_reporter_in_history(event, attachments)
+    _announce(event)
+    return event
+
+
+@transaction.atomic
+def declare_public_event(
+    organization: Organization,
+    declaration: Declaration,
+    *,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_best_time: str = "",
+) -> tuple[Event, str]:
+    """A declaration made without an account. Returns the event and its tracking code, shown once.
+
+    Only the code's hash is stored. Nothing about the client (address, browser) is stored; an
+    anonymous declaration (no contact details) stores no identity at all.
+    """
+    settings = ensure_event_settings(organization)
+    if not settings.public_enabled:
+        raise ValidationError(PUBLIC_PAGE_CLOSED, code="closed")
+    code = new_tracking_code()
+    event = _create_event(
+        organization,
+        declaration,
+        source=Event.Source.PUBLIC,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_best_time=contact_best_time.strip(),
+        tracking_code_hash=hash_tracking_code(code),
+    )
+    _announce(event)
+    return event, code
+
+
+def find_by_tracking_code(code: str) -> Event | None:
+    """The one public declaration a tracking code opens, or None.
+
+    The lookup is by the code's SHA-256 (an indexed equality on a random 99-bit secret), so the
+    time it takes says nothing about how close a guess was.
+    """
+    if not code.strip():
+        return None
+    return (
+        Event.objects.filter(tracking_code_hash=hash_tracking_code(code), source=Event.Source.PUBLIC)
+        .select_related("organization")
+        .first()
+    )
+
+
+# --- triage and workflow -----------------------------------------------------------------------
+
+
+def _save(event: Event, fields: Iterable[str]) -> None:
+    event.save(update_fields=sorted(set(fields)))
+
+
+@transaction.atomic
+def triage_event(
+    event: Event,
+    *,
+    severity: int,
+    likelihood: int,
+    handler: Membership | None,
+    level: int | None,
+    criteria: dict[str, bool],
+    acting: Membership,
+) -> Event:
+    settings = ensure_event_settings(event.organization)
+    previous_handler = event.handler_id
+    transition = event.triage(
+        severity=severity,
+        likelihood=likelihood,
+        handler=handler,
+        level=level if settings.rex_levels_enabled else None,
+        rex_levels=settings.rex_levels_enabled,
+        check_back_days=settings.check_back_days,
+        criteria=criteria,
+        by=acting,
+    )
+    transition.save()
+    _save(
+        event,
+        [
+            "status",
+            "severity",
+            "likelihood",
+            "criticity",
+            "handler",
+            "level",
+            "complex_environment",
+            "complex_patient",
+            "complex_pathologies",
+            "complex_coordination",
+            "triaged_at",
+            "check_back_due",
+        ],
+    )
+    if handler is not None and handler.pk not in (previous_handler, acting.pk):
+        notify(
+            [handler.user],
+            organization=event.organization,
+            title=_("Event %(reference)s assigned to you") % {"reference": event.reference},
+            url=event.get_absolute_url(),
+        )
+    return event
+
+
+@transaction.atomic
+def assign_handler(event: Event, *, handler: Membership | None, acting: Membership) -> Event:
+    if handler is not None and handler.organization_id != event.organization_id:
+        raise ValidationError(_("This person is not a member of the organization."), code="other_organization")
+    changed = event.handler_id != (handler.pk if handler else None)
+    event.handler = handler
+    _save(event, ["handler"])
+    if changed and handler is not None and handler.pk != acting.pk:
+        notify(
+            [handler.user],
+            organization=event.organization,
+            title=_("Event %(reference)s assigned to you") % {"reference": event.reference},
+            url=event.get_absolute_url(),
+        )
+    return event
+
+
+@transaction.atomic
+def move_event(event: Event, action: str, *, acting: Membership) -> Event:
+    """Run one of the simple steps: start analysis, actions decided, close, reopen."""
+    if action == "start_analysis":
+        transition = event.start_analysis(by=acting)
+    elif action == "decide_actions":
+        transition = event.decide_actions(by=acting, decisions=event.decisions.count())
+    elif action == "close":
+        transition = event.close(by=acting)
+    elif action == "reopen":
+        transition = event.reopen(by=acting)
+    else:
+        raise ValueError(action)
+    transition.save()
+    _save(event, ["status", "closed_at"])
+    return event
+
+
+@transaction.atomic
+def reject_event(event: Event, *, reason: str, acting: Membership) -> Event:
+    transition = event.reject(by=acting, reason=reason)
+    transition.save()
+    _save(event, ["status", "not_retained_reason", "closed_at"])
+    return event
+
+
+@transaction.atomic
+def record_check_back(event: Event, *, resolved: bool, note: str, acting: Membership) -> Event:
+    event.record_check_back(resolved=resolved, note=note)
+    _save(event, ["check_back_done_at", "check_back_resolved", "check_back_note"])
+    return event
+
+
+@transaction.atomic
+def update_regulatory(
+    event: Event,
+    *,
+    is_serious: bool,
+    part1_sent_on: date | None,
+    part2_sent_on: date | None,
+    vigilance_dates: dict[str, date | None],
+    acting: Membership,
+) -> Event:
+    """EIGS declaration dates and the vigilances concerned, with the date each report was made."""
+    event.is_serious = is_serious
+    event.ars_part1_sent_on = part1_sent_on
+    event.ars_part2_sent_on = part2_sent_on
+    _save(event, ["is_serious", "ars_part1_sent_on", "ars_part2_sent_on"])
+    existing = {v.vigilance: v for v in event.vigilances.all()}
+    for vigilance, reported_on in vigilance_dates.items():
+        report = existing.pop(vigilance, None)
+        if report is None:
+            VigilanceReport.objects.create(
+                organization=event.organization, event=event, vigilance=vigilance, reported_on=reported_on
+            )
+        elif report.reported_on != reported_on:
+            report.reported_on = reported_on
+            report.save(update_fields=["reported_on"])
+    for report in existing.values():
+        report.delete()
+    return event
+
+
+# --- analysis ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_timeline_entry(event: Event, *, happened_at: datetime, description: str, acting: Membership) -> TimelineEntry:
+    last = event.timeline.aggregate(last=Max("position"))["last"]
+    return TimelineEntry.objects.create(
+        organization=event.organization,
+        event=event,
+        happened_at=happened_at,
+        description=description,
+        position=(last or 0) + 1,
+    )
+
+
+@transaction.atomic
+def move_timeline_entry(entry: TimelineEntry, *, direction: str, acting: Membership) -> None:
+    """Swap the entry with its neighbour above ("up") or below ("down"); at an end, nothing moves."""
+    entries = list(TimelineEntry.objects.select_for_update().filter(event_id=entry.event_id).order_by("position", "pk"))
+    # Renumber first: positions may have gaps or ties after deletions.
+    for index, item in enumerate(entries, start=1):
+        if item.position != index:
+            item.position = index
+            item.save(update_fields=["position"])
+    index = next(i for i, item in enumerate(entries) if item.pk == entry.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(entries):
+        return
+    first, second = entries[index], entries[other]
+    first.position, second.position = second.position, first.position
+    first.save(update_fields=["position"])
+    second.save(update_fields=["position"])
+
+
+@transaction.atomic
+def delete_timeline_entry(entry: TimelineEntry, *, acting: Membership) -> None:
+    entry.delete()
+
+
+@transaction.atomic
+def add_factor(
+    event: Event, *, family: str, description: str, note: str, is_root: bool, acting: Membership
+) -> ContributingFactor:
+    return ContributingFactor.objects.create(
+        organization=event.organization, event=event, family=family, description=description, note=note, is_root=is_root
+    )
+
+
+@transaction.atomic
+def delete_factor(factor: ContributingFactor, *, acting: Membership) -> None:
+    factor.delete()
+
+
+@transaction.atomic
+def save_lessons(event: Event, *, lessons: str, acting: Membership) -> Event:
+    event.lessons = lessons
+    _save(event, ["lessons"])
+    return event
+
+
+def create_plan_action(decision: Decision, *, acting: Membership) -> models.Model | None:
+    """INTEGRATION POINT with action plans (issue 4).
+
+    When ``ameliora.plans`` offers a service creating an action with a source, call it here and
+    link the action back to the event with ``core.services.link_objects(action, event,
+    kind=Link.Kind.SOURCE)``. Until then the decision is recorded in events only and this returns None.
+    """
+    return None
+
+
+@transaction.atomic
+def add_decision(
+    event: Event,
+    *,
+    kind: str,
+    text: str,
+    reason: str,
+    owner: Membership | None,
+    due_on: date | None,
+    acting: Membership,
+) -> Decision:
+    if kind == Decision.Kind.ACTION and not text.strip():
+        raise ValidationError(ACTION_TEXT_REQUIRED, code="action_text")
+    if kind == Decision.Kind.NO_ACTION and not reason.strip():
+        raise ValidationError(NO_ACTION_REASON, code="no_action_reason")
+    decision = Decision.objects.create(
+        organization=event.organization,
+        event=event,
+        kind=Decision.Kind(kind),
+        text=text.strip() if kind == Decision.Kind.ACTION else "",
+        reason=reason.strip(),
+        owner=owner if kind == Decision.Kind.ACTION else None,
+        due_on=due_on if kind == Decision.Kind.ACTION else None,
+        decided_by=acting,
+    )
+    if kind == Decision.Kind.ACTION:
+        create_plan_action(decision, acting=acting)
+        if owner is not None and owner.pk != acting.pk:
+            notify(
+                [owner.user],
+                organization=event.organization,
+                title=_("An action decided on event %(reference)s is yours") % {"reference": event.reference},
+                url=event.get_absolute_url(),
+            )
+    return decision
+
+
+# --- feedback, messages, library ---------------------------------------------------------------
+
+
+@transaction.atomic
+def give_feedback(event: Event, *, message: str, acting: Membership) -> Event:
+    """The cell's answer to the reporter: on the tracking page, or notified to the member who declared."""
+    event.feedback_message = message
+    event.feedback_given_at = timezone.now() if message.strip() else None
+    _save(event, ["feedback_message", "feedback_given_at"])
+    if event.feedback_given_at and event.reported_by is not None:
+        notify(
+            [event.reported_by.user],
+            organization=event.organization,
+            title=_("Feedback on your declaration %(reference)s") % {"reference": event.reference},
+            url=event.get_absolute_url(),
+        )
+    return event
+
+
+@transaction.atomic
+def post_cell_message(event: Event, *, body: str, acting: Membership) -> TrackingMessage:
+    return TrackingMessage.objects.create(
+        organization=event.organization, event=event, author_kind=TrackingMessage.Author.CELL, author=acting, body=body
+    )
+
+
+@transaction.atomic
+def post_reporter_message(event: Event, *, body: str) -> TrackingMessage:
+    message = TrackingMessage.objects.create(
+        organization=event.organization, event=event, author_kind=TrackingMessage.Author.REPORTER, body=body
+    )
+    recipients = [event.handler.user] if event.handler is not None else triage_team(event.organization)
+    notify(
+        recipients,
+        organization=event.organization,
+        title=_("New message from the reporter of %(reference)s") % {"reference": event.reference},
+        url=event.get_absolute_url(),
+    )
+    return message
+
+
+@transaction.atomic
+def publish_summary(event: Event, *, title: str, summary: str, publish: bool, acting: Membership) -> Event:
+    """Save the de-identified summary; with ``publish``, show it in the library (needs the reporter's consent)."""
+    event.summary_title = title.strip()
+    event.summary = summary.strip()
+    if publish:
+        if not event.publication_consent:
+            raise ValidationError(PUBLICATION_NEEDS_CONSENT, code="no_consent")
+        if not (event.summary_title and event.summary):
+            raise ValidationError(PUBLICATION_NEEDS_SUMMARY, code="no_summary")
+        event.published_at = event.published_at or timezone.now()
+    else:
+        event.published_at = None
+    _save(event, ["summary_title", "summary", "published_at"])
+    return event
+
+
+@transaction.atomic
+def update_settings(
+    settings: EventSettings,
+    *,
+    rex_levels_enabled: bool,
+    check_back_days: int,
+    public_enabled: bool,
+    next_meeting_on: date | None,
+    acting: Membership,
+) -> EventSettings:
+    settings.rex_levels_enabled = rex_levels_enabled
+    settings.check_back_days = check_back_days
+    settings.public_enabled = public_enabled
+    settings.next_meeting_on = next_meeting_on
+    settings.save(update_fields=["rex_levels_enabled", "check_back_days", "public_enabled", "next_meeting_on"])
+    return settings
+
+
+@transaction.atomic
+def add_category(organization: Organization, *, name: str, acting: Membership) -> EventCategory:
+    from django.utils.text import slugify
+
+    base = slugify(name)[:36] or "category"
+    code, n = base, 1
+    while EventCategory.objects.for_org(organization).filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    last = EventCategory.objects.for_org(organization).aggregate(last=Max("position"))["last"]
+    return EventCategory.objects.create(organization=organization, code=code, name=name, position=(last or 0) + 1)
+
+
+@transaction.atomic
+def toggle_category(category: EventCategory, *, acting: Membership) -> EventCategory:
+    category.active = not category.active
+    category.save(update_fields=["active"])
+    return category

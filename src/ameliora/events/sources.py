@@ -1,0 +1,83 @@
+"""Computed sources for indicators (``ameliora.indicators.sources``), registered when that app is installed.
+
+Each function receives the organization, the first and last day of a period (both included) and the
+periodicity, and returns ``(value, denominator)``. Definitions are those of :mod:`ameliora.events.stats`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import Organization
+from ameliora.events.models import Event
+
+Result = tuple[float | int | None, float | int | None]
+
+
+def _received(organization: Organization, start: date, end: date) -> Any:
+    tz = timezone.get_default_timezone()
+    first = datetime.combine(start, time.min, tzinfo=tz)
+    after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    return Event.objects.for_org(organization).filter(received_at__gte=first, received_at__lt=after)
+
+
+def declared(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+    return _received(organization, start, end).count(), None
+
+
+def declared_at_level(level: int) -> Any:
+    def compute(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+        return _received(organization, start, end).filter(level=level).count(), None
+
+    return compute
+
+
+def resolution(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+    retained = _received(organization, start, end).exclude(status=Event.Status.NOT_RETAINED)
+    total = retained.count()
+    if not total:
+        return None, None
+    return retained.filter(status=Event.Status.CLOSED).count(), total
+
+
+def median_days_to_triage(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+    pairs = (
+        _received(organization, start, end).filter(triaged_at__isnull=False).values_list("received_at", "triaged_at")
+    )
+    days = [(t - r).total_seconds() / 86400 for r, t in pairs if t is not None]
+    return (round(statistics.median(days), 1), None) if days else (None, None)
+
+
+def check_backs_on_time(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+    rows = list(
+        Event.objects.for_org(organization)
+        .filter(check_back_due__gte=start, check_back_due__lte=min(end, timezone.localdate()))
+        .exclude(status=Event.Status.NOT_RETAINED)
+        .values_list("check_back_due", "check_back_done_at")
+    )
+    if not rows:
+        return None, None
+    on_time = sum(
+        1 for due, done in rows if done is not None and due is not None and timezone.localtime(done).date() <= due
+    )
+    return on_time, len(rows)
+
+
+def register() -> None:
+    from ameliora.indicators.sources import register_source
+
+    register_source("events.declared", _("Adverse events declared"), declared)
+    for level in (1, 2, 3):
+        register_source(
+            f"events.declared.level{level}",
+            _("REX declarations at level %(n)s") % {"n": level},
+            declared_at_level(level),
+        )
+    register_source("events.resolution_rate", _("Adverse events: share of retained events closed"), resolution)
+    register_source("events.median_days_to_triage", _("Adverse events: median days to triage"), median_days_to_triage)
+    register_source("events.check_backs_on_time", _("REX level-2 check-backs done on time"), check_backs_on_time)
