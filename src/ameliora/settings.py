@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ameliora.documents",
     "ameliora.indicators",
     "ameliora.events",
+    "ameliora.assessments",
 ]
 
 MIDDLEWARE = [

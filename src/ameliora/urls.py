@@ -15,6 +15,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/documents/", include("ameliora.documents.urls")),
     path("o/<slug:org_slug>/indicators/", include("ameliora.indicators.urls")),
     path("o/<slug:org_slug>/events/", include("ameliora.events.urls")),
+    path("o/<slug:org_slug>/assessments/", include("ameliora.assessments.urls")),
     # Public declaration and tracking pages (no account): outside /o/ so that tenancy does not ask to sign in.
     path("", include("ameliora.events.public_urls")),
     path("accounts/", include("allauth.urls")),

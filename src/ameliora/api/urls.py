@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.security import django_auth
 
+from ameliora.assessments.api import router as assessments_router
 from ameliora.core.api import router as core_router
 from ameliora.documents.api import router as documents_router
 from ameliora.events.api import router as events_router
@@ -24,6 +25,7 @@ api.add_router("/", core_router)
 api.add_router("/o/{org_slug}/documents", documents_router)
 api.add_router("/o/{org_slug}/indicators", indicators_router)
 api.add_router("/o/{org_slug}/events", events_router)
+api.add_router("/o/{org_slug}/assessments", assessments_router)
 
 
 @api.exception_handler(Http404)

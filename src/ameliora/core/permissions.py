@@ -49,6 +49,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "events.configure": MANAGERS,
     "events.stats": MANAGERS | {Role.QUALITY_CELL.value},
     "events.library": EVERYONE,
+    # Self-assessment: everyone reads results; managers run grids and campaigns; respondents answer
+    # the sections chosen for them (being named respondent of the campaign is also required).
+    "assessments.view": EVERYONE,
+    "assessments.manage": MANAGERS,
+    "assessments.answer": EVERYONE - {Role.USER_REPRESENTATIVE.value},
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

@@ -17,6 +17,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from ameliora.assessments.tests.factories import (
+    any_answer_id,
+    any_campaign_id,
+    any_criterion_id,
+    any_grid_id,
+    any_respondent_id,
+)
 from ameliora.core.models import Membership, Organization, Unit
 from ameliora.core.tests.factories import (
     AttachmentFactory,
@@ -61,6 +68,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "entry_id": any_timeline_entry_id,
     "factor_id": any_factor_id,
     "category_id": any_category_id,
+    # Self-assessment: a grid, a criterion, a campaign (open), one of its answers and respondents.
+    "grid_id": any_grid_id,
+    "criterion_id": any_criterion_id,
+    "campaign_id": any_campaign_id,
+    "answer_id": any_answer_id,
+    "respondent_id": any_respondent_id,
 }
 
 
