@@ -1,0 +1,78 @@
+"""A professional without an account declares a case to the CPTS quality cell, the cell triages it into
+level 2 and answers, and the professional reads the answer with the tracking code alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from .support import SCREENSHOTS, SignIn
+
+pytestmark = pytest.mark.e2e
+
+CPTS = "cpts-lauragais-sud"
+CELL_PILOT = "isabelle.caron@lauragais.test"
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """Separate browser contexts: the reporter and the cell never share cookies."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def test_a_public_declaration_is_triaged_answered_and_read_back_with_its_tracking_code(
+    new_page: Callable[[], Page], sign_in: SignIn, live_server: LiveServer
+) -> None:
+    from ameliora.events.models import Event, EventSettings
+
+    key = EventSettings.objects.get(organization__slug=CPTS).public_key
+    reporter = new_page()
+    reporter.goto(f"{live_server.url}/declarer/{key}/")
+    when = (timezone.localtime() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    reporter.fill("#id_occurred_at", when)
+    reporter.select_option("#id_category", index=1)
+    reporter.fill("#id_description", "Sortie d'hospitalisation sans ordonnance : traitement interrompu deux jours.")
+    reporter.check("input[name=affected][value=patient]")
+    reporter.check("#id_charter_accepted")
+    reporter.locator("form button[type=submit]").last.click()
+    code = reporter.inner_text("#tracking-code").strip()
+    assert len(code.replace("-", "")) >= 20
+    event = Event.objects.order_by("-pk").first()
+    assert event is not None
+    assert event.description.startswith("Sortie d'hospitalisation")
+
+    cell = new_page()
+    sign_in(cell, CELL_PILOT)
+    cell.goto(f"{live_server.url}{event.get_absolute_url()}")
+    cell.select_option("#id_severity", "3")
+    cell.select_option("#id_likelihood", "3")
+    cell.check("input[name=level][value='2']")
+    cell.click("form[action$='/triage/'] button[type=submit]")
+    expect(cell.locator("#event-status")).to_have_text("Trié")
+    event.refresh_from_db()
+    assert event.level == 2
+    assert event.check_back_due == timezone.localdate() + timedelta(days=15)  # in the handler's reminders
+    cell.fill("#feedback #id_feedback_message", "Merci : vous êtes orienté vers l'infirmière coordinatrice.")
+    cell.click("#feedback button[type=submit]")
+
+    reporter.goto(f"{live_server.url}/suivi/")
+    reporter.fill("#id_code", code)
+    reporter.locator("form button[type=submit]").last.click()
+    expect(reporter.get_by_text("vous êtes orienté vers l'infirmière coordinatrice")).to_be_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    reporter.screenshot(path=SCREENSHOTS / "event-tracking.png", full_page=True)
