@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from ameliora.core import permissions
 from ameliora.core.models import Membership
@@ -15,6 +16,12 @@ register = template.Library()
 def can(membership: Membership | None, capability: str) -> bool:
     """``{% if membership|can:"members.manage" %}``: the template side of ``permissions.can``."""
     return permissions.can(membership, capability)
+
+
+@register.filter
+def colon(label: str) -> str:
+    """``{{ _("Status")|colon }}``: "Status:" in English, "Statut :" in French (space before the colon)."""
+    return gettext("%(label)s:") % {"label": label}
 
 
 @register.filter
