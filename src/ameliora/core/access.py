@@ -24,6 +24,21 @@ def register_access_check(model: type[models.Model], check: AccessCheck) -> None
     ACCESS_CHECKS[model] = check
 
 
+FreezeCheck = Callable[[models.Model], str | None]
+FREEZE_CHECKS: dict[type[models.Model], FreezeCheck] = {}
+
+
+def register_freeze_check(model: type[models.Model], check: FreezeCheck) -> None:
+    """Let an app say when its objects take no more evidence (an answer of a closed campaign, an
+    action of a closed plan): ``check(obj)`` returns the reason to show, or None when open."""
+    FREEZE_CHECKS[model] = check
+
+
+def frozen_reason(obj: models.Model) -> str | None:
+    check = FREEZE_CHECKS.get(type(obj))
+    return None if check is None else check(obj)
+
+
 def belongs_to(obj: models.Model, organization: Organization) -> bool:
     if isinstance(obj, Organization):
         return obj.pk == organization.pk

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 
 from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit, User
 
@@ -222,8 +224,10 @@ def build_demo() -> dict[str, Organization]:
             user = ensure_user(persona.email, persona.first_name, persona.last_name)
             ensure_member(organization, user, roles=persona.roles, title=persona.title)
         organizations[spec.slug] = organization
-    for builder in DEMO_BUILDERS:
-        builder(organizations)
+    # Texts the services write for people (plan titles, notifications) are in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for builder in DEMO_BUILDERS:
+            builder(organizations)
     return organizations
 
 

@@ -3,9 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ameliora.core.models import Organization, Role, Unit
+from ameliora.core.models import Membership, Organization, Role, Unit
+
+
+class MemberSelectField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """One member of the organization, shown by name (set ``queryset`` to :func:`members_of`)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user)
+
+
+class MembersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several members of the organization, as checkboxes, shown by name."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.user)
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    """The organization's members with their user, by last name: the choices of the fields above."""
+    return Membership.objects.for_org(organization).select_related("user").order_by("user__last_name")
 
 
 class RolesField(forms.MultipleChoiceField):

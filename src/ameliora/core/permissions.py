@@ -54,6 +54,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "assessments.view": EVERYONE,
     "assessments.manage": MANAGERS,
     "assessments.answer": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    # Action plans: everyone reads them; the people who lead improvement (an intern builds the
+    # pharmacy's plans under supervision) write them; those who steer move a plan through its
+    # workflow; every member updates the actions they own or take part in, and acknowledges
+    # the plan's communications.
+    "plans.view": EVERYONE,
+    "plans.edit": EVERYONE - {Role.MEMBER.value, Role.USER_REPRESENTATIVE.value},
+    "plans.steer": MANAGERS | {Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
+    "plans.export": EVERYONE,
+    "actions.update_own": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    "communications.acknowledge": EVERYONE,
+    # Process map and risk register: pilots and managers keep them up to date.
+    "processes.view": EVERYONE,
+    "processes.edit": MANAGERS | {Role.PROCESS_PILOT.value},
+    "risks.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.QUALITY_CELL.value},
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

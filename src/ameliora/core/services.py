@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ameliora.core.access import belongs_to
+from ameliora.core.access import belongs_to, frozen_reason
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import (
     Attachment,
@@ -197,6 +197,9 @@ def add_attachment(obj: models.Model, *, upload: UploadedFile, acting: Membershi
     """Validate and store ``upload`` as evidence on ``obj`` (which must belong to the member's organization)."""
     organization = acting.organization
     _check_same_org(obj, organization)
+    reason = frozen_reason(obj)
+    if reason is not None:
+        raise ValidationError(reason, code="frozen")
     kind = validate_upload(upload)
     attachment = Attachment(
         organization=organization,

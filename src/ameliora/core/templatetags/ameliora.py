@@ -34,6 +34,7 @@ def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     """The list of files attached to ``obj`` and, for members who may, the form to add one."""
     from django.contrib.contenttypes.models import ContentType
 
+    from ameliora.core.access import frozen_reason
     from ameliora.core.forms import AttachmentForm
     from ameliora.core.models import Attachment
 
@@ -48,5 +49,6 @@ def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "attach_to_type": content_type.pk,
         "attach_to_id": obj.pk,
         "attachment_form": AttachmentForm(),
+        "frozen": frozen_reason(obj),
         "csrf_token": context.get("csrf_token"),
     }

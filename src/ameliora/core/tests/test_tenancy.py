@@ -41,6 +41,15 @@ from ameliora.indicators.tests.factories import (
     any_measurement_id,
     any_phase_id,
 )
+from ameliora.plans.tests.factories import (
+    any_action_id,
+    any_communication_id,
+    any_objective_id,
+    any_plan_id,
+    any_progress_review_id,
+    any_tool_id,
+)
+from ameliora.processes.tests.factories import any_process_id, any_risk_id
 
 ObjectMaker = Callable[[Organization, Membership], int]
 
@@ -74,6 +83,16 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "campaign_id": any_campaign_id,
     "answer_id": any_answer_id,
     "respondent_id": any_respondent_id,
+    # Action plans: a plan, an action, an objective, a communication of that organization.
+    "plan_id": any_plan_id,
+    "tool_id": any_tool_id,
+    "review_id": any_progress_review_id,
+    "action_id": any_action_id,
+    "objective_id": any_objective_id,
+    "communication_id": any_communication_id,
+    # Process map: a process and one of its risks.
+    "process_id": any_process_id,
+    "risk_id": any_risk_id,
 }
 
 
