@@ -80,8 +80,11 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "ameliora.core",
     "ameliora.api",
-    "ameliora.documents",
+    # Registries (demo data above all) run in this order: each app after those its demo links to.
+    "ameliora.plans",
     "ameliora.indicators",
+    "ameliora.processes",
+    "ameliora.documents",
     "ameliora.events",
     "ameliora.assessments",
 ]

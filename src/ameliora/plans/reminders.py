@@ -1,0 +1,47 @@
+"""Daily: tell each owner about their actions due within 3 days and their late actions, once a day each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ameliora.core.reminders import register_reminder
+from ameliora.core.services import notify
+from ameliora.plans.models import Action
+
+DUE_SOON_DAYS = 3
+
+
+@register_reminder("actions")
+@transaction.atomic
+def remind_actions() -> int:
+    """One notification per open action due within 3 days or overdue, at most once a day.
+
+    ``reminded_on`` records the day: a second run the same day finds nothing to send.
+    """
+    today = timezone.localdate()
+    due = (
+        Action.objects.open()
+        .filter(due_date__lte=today + timedelta(days=DUE_SOON_DAYS), owner__isnull=False)
+        .exclude(reminded_on=today)
+        .select_related("organization", "plan", "owner__user")
+        .select_for_update(of=("self",))
+    )
+    count = 0
+    for action in due:
+        due_on = action.due_date
+        if due_on is None:  # excluded by the filter; keeps the type checker informed
+            continue
+        title = (
+            _("Action overdue in plan %(code)s (due %(date)s)")
+            if due_on < today
+            else _("Action due in plan %(code)s by %(date)s")
+        ) % {"code": action.plan.code, "date": due_on.strftime("%d/%m/%Y")}
+        notify([action.owner.user], organization=action.organization, title=title, url=action.get_absolute_url())  # type: ignore[union-attr]
+        count += 1
+        # A queryset update: bookkeeping, not a change of the action, so no history record.
+        Action.objects.filter(pk=action.pk).update(reminded_on=today)
+    return count
