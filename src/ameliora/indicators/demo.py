@@ -28,6 +28,7 @@ from ameliora.indicators.core_sources import MEMBERS_SOURCE
 from ameliora.indicators.models import Annotation, Direction, Indicator, IndicatorType, Kind, Measurement, Phase
 from ameliora.indicators.periods import Periodicity, period_start_of, shift_period
 from ameliora.indicators.services import recompute_from_source, refresh_status
+from ameliora.plans.models import Objective
 
 Point = tuple[float | None, float | None]  # (value or numerator, denominator)
 
@@ -264,12 +265,48 @@ def _cpts(organization: Organization, today: date) -> None:
         recompute_from_source(cell, today=today, first=shift_period(period_start_of(today, "quarter"), "quarter", -4))
 
 
+# Which demo indicator measures which objective of the plans demo: (plan code, objective, indicator).
+DOUBLE_CHECK = "Mettre en place un double contrôle quotidien des dispensations"
+OBJECTIVE_LINKS = (
+    ("PAQ-TIL-01", DOUBLE_CHECK, "Double contrôle des ordonnances en place"),
+    ("PAQ-TIL-01", DOUBLE_CHECK, "Erreurs de dispensation par semaine"),
+    ("QSE-2026", "Réduire les délais d'attente", "Délai d'attente avant la première consultation"),
+    (
+        "QSE-2026",
+        "Accroître de 20 % la part de patients adressés par leur médecin traitant",
+        "Patients adressés par leur médecin traitant",
+    ),
+    (
+        "QSE-2026",
+        "Recueillir et tracer les attentes de tous les patients",
+        "Patients dont les attentes sont recueillies et tracées",
+    ),
+    (
+        "QSE-2026",
+        "Accroître la présence des psychologues dans les synthèses",
+        "Présence d'un psychologue aux synthèses",
+    ),
+    ("QSE-2026", "Réduire le pourcentage de rendez-vous non honorés", "Rendez-vous non honorés"),
+)
+
+
+def _link_objectives(organizations: dict[str, Organization]) -> None:
+    """Tie the demo indicators to the objectives they measure (the plans demo runs first)."""
+    for organization in organizations.values():
+        for code, statement, name in OBJECTIVE_LINKS:
+            objective = Objective.objects.for_org(organization).filter(plan__code=code, statement=statement).first()
+            indicator = Indicator.objects.for_org(organization).filter(name=name).first()
+            if objective is not None and indicator is not None:
+                indicator.objectives.add(objective)
+
+
 @register_demo
 def build_indicators(organizations: dict[str, Organization]) -> None:
     today = timezone.localdate()
     _pharmacy(organizations["pharmacie-des-tilleuls"], today)
     _care_service(organizations["service-des-coteaux"], today)
     _cpts(organizations["cpts-lauragais-sud"], today)
+    _link_objectives(organizations)
 
 
 SCALE_INDICATORS = 50

@@ -21,6 +21,7 @@ from ameliora.indicators.models import (
 from ameliora.indicators.periods import period_start_of
 from ameliora.indicators.services import MeasurementInput
 from ameliora.indicators.sources import source_choices
+from ameliora.plans.models import Objective
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -62,6 +63,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             "chart",
             "rules",
             "active",
+            "objectives",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
@@ -80,6 +82,14 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             raise TypeError(owner)
         owner.queryset = Membership.objects.for_org(organization).select_related("user")
         owner.label_from_instance = lambda m: str(m.user)  # type: ignore[method-assign,assignment]
+        objectives = self.fields["objectives"]
+        if not isinstance(objectives, forms.ModelMultipleChoiceField):  # pragma: no cover — the Meta above decides
+            raise TypeError(objectives)
+        objectives.queryset = (
+            Objective.objects.for_org(organization).select_related("plan").order_by("plan__code", "position", "pk")
+        )
+        objectives.label_from_instance = lambda o: f"{o.plan.code} — {o.statement}"  # type: ignore[method-assign,assignment]
+        objectives.widget.attrs["size"] = 6
         self.fields["data_source"] = forms.ChoiceField(
             label=_("Data source"),
             choices=[("", _("Entered by hand")), *source_choices()],

@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.indicators.periods import Periodicity, due_threshold, is_period_start
+from ameliora.plans.models import Objective
 
 NUMERATOR_ABOVE_DENOMINATOR = _("The numerator cannot be greater than the denominator for a proportion.")
 NEEDS_NUMERATOR_AND_DENOMINATOR = _("Enter both the numerator and the denominator.")
@@ -166,6 +167,13 @@ class Indicator(models.Model):
     chart = models.CharField(_("chart"), max_length=5, choices=ChartKind.choices, blank=True, default="")
     rules = models.CharField(_("special-cause rules"), max_length=10, choices=RuleSet.choices, default=RuleSet.ANHOEJ)
     active = models.BooleanField(_("active"), default=True, help_text=_("Untick to retire the indicator."))
+    objectives = models.ManyToManyField(
+        Objective,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("objectives measured"),
+        help_text=_("The action-plan objectives whose target this indicator measures."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Cached analysis, refreshed by services.refresh_status after each write (see module docstring).
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NO_DATA)

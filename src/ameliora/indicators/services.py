@@ -25,12 +25,14 @@ from ameliora.indicators.analysis import analyse_indicator
 from ameliora.indicators.models import Annotation, Indicator, Measurement, Phase
 from ameliora.indicators.periods import period_end, period_start_of, shift_period
 from ameliora.indicators.sources import get_source
+from ameliora.plans.models import Objective
 
 PERIOD_EXISTS = _(
     "A value is already recorded for %(period)s. Tick “replace” to overwrite it (the old value stays in the history)."
 )
 PERIOD_TWICE = _("The period %(period)s appears twice.")
 NOT_COMPUTED = _("This indicator is entered by hand: there is nothing to recompute.")
+OTHER_ORGANIZATION_OBJECTIVE = _("This objective belongs to another organization.")
 UNKNOWN_SOURCE = _("The data source “%(source)s” is not available.")
 
 
@@ -178,10 +180,20 @@ def refresh_status(indicator: Indicator, *, today: date | None = None) -> Indica
 
 
 @transaction.atomic
-def save_indicator(indicator: Indicator) -> Indicator:
-    """Create or update a definition (target, direction, chart... change the status)."""
-    indicator.full_clean()
+@transaction.atomic
+def save_indicator(indicator: Indicator, *, objectives: Iterable[Objective] | None = None) -> Indicator:
+    """Create or update a definition (target, direction, chart... change the status).
+
+    ``objectives`` (when given) replaces the action-plan objectives the indicator measures; they must
+    belong to the indicator's organization.
+    """
+    indicator.full_clean(exclude=["objectives"])
     indicator.save()
+    if objectives is not None:
+        objectives = list(objectives)
+        if any(o.organization_id != indicator.organization_id for o in objectives):
+            raise ValidationError(OTHER_ORGANIZATION_OBJECTIVE, code="other_organization")
+        indicator.objectives.set(objectives)
     refresh_status(indicator)
     return indicator
 

@@ -13,6 +13,7 @@ urlpatterns = [
     # Data entry
     path("<int:indicator_id>/values/new/", views.measurement_add, name="measurement_add"),
     path("<int:indicator_id>/values/grid/", views.measurement_grid, name="measurement_grid"),
+    path("<int:indicator_id>/values/<int:measurement_id>/edit/", views.measurement_edit, name="measurement_edit"),
     path("<int:indicator_id>/values/<int:measurement_id>/delete/", views.measurement_delete, name="measurement_delete"),
     path("<int:indicator_id>/recompute/", views.recompute, name="recompute"),
     # Import

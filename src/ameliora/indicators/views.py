@@ -3,6 +3,7 @@ data entry (one period, a grid of periods), import with preview, phases and anno
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -40,7 +41,7 @@ from ameliora.indicators.forms import (
     PhaseForm,
 )
 from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
-from ameliora.indicators.models import Indicator, MeasurementImport, Status
+from ameliora.indicators.models import Indicator, Kind, MeasurementImport, Status
 from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
 
 PAGE_SIZE = 25
@@ -112,10 +113,13 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def indicator_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "indicators.edit")
-    form = IndicatorForm(request.POST or None, organization=request.organization, initial={"owner": request.membership})
+    initial: dict[str, object] = {"owner": request.membership}
+    if request.GET.get("objective", "").isdigit():
+        initial["objectives"] = [int(request.GET["objective"])]
+    form = IndicatorForm(request.POST or None, organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            indicator = services.save_indicator(form.instance)
+            indicator = services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
             messages.success(request, _("Indicator created. Enter its first values."))
             return _detail(indicator)
         return render(request, "indicators/indicator_form.html", {"form": form}, status=400)
@@ -129,7 +133,7 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
     form = IndicatorForm(request.POST or None, instance=indicator, organization=request.organization)
     if request.method == "POST":
         if form.is_valid():
-            services.save_indicator(form.instance)
+            services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
             messages.success(request, _("Indicator saved."))
             return _detail(indicator)
         return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=400)
@@ -156,6 +160,7 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
         "chart_svg": mark_safe(render_svg(analysis, annotations)),
         "phases": phases,
         "annotations": annotations,
+        "objectives": list(indicator.objectives.select_related("plan__organization")),
         "status": _shown_status(indicator, timezone.localdate()),
         "measurement_form": MeasurementForm(indicator=indicator, initial={"period_start": _next_period(indicator)}),
         "phase_form": PhaseForm(),
@@ -195,6 +200,47 @@ def measurement_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
                 return _detail(indicator)
         return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form}, status=400)
     return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form})
+
+
+def _plain(number: Decimal | None) -> Decimal | None:
+    """3.000000 → 3 and 2.500000 → 2.5, never 3E+2: stored decimals as people typed them."""
+    return None if number is None else Decimal(format(number.normalize(), "f"))
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request: OrgRequest, indicator_id: int, measurement_id: int) -> HttpResponse:
+    """Correct one recorded value; its period stays, the previous value stays in the history."""
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    measurement = get_measurement_for(request.membership, indicator, measurement_id)
+    initial: dict[str, object] = {
+        "period_start": measurement.period_start,
+        "value": _plain(measurement.value),
+        "numerator": _plain(measurement.numerator),
+        "denominator": _plain(measurement.denominator),
+        "note": measurement.note,
+    }
+    if indicator.kind == Kind.YES_NO and measurement.value is not None:
+        initial["value"] = "1" if measurement.value else "0"
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["period_start"] = measurement.period_start.isoformat()  # the period is not editable here
+    form = MeasurementForm(data, indicator=indicator, with_replace=False, initial=initial)
+    form.fields["period_start"].disabled = True
+    context = {"indicator": indicator, "form": form, "measurement": measurement}
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.save_measurement(indicator, form.to_input(), acting_user=request.user, replace=True)
+            except services.MeasurementsRefusedError as exc:
+                for error in exc.row_errors:
+                    form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("Value corrected (the previous one stays in the history)."))
+                return _detail(indicator)
+        return render(request, "indicators/measurement_form.html", context, status=400)
+    return render(request, "indicators/measurement_form.html", context)
 
 
 @require_POST
