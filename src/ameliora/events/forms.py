@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization, Unit
 from ameliora.core.uploads import validate_upload
 from ameliora.events.models import (
@@ -25,6 +26,7 @@ from ameliora.events.models import (
     Vigilance,
 )
 from ameliora.events.services import Declaration
+from ameliora.plans.models import ActionPlan
 
 TEXT_MAX = 10_000
 TEXT_TOO_LONG = _(
@@ -83,15 +85,6 @@ def check_past_date(value: date | None) -> date | None:
     if value > timezone.localdate():
         raise forms.ValidationError(DATE_IN_FUTURE, code="future")
     return value
-
-
-class MemberField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.user)
-
-
-def members_of(organization: Organization) -> Any:
-    return Membership.objects.for_org(organization).select_related("user").order_by("user__last_name")
 
 
 class _DeclarationFields(forms.Form):
@@ -242,14 +235,14 @@ class TriageForm(forms.Form):
         coerce=int,
         help_text=_("How likely is it to happen again?"),
     )
-    handler = MemberField(label=_("Handler"), queryset=Membership.objects.none(), required=False)
+    handler = MemberSelectField(label=_("Handler"), queryset=Membership.objects.none(), required=False)
     level = forms.TypedChoiceField(
         label=_("REX level"), choices=RexLevel.choices, coerce=int, widget=forms.RadioSelect, required=False
     )
 
     def __init__(self, *args: Any, organization: Organization, rex_levels: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(MemberField, self.fields["handler"]).queryset = members_of(organization)
+        cast(MemberSelectField, self.fields["handler"]).queryset = members_of(organization)
         if rex_levels:
             self.fields["level"].required = True
             for name, label, help_text in COMPLEX_CASE_CRITERIA:
@@ -262,11 +255,11 @@ class TriageForm(forms.Form):
 
 
 class HandlerForm(forms.Form):
-    handler = MemberField(label=_("Handler"), queryset=Membership.objects.none(), required=False)
+    handler = MemberSelectField(label=_("Handler"), queryset=Membership.objects.none(), required=False)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(MemberField, self.fields["handler"]).queryset = members_of(organization)
+        cast(MemberSelectField, self.fields["handler"]).queryset = members_of(organization)
 
 
 class RejectForm(forms.Form):
@@ -338,13 +331,21 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=Decision.Kind.choices, widget=forms.RadioSelect, initial=Decision.Kind.ACTION
     )
     text = forms.CharField(label=_("Action"), max_length=300, required=False)
-    owner = MemberField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
+    owner = MemberSelectField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
     due_on = forms.DateField(label=_("Due on"), widget=DATE_WIDGET, required=False)
     reason = LongText(label=_("Reason (required for “no action”)"), rows=2)
+    plan = forms.ModelChoiceField(
+        label=_("Action plan"),
+        queryset=ActionPlan.objects.none(),
+        required=False,
+        empty_label=_("The adverse-events plan of the year (created if needed)"),
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(MemberField, self.fields["owner"]).queryset = members_of(organization)
+        cast(MemberSelectField, self.fields["owner"]).queryset = members_of(organization)
+        plans = ActionPlan.objects.for_org(organization).open().order_by("-created_at")
+        cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans  # type: ignore[type-arg]
 
 
 class FeedbackForm(forms.Form):

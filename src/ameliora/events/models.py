@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet, Unit
+from ameliora.plans.models import Action
 
 TRANSITION_REFUSED = _("An event that is “%(status)s” cannot be %(action)s.")
 REASON_REQUIRED = _("Give the reason why the event is not retained.")
@@ -603,7 +604,7 @@ class ContributingFactor(models.Model):
 
 
 class Decision(models.Model):
-    """What was decided from the analysis: an action (opened in an action plan when available) or no action."""
+    """What was decided from the analysis: an action (opened in an action plan) or no action."""
 
     class Kind(models.TextChoices):
         ACTION = "action", _("Action")
@@ -620,6 +621,10 @@ class Decision(models.Model):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     decided_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    # The action opened in an action plan for this decision (kind "action"); its status is the follow-up.
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("plan action")
+    )
     history = HistoricalRecords()
 
     objects: ClassVar[OrgQuerySet[Decision]] = OrgQuerySet.as_manager()  # type: ignore[assignment]

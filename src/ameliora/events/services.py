@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,8 @@ from ameliora.events.models import (
     hash_tracking_code,
     new_tracking_code,
 )
+from ameliora.plans import services as plans_services
+from ameliora.plans.models import Action, ActionPlan
 
 PUBLIC_PAGE_CLOSED = gettext_lazy("This declaration page is closed.")
 
@@ -419,14 +421,32 @@ def save_lessons(event: Event, *, lessons: str, acting: Membership) -> Event:
     return event
 
 
-def create_plan_action(decision: Decision, *, acting: Membership) -> models.Model | None:
-    """INTEGRATION POINT with action plans (issue 4).
+def create_plan_action(decision: Decision, *, plan: ActionPlan | None, acting: Membership) -> Action:
+    """Open the decided action in ``plan``, or in the organization's events plan of the year.
 
-    When ``ameliora.plans`` offers a service creating an action with a source, call it here and
-    link the action back to the event with ``core.services.link_objects(action, event,
-    kind=Link.Kind.SOURCE)``. Until then the decision is recorded in events only and this returns None.
+    The events plan (code ``PAQ-EI-<year>``) is created on the first decision of the year. The action
+    points back at its event as its source, and the decision keeps the action to show its follow-up.
     """
-    return None
+    event = decision.event
+    if plan is None:
+        year = timezone.localdate().year
+        plan = plans_services.get_or_create_plan(
+            acting=acting,
+            code=f"PAQ-EI-{year}",
+            title=_("Actions decided after adverse events, %(year)s") % {"year": year},
+        )
+    action = plans_services.create_action(
+        plan,
+        acting=acting,
+        title=decision.text,
+        description=_("Decided after the analysis of event %(reference)s.") % {"reference": event.reference},
+        owner=decision.owner,
+        due_date=decision.due_on,
+        source=event,
+    )
+    decision.action = action
+    decision.save(update_fields=["action"])
+    return action
 
 
 @transaction.atomic
@@ -439,6 +459,7 @@ def add_decision(
     owner: Membership | None,
     due_on: date | None,
     acting: Membership,
+    plan: ActionPlan | None = None,
 ) -> Decision:
     if kind == Decision.Kind.ACTION and not text.strip():
         raise ValidationError(ACTION_TEXT_REQUIRED, code="action_text")
@@ -455,7 +476,7 @@ def add_decision(
         decided_by=acting,
     )
     if kind == Decision.Kind.ACTION:
-        create_plan_action(decision, acting=acting)
+        create_plan_action(decision, plan=plan, acting=acting)
         if owner is not None and owner.pk != acting.pk:
             notify(
                 [owner.user],

@@ -232,7 +232,7 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "factors": factors,
         "families": [(label, [f for f in factors if f.family == code]) for code, label in FactorFamily.choices],
         "fishbone": _fishbone(event, factors),
-        "decisions": list(event.decisions.select_related("owner__user", "decided_by__user")),
+        "decisions": list(event.decisions.select_related("owner__user", "decided_by__user", "action__plan")),
         "vigilances": vigilances,
         "transitions": list(event.transitions.select_related("by__user")),
         "tracking_messages": list(event.messages.select_related("author__user")),
@@ -437,7 +437,8 @@ def decision_add(request: OrgRequest, event_id: int) -> HttpResponse:
         try:
             services.add_decision(event, acting=request.membership, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("reason" if exc.code == "no_action_reason" else "text", exc)
+            field = {"no_action_reason": "reason", "plan_closed": "plan"}.get(str(exc.code), "text")
+            form.add_error(field, exc)
         else:
             return _done(request, event, _("Decision recorded."), anchor="lessons")
     return _render_detail(request, event, status=400, decision_form=form)
