@@ -3,10 +3,12 @@ organization, else 404. Who may *answer* what is decided here too (:func:`answer
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from ameliora.assessments.models import Answer, Campaign, Criterion, Grid, Respondent
+from ameliora.assessments.models import CAMPAIGN_FROZEN, Answer, Campaign, Criterion, Grid, Respondent
+from ameliora.core.access import register_freeze_check
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can
 
@@ -80,3 +82,12 @@ def answerable_sections(membership: Membership, campaign: Campaign) -> set[int] 
 
 def may_answer(allowed: set[int] | None, section_id: int) -> bool:
     return allowed is None or section_id in allowed
+
+
+def _answer_frozen(answer: models.Model) -> str | None:
+    """Evidence joins an answer only while its campaign is not closed (a closed campaign is frozen)."""
+    frozen = isinstance(answer, Answer) and answer.campaign.is_frozen
+    return str(CAMPAIGN_FROZEN) if frozen else None
+
+
+register_freeze_check(Answer, _answer_frozen)

@@ -8,5 +8,5 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Self-assessment")
 
     def ready(self) -> None:
-        # Demo content and the export job runner register themselves on import.
-        from ameliora.assessments import demo, exports  # noqa: F401
+        # Demo content, the export job runner and the freeze check register themselves on import.
+        from ameliora.assessments import access, demo, exports  # noqa: F401

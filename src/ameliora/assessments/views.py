@@ -593,22 +593,24 @@ def campaign_weaknesses(request: OrgRequest, campaign_id: int) -> HttpResponse:
     require(request.membership, "assessments.view")
     campaign = get_campaign_for(request.membership, campaign_id)
     results = campaign_results(campaign, with_details=True)
-    integration = planning.available()
+    plans = planning.open_plans(request.membership)
     errors: list[str] = []
     if request.method == "POST":
         require(request.membership, "assessments.manage")
         chosen = {int(v) for v in request.POST.getlist("answers") if v.isdigit()}
         picked = [item.answer for item in results.weaknesses if item.answer.pk in chosen]
+        plan_id = request.POST.get("plan", "")
+        plan = plans.filter(pk=int(plan_id)).first() if plan_id.isdigit() else None
         if not picked:
             errors.append(_("Select at least one weakness."))
-        elif integration is None:
-            errors.append(_("Action plans are not available in this installation yet."))
+        elif plan_id and plan is None:
+            errors.append(_("This plan does not exist or is closed."))
         else:
             try:
-                plan_url = integration.open_actions(
+                plan = planning.open_actions(
                     campaign,
                     picked,
-                    plan_id=request.POST.get("plan") or None,
+                    plan=plan,
                     plan_title=request.POST.get("plan_title", "").strip(),
                     acting=request.membership,
                 )
@@ -616,15 +618,15 @@ def campaign_weaknesses(request: OrgRequest, campaign_id: int) -> HttpResponse:
                 errors.extend(exc.messages)
             else:
                 messages.success(request, _("Actions opened and linked to their criteria."))
-                return redirect(plan_url or campaign.get_absolute_url())
+                return redirect(plan)
     return render(
         request,
         "assessments/campaign_weaknesses.html",
         {
             "campaign": campaign,
             "results": results,
-            "integration": integration,
-            "plans": integration.plans_for(request.membership) if integration else [],
+            "plans": plans[:50],
+            "chosen": request.POST.getlist("answers"),
             "errors": errors,
         },
         status=400 if errors else 200,

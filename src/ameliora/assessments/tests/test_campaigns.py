@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from ameliora.assessments import services
@@ -97,6 +99,18 @@ def test_a_closed_campaign_is_frozen(alice: Membership, last_year: Campaign) -> 
         services.add_evidence(answer, upload=SimpleUploadedFile("preuve.pdf", PDF_BYTES), description="", acting=alice)
     with pytest.raises(ValidationError, match="closed"):
         services.set_respondent(last_year, membership=alice, sections=[], acting=alice)
+    # Nor through the generic attachment form that any object's page offers.
+    generic = reverse(
+        "core:attachment_add",
+        kwargs={
+            "org_slug": alice.organization.slug,
+            "content_type_id": ContentType.objects.get_for_model(Answer).pk,
+            "object_id": answer.pk,
+        },
+    )
+    client = Client()
+    client.force_login(alice.user)
+    client.post(generic, {"file": SimpleUploadedFile("preuve.pdf", PDF_BYTES, content_type="application/pdf")})
 
     answer.refresh_from_db()
     assert answer.comment != "après coup"

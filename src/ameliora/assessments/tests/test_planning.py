@@ -1,0 +1,67 @@
+"""The road to the action plan: selected weaknesses become actions that point back at their criteria."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from ameliora.assessments.models import Answer
+from ameliora.assessments.tests.factories import answer_all, make_campaign
+from ameliora.core.models import Link, Membership
+from ameliora.plans import services as plans_services
+from ameliora.plans.models import Action, ActionPlan
+from ameliora.plans.tests.factories import any_plan_id
+
+
+def weaknesses_url(membership: Membership, campaign_id: int) -> str:
+    return reverse(
+        "assessments:campaign_weaknesses",
+        kwargs={"org_slug": membership.organization.slug, "campaign_id": campaign_id},
+    )
+
+
+def test_selected_weaknesses_open_a_new_plan_linked_to_the_campaign(alice: Membership, alice_client: Client) -> None:
+    campaign = make_campaign(alice, name="Auto-évaluation 2026")
+    answer_all(campaign, alice, {"S1-01": "no", "S2-01": "partly"})
+    weak = Answer.objects.get(campaign=campaign, criterion__code="S1-01")
+
+    response = alice_client.post(
+        weaknesses_url(alice, campaign.pk), {"answers": [str(weak.pk)], "plan": "", "plan_title": "Plan DQO"}
+    )
+
+    plan = ActionPlan.objects.get(organization=alice.organization, title="Plan DQO")
+    assert response.status_code == 302
+    assert response["Location"] == plan.get_absolute_url()
+    action = plan.actions.get()
+    assert action.title.startswith("S1-01 — ")
+    sources = set(Link.objects.filter(from_id=action.pk, kind=Link.Kind.SOURCE).values_list("to_id", flat=True))
+    assert {weak.pk, weak.criterion_id} <= sources
+    assert Link.objects.filter(from_id=plan.pk, to_id=campaign.pk, kind=Link.Kind.SOURCE).exists()
+    # The weaknesses page now lists the action next to its criterion.
+    assert action.title in alice_client.get(weaknesses_url(alice, campaign.pk)).content.decode()
+
+
+def test_weaknesses_go_into_an_existing_open_plan(alice: Membership, alice_client: Client) -> None:
+    campaign = make_campaign(alice)
+    answer_all(campaign, alice, {"S1-01": "no", "S2-01": "partly"})
+    plan = plans_services.create_plan(acting=alice, title="Circuit des produits de santé")
+    weak = list(Answer.objects.filter(campaign=campaign, value__in=["no", "partly"]).values_list("pk", flat=True))
+
+    alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": [str(pk) for pk in weak], "plan": plan.pk})
+
+    assert plan.actions.count() == 2
+
+
+def test_a_plan_of_another_organization_is_refused_and_nothing_is_opened(
+    alice: Membership, charlie: Membership, alice_client: Client
+) -> None:
+    campaign = make_campaign(alice)
+    answer_all(campaign, alice, {"S1-01": "no"})
+    weak = Answer.objects.get(campaign=campaign, criterion__code="S1-01")
+    foreign_plan = any_plan_id(charlie.organization, charlie)
+
+    response = alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": [weak.pk], "plan": foreign_plan})
+
+    assert response.status_code == 400
+    assert "checked" in response.content.decode().split(f'value="{weak.pk}"')[1][:40]
+    assert not Action.objects.filter(organization=alice.organization).exists()
