@@ -11,6 +11,7 @@ from ameliora.core.demo import register_demo
 from ameliora.core.models import Membership, Organization
 from ameliora.documents import services
 from ameliora.documents.models import Document, DocumentKind
+from ameliora.processes.models import Process
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,16 @@ def _build(organization: Organization, spec: DemoDocument) -> None:
         services.submit_for_review(draft, reviewers=[reviewer], acting=author)
 
 
+# The process of the map (processes demo, which runs first) each demo procedure serves.
+SERVED_PROCESS = {"PR-DISP-01": "R2", "PR-RECEP-01": "R1", "PR-PREP-01": "S1"}
+
+
 @register_demo
 def build_documents_demo(organizations: dict[str, Organization]) -> None:
     for spec in DOCUMENTS:
         organization = organizations[spec.org]
         if not Document.objects.for_org(organization).filter(code=spec.code).exists():
             _build(organization, spec)
+        process = Process.objects.for_org(organization).filter(code=SERVED_PROCESS.get(spec.code, "")).first()
+        if process is not None:
+            Document.objects.for_org(organization).get(code=spec.code).processes.add(process)

@@ -6,28 +6,28 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization, Role
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
+from ameliora.processes.models import Process
 
 # Browsers' date pickers read and write ISO dates, whatever the page's language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_TAKEN = _("Another document of your organization already uses this code.")
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.user)
+def _processes(organization: Organization) -> Any:
+    return Process.objects.for_org(organization).order_by("kind", "position", "name")
 
 
-class MemberSelectField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.user)
+class DocumentProcessesForm(forms.Form):
+    processes = forms.ModelMultipleChoiceField(
+        label=_("Processes"), queryset=Process.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-
-def _members(organization: Organization) -> Any:
-    return Membership.objects.for_org(organization).select_related("user").order_by("user__last_name")
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["processes"].queryset = _processes(organization)  # type: ignore[attr-defined]
 
 
 class DocumentCreateForm(forms.Form):
@@ -42,11 +42,19 @@ class DocumentCreateForm(forms.Form):
         help_text=_("Or attach the document as a file below (PDF, DOCX, ODT, PNG, JPEG)."),
     )
     file = forms.FileField(label=_("File"), required=False)
+    processes = forms.ModelMultipleChoiceField(
+        label=_("Processes"),
+        queryset=Process.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The processes of the map this document serves."),
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = _members(organization)  # type: ignore[type-arg]
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members_of(organization)  # type: ignore[type-arg]
+        self.fields["processes"].queryset = _processes(organization)  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip().upper()
@@ -71,13 +79,14 @@ class VersionEditForm(forms.ModelForm[DocumentVersion]):
 
 
 class SubmitForm(forms.Form):
-    reviewers = MemberChoiceField(label=_("Reviewers"), queryset=Membership.objects.none())
+    reviewers = MembersField(label=_("Reviewers"), queryset=Membership.objects.none())
 
     def __init__(self, *args: Any, version: DocumentVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(MemberChoiceField, self.fields["reviewers"]).queryset = _members(version.document.organization).exclude(
-            pk=version.author_id
-        )
+        reviewers = members_of(version.document.organization)
+        if version.author_id is not None:
+            reviewers = reviewers.exclude(pk=version.author_id)
+        cast(MembersField, self.fields["reviewers"]).queryset = reviewers
 
 
 class ReviewForm(forms.Form):
@@ -91,14 +100,14 @@ class PublishForm(forms.Form):
     reader_roles = forms.MultipleChoiceField(
         label=_("Who must read it: roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    reader_people = MemberChoiceField(
+    reader_people = MembersField(
         label=_("Who must read it: people"), queryset=Membership.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
-        cast(MemberChoiceField, self.fields["reader_people"]).queryset = _members(organization)
+        cast(MembersField, self.fields["reader_people"]).queryset = members_of(organization)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -116,6 +125,6 @@ class PublishForm(forms.Form):
         chosen = {m.pk: m for m in self.cleaned_data.get("reader_people") or []}
         roles = self.cleaned_data.get("reader_roles") or []
         if roles:
-            for membership in _members(self.organization).filter(role_set__role__in=roles).distinct():
+            for membership in members_of(self.organization).filter(role_set__role__in=roles).distinct():
                 chosen[membership.pk] = membership
         return list(chosen.values())

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet
+from ameliora.processes.models import Process
 
 TRANSITION_REFUSED = _("A version that is “%(status)s” cannot be %(action)s.")
 SELF_REVIEW = _("The author of a version cannot review it.")
@@ -53,6 +54,13 @@ class Document(models.Model):
     title = models.CharField(_("title"), max_length=200)
     owner = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, related_name="owned_documents", verbose_name=_("owner")
+    )
+    processes = models.ManyToManyField(
+        Process,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("processes"),
+        help_text=_("The processes it serves."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()

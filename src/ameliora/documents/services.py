@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.models import Membership
 from ameliora.core.services import notify
@@ -27,7 +28,9 @@ from ameliora.documents.models import (
     ReadReceipt,
     Review,
 )
+from ameliora.processes.models import Process
 
+OTHER_ORGANIZATION_PROCESS = gettext_lazy("This process belongs to another organization.")
 DOCUMENT_FILE_TYPES = frozenset({"pdf", "docx", "odt", "png", "jpg", "jpeg"})
 
 
@@ -49,14 +52,26 @@ def create_document(
     owner: Membership | None,
     body: str = "",
     upload: UploadedFile | None = None,
+    processes: Iterable[Process] = (),
 ) -> Document:
     """Create a document with its first draft (version 1)."""
     document = Document.objects.create(
         organization=acting.organization, kind=kind, code=code, title=title, owner=owner or acting
     )
+    set_processes(document, processes=processes, acting=acting)
     version = DocumentVersion(document=document, number=1, body=body, author=acting)
     _store_file(version, upload)
     version.save()
+    return document
+
+
+@transaction.atomic
+def set_processes(document: Document, *, processes: Iterable[Process], acting: Membership) -> Document:
+    """Say which processes of the map the document serves (all of the document's organization)."""
+    processes = list(processes)
+    if any(p.organization_id != document.organization_id for p in processes):
+        raise ValidationError(OTHER_ORGANIZATION_PROCESS, code="other_organization")
+    document.processes.set(processes)
     return document
 
 

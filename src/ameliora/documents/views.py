@@ -17,7 +17,14 @@ from ameliora.core.http import OrgRequest
 from ameliora.core.permissions import can, require
 from ameliora.documents import services
 from ameliora.documents.access import documents_for, get_document_for, get_version_for
-from ameliora.documents.forms import DocumentCreateForm, PublishForm, ReviewForm, SubmitForm, VersionEditForm
+from ameliora.documents.forms import (
+    DocumentCreateForm,
+    DocumentProcessesForm,
+    PublishForm,
+    ReviewForm,
+    SubmitForm,
+    VersionEditForm,
+)
 from ameliora.documents.models import DocumentKind, DocumentVersion, ReadReceipt, Review
 from ameliora.documents.rendering import render_markdown
 from ameliora.documents.search import search_documents
@@ -81,6 +88,7 @@ def document_create(request: OrgRequest) -> HttpResponse:
                 owner=form.cleaned_data["owner"],
                 body=form.cleaned_data["body"],
                 upload=form.cleaned_data["file"],
+                processes=form.cleaned_data["processes"],
             )
         except ValidationError as exc:
             form.add_error("file", exc)
@@ -88,6 +96,17 @@ def document_create(request: OrgRequest) -> HttpResponse:
             messages.success(request, _("Document created: its first version is a draft."))
             return redirect(document)
     return render(request, "documents/document_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def document_processes(request: OrgRequest, document_id: int) -> HttpResponse:
+    require(request.membership, "documents.edit")
+    document = get_document_for(request.membership, document_id)
+    form = DocumentProcessesForm(request.POST, organization=request.organization)
+    if form.is_valid():
+        services.set_processes(document, processes=form.cleaned_data["processes"], acting=request.membership)
+        messages.success(request, _("Processes saved."))
+    return redirect(document.get_absolute_url() + "#processes")
 
 
 @require_GET
@@ -118,6 +137,10 @@ def document_detail(request: OrgRequest, document_id: int) -> HttpResponse:
             "versions": versions,
             "in_force": in_force,
             "in_force_html": render_markdown(in_force.body) if in_force else "",
+            "processes": list(document.processes.select_related("organization")),
+            "processes_form": DocumentProcessesForm(
+                organization=request.organization, initial={"processes": document.processes.all()}
+            ),
             "open_draft": open_draft,
             "receipts": receipts,
             "read_count": read,

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from ameliora.core.models import Membership
@@ -15,6 +16,7 @@ from ameliora.documents import services
 from ameliora.documents.forms import CODE_TAKEN
 from ameliora.documents.models import Document, DocumentVersion
 from ameliora.documents.tests.factories import document_in_force, draft_document
+from ameliora.processes.tests.factories import ProcessFactory
 
 LIST = "/o/tilleuls/documents/"
 
@@ -162,3 +164,24 @@ def test_an_outsider_gets_404_on_a_document(alice: Membership, charlie_client: C
     version = document_in_force(alice, readers=[bob])
 
     assert charlie_client.get(version.document.get_absolute_url()).status_code == 404
+
+
+def test_a_document_serves_processes_shown_on_both_pages(alice: Membership, charlie: Membership) -> None:
+    client = Client()
+    client.force_login(alice.user)
+    mine = ProcessFactory.create(organization=alice.organization, name="Dispensation et conseil")
+    foreign = ProcessFactory.create(organization=charlie.organization)
+    document = services.create_document(
+        acting=alice, kind="procedure", code="PR-DISP-02", title="Double contrôle", owner=None, body="Texte"
+    )
+    address = reverse(
+        "documents:document_processes", kwargs={"org_slug": alice.organization.slug, "document_id": document.pk}
+    )
+
+    client.post(address, {"processes": [mine.pk]})
+    refused = client.post(address, {"processes": [foreign.pk]})
+
+    assert refused.status_code == 302
+    assert list(document.processes.all()) == [mine]
+    assert document.get_absolute_url() in client.get(mine.get_absolute_url()).content.decode()
+    assert mine.get_absolute_url() in client.get(document.get_absolute_url()).content.decode()
