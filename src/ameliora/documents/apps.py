@@ -9,4 +9,4 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Demo content and daily reminders register themselves on import.
-        from ameliora.documents import demo, reminders  # noqa: F401
+        from ameliora.documents import agenda, demo, reminders  # noqa: F401

@@ -10,4 +10,4 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Demo content, the import job runner, the daily recompute, the dashboard card and the
         # computed sources core can provide register themselves on import.
-        from ameliora.indicators import core_sources, dashboard, demo, jobs, reminders  # noqa: F401
+        from ameliora.indicators import agenda, core_sources, dashboard, demo, jobs, reminders  # noqa: F401

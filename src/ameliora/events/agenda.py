@@ -1,0 +1,35 @@
+"""Agenda proposals: the cases waiting for an analysis in a meeting (``core.agenda``)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
+from ameliora.core.models import Organization
+from ameliora.events.models import Event
+
+
+def cases_to_analyse(organization: Organization) -> list[AgendaProposal]:
+    """Level-3 cases not yet analysed, and any event put in analysis, oldest first."""
+    waiting = (
+        Event.objects.for_org(organization)
+        .filter(
+            Q(level=3, status__in=[Event.Status.TRIAGED, Event.Status.IN_ANALYSIS]) | Q(status=Event.Status.IN_ANALYSIS)
+        )
+        .select_related("organization", "category")
+        .order_by("received_at", "pk")[:LIMIT]
+    )
+    return [
+        AgendaProposal(
+            key=f"events.event:{event.pk}",
+            kind=_("Case to analyse"),
+            title=f"{event.reference} — {event.category}" if event.category_id else event.reference,
+            url=event.get_absolute_url(),
+            obj=event,
+        )
+        for event in waiting
+    ]
+
+
+register_agenda_source("events.cases", cases_to_analyse)
