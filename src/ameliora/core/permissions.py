@@ -62,6 +62,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "plans.edit": EVERYONE - {Role.MEMBER.value, Role.USER_REPRESENTATIVE.value},
     "plans.steer": MANAGERS | {Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
     "plans.export": EVERYONE,
+    "meetings.view": EVERYONE,
+    "meetings.manage": MANAGERS,
     "actions.update_own": EVERYONE - {Role.USER_REPRESENTATIVE.value},
     "communications.acknowledge": EVERYONE,
     # Process map and risk register: pilots and managers keep them up to date.

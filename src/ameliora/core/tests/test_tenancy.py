@@ -41,6 +41,7 @@ from ameliora.indicators.tests.factories import (
     any_measurement_id,
     any_phase_id,
 )
+from ameliora.meetings.tests.factories import any_item_id, any_session_id, any_space_id
 from ameliora.plans.tests.factories import (
     any_action_id,
     any_communication_id,
@@ -93,6 +94,10 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Process map: a process and one of its risks.
     "process_id": any_process_id,
     "risk_id": any_risk_id,
+    # Exchange spaces: a space, one of its sessions and an agenda item.
+    "space_id": any_space_id,
+    "session_id": any_session_id,
+    "item_id": any_item_id,
 }
 
 

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.forms import MemberSelectField, MembersField, members_of
+from ameliora.core.models import Membership, Organization
+from ameliora.documents.models import Document, DocumentKind
+from ameliora.meetings.models import AgendaItem, Attendance, ExchangeSpace, Session, SpaceMember
+from ameliora.plans.models import ActionPlan
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SpaceForm(forms.ModelForm[ExchangeSpace]):
+    facilitators = MembersField(
+        label=_("Facilitators"),
+        queryset=Membership.objects.none(),
+        required=False,
+        help_text=_("Those who run the sessions, e.g. the medical and nursing pair."),
+    )
+    secretary = MemberSelectField(label=_("Secretary"), queryset=Membership.objects.none(), required=False)
+    members = MembersField(label=_("Members"), queryset=Membership.objects.none(), required=False)
+
+    class Meta:
+        model = ExchangeSpace
+        fields = [
+            "kind",
+            "name",
+            "code",
+            "purpose",
+            "charter",
+            "plan",
+            "sessions_per_year",
+            "duration_minutes",
+            "location",
+            "active",
+        ]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = members_of(organization)
+        for name in ("facilitators", "secretary", "members"):
+            self.fields[name].queryset = people  # type: ignore[attr-defined]
+        self.fields["charter"].queryset = Document.objects.for_org(organization).filter(  # type: ignore[attr-defined]
+            kind=DocumentKind.CHARTER
+        )
+        self.fields["plan"].queryset = ActionPlan.objects.for_org(organization).open()  # type: ignore[attr-defined]
+        self._organization = organization
+        if self.instance.pk:
+            by_role: dict[str, list[int]] = {}
+            for row in self.instance.members.all():
+                by_role.setdefault(row.role, []).append(row.member_id)
+            self.initial.setdefault("facilitators", by_role.get(SpaceMember.Role.FACILITATOR, []))
+            self.initial.setdefault("members", by_role.get(SpaceMember.Role.MEMBER, []))
+            secretary = by_role.get(SpaceMember.Role.SECRETARY, [])
+            self.initial.setdefault("secretary", secretary[0] if secretary else None)
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        others = ExchangeSpace.objects.for_org(self._organization).filter(code__iexact=code)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Another space of your organization already uses this code."))
+        return code
+
+
+class CalendarForm(forms.Form):
+    first = forms.DateTimeField(label=_("First session"), widget=DATETIME_INPUT)
+    count = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=24, initial=6)
+    every_months = forms.IntegerField(
+        label=_("Every … months"),
+        min_value=1,
+        max_value=12,
+        initial=2,
+        help_text=_("Six sessions a year: every 2 months."),
+    )
+
+
+class SessionForm(forms.ModelForm[Session]):
+    class Meta:
+        model = Session
+        fields = ["starts_at", "duration_minutes", "location"]
+        widgets = {"starts_at": DATETIME_INPUT}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Session.Status.choices)
+
+
+class AgendaAcceptForm(forms.Form):
+    keys = forms.MultipleChoiceField(label=_("Proposed items"), choices=(), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["keys"].choices = choices  # type: ignore[attr-defined]
+        self.fields["keys"].error_messages["required"] = _("Tick at least one proposed item.")
+
+
+class AgendaItemForm(forms.ModelForm[AgendaItem]):
+    class Meta:
+        model = AgendaItem
+        fields = ["title"]
+        labels = {"title": _("New agenda item")}
+
+
+class AttendanceForm(forms.Form):
+    """One radio group per expected member (the space's members, plus anyone already recorded)."""
+
+    def __init__(self, *args: Any, people: list[Membership], current: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {f"m{member.pk}": member for member in people}
+        for name, member in self.people.items():
+            self.fields[name] = forms.ChoiceField(
+                label=str(member.user),
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                required=False,
+                initial=current.get(member.pk),
+            )
+
+    def statuses(self) -> dict[Membership, str]:
+        return {member: self.cleaned_data[name] for name, member in self.people.items() if self.cleaned_data.get(name)}
+
+
+class DecisionForm(forms.Form):
+    title = forms.CharField(label=_("Decision"), max_length=300)
+    item = forms.ModelChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False)
+    owner = MemberSelectField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT, required=False)
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = session.items.all()  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = members_of(session.organization)  # type: ignore[attr-defined]
+
+
+class ReportYearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class MinutesForm(forms.Form):
+    """The general minutes and one text per agenda item (fields ``item_<id>``)."""
+
+    summary = forms.CharField(label=_("General minutes"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("summary", session.summary)
+        self.items = list(session.items.all())
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.CharField(
+                label=item.title, widget=forms.Textarea(attrs={"rows": 3}), required=False, initial=item.minutes
+            )
+
+    def item_minutes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"item_{item.pk}", "") for item in self.items}

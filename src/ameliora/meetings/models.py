@@ -1,0 +1,312 @@
+"""Exchange spaces (quality circle, CREX, RMM, quality cell…) and their sessions.
+
+A space meets on a calendar of sessions. A session has attendance, an agenda (proposed from what
+is waiting in the other modules through ``core.agenda``, then edited), minutes per agenda item and
+decisions; each decision becomes an action in the space's plan. Once the minutes are approved the
+session is frozen: :meth:`Session.check_editable` is the one guard every write goes through.
+
+``meetings`` imports ``plans`` (the space's plan, decisions → actions) and, by the documented
+exception, ``documents`` (the space's charter is a controlled document).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import ClassVar, Self
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ameliora.core.models import Membership, Organization, OrgQuerySet
+
+MINUTES_APPROVED = _("The minutes of this session are approved: it can no longer be changed.")
+SESSION_CANCELLED = _("This session is cancelled.")
+SESSION_NOT_HELD = _("Mark the session as held before approving its minutes.")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ExchangeSpace(models.Model):
+    class Kind(models.TextChoices):
+        QUALITY_CIRCLE = "quality_circle", _("Quality circle")
+        CREX = "crex", _("CREX (experience feedback committee)")
+        RMM = "rmm", _("Morbidity and mortality review (RMM)")
+        QUALITY_CELL = "quality_cell", _("Quality cell")
+        RISK_CAFE = "risk_cafe", _("Risk-management café")
+        QUALITY_MEETING = "quality_meeting", _("Service quality meeting")
+        OTHER = "other", _("Other")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.SlugField(
+        _("code"),
+        max_length=20,
+        help_text=_("Short, e.g. “CQ”: the space's plan is called PAQ-<code>."),
+    )
+    purpose = models.TextField(_("purpose"), blank=True)
+    charter = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("charter"),
+        help_text=_("The controlled document that sets how the space works."),
+    )
+    plan = models.ForeignKey(
+        "plans.ActionPlan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("action plan"),
+        help_text=_("Decisions become actions of this plan; left empty, one is created at the first decision."),
+    )
+    sessions_per_year = models.PositiveSmallIntegerField(_("sessions planned per year"), default=6)
+    duration_minutes = models.PositiveSmallIntegerField(_("usual duration (minutes)"), default=120)
+    location = models.CharField(_("usual place"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
+
+    objects: ClassVar[OrgQuerySet[ExchangeSpace]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("exchange space")
+        verbose_name_plural = _("exchange spaces")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "code"], name="space_unique_code_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:space_detail", kwargs={"org_slug": self.organization.slug, "space_id": self.pk})
+
+    @property
+    def plan_code(self) -> str:
+        return f"PAQ-{self.code.upper()}"
+
+
+class SpaceMember(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("Facilitator")
+        SECRETARY = "secretary", _("Secretary")
+        MEMBER = "member", _("Member")
+
+    space = models.ForeignKey(ExchangeSpace, on_delete=models.CASCADE, related_name="members")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
+    role = models.CharField(_("role in the space"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("space member")
+        verbose_name_plural = _("space members")
+        constraints = [models.UniqueConstraint(fields=["space", "member"], name="space_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} ({self.get_role_display()})"
+
+
+class SessionQuerySet(OrgQuerySet["Session"]):
+    def upcoming(self) -> Self:
+        return self.filter(status=Session.Status.PLANNED, starts_at__gte=timezone.now())
+
+    def in_year(self, year: int) -> Self:
+        return self.filter(starts_at__year=year)
+
+
+class Session(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.PLANNED: frozenset({Status.HELD, Status.CANCELLED}),
+        Status.HELD: frozenset({Status.PLANNED}),
+        Status.CANCELLED: frozenset({Status.PLANNED}),
+    }
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(ExchangeSpace, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    summary = models.TextField(_("general minutes"), blank=True)
+    minutes_approved_at = models.DateTimeField(_("minutes approved at"), null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minutes approved by"),
+    )
+    history = HistoricalRecords()
+
+    objects: ClassVar[SessionQuerySet] = SessionQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at"]
+        indexes = [
+            # A space's calendar and yearly report; the upcoming sessions of an organization.
+            models.Index(fields=["space", "starts_at"]),
+            models.Index(fields=["organization", "status", "starts_at"]),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.space} — {local:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:session_detail", kwargs={"org_slug": self.organization.slug, "session_id": self.pk})
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.minutes_approved_at is not None
+
+    def check_editable(self) -> None:
+        """Refuse any change to the agenda, attendance, minutes or decisions of a frozen session."""
+        if self.is_frozen:
+            raise ValidationError(MINUTES_APPROVED, code="frozen")
+        if self.status == self.Status.CANCELLED:
+            raise ValidationError(SESSION_CANCELLED, code="cancelled")
+
+    def allowed_transitions(self) -> list[str]:
+        if self.is_frozen:
+            return []
+        return [s for s in self.Status.values if s in self.TRANSITIONS[self.status]]
+
+    def move_to(self, wanted: str) -> None:
+        if self.is_frozen:
+            raise ValidationError(MINUTES_APPROVED, code="frozen")
+        if wanted not in self.TRANSITIONS[self.status]:
+            raise ValidationError(
+                _("A session cannot go from “%(current)s” to “%(wanted)s”."),
+                code="transition",
+                params={"current": self.get_status_display(), "wanted": self.Status(wanted).label},
+            )
+        self.status = wanted
+
+    def approve_minutes(self, *, by: Membership) -> None:
+        if self.is_frozen:
+            raise ValidationError(MINUTES_APPROVED, code="frozen")
+        if self.status != self.Status.HELD:
+            raise ValidationError(SESSION_NOT_HELD, code="not_held")
+        self.minutes_approved_at = timezone.now()
+        self.minutes_approved_by = by
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Attended")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="attendance_once_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member.user}: {self.get_status_display()}"
+
+
+class AgendaItem(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("item"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=100, blank=True)
+    source_key = models.CharField(max_length=100, blank=True, editable=False)
+    source_url = models.CharField(max_length=300, blank=True, editable=False)
+    minutes = models.TextField(_("minutes"), blank=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[AgendaItem]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["position", "pk"]
+        constraints = [
+            # An object waiting for a meeting is put on a session's agenda once.
+            models.UniqueConstraint(
+                fields=["session", "source_key"], condition=~models.Q(source_key=""), name="agenda_source_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Decision(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="decisions")
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("agenda item"),
+    )
+    title = models.CharField(_("decision"), max_length=300)
+    owner = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    action = models.ForeignKey(
+        "plans.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("action")
+    )
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[Decision]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.session.get_absolute_url()
+
+
+class MemberCalendar(models.Model):
+    """The secret address of a member's calendar feed (all the sessions of the spaces they belong to)."""
+
+    member = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+
+    class Meta:
+        verbose_name = _("member calendar")
+        verbose_name_plural = _("member calendars")
+
+    def __str__(self) -> str:
+        return str(self.member.user)

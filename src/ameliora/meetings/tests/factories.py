@@ -1,0 +1,46 @@
+"""Factories for exchange spaces. Call ``XFactory.create(...)`` (typed) rather than ``XFactory(...)``."""
+
+# factory_boy types its factories (create() returns the model) but not its declarations.
+# mypy: disable-error-code="no-untyped-call"
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from factory.declarations import Sequence, SubFactory
+from factory.django import DjangoModelFactory
+
+from ameliora.core.models import Membership, Organization
+from ameliora.core.tests.factories import OrganizationFactory
+from ameliora.meetings.models import AgendaItem, ExchangeSpace, Session
+
+
+class SpaceFactory(DjangoModelFactory[ExchangeSpace]):
+    class Meta:
+        model = ExchangeSpace
+
+    organization = SubFactory(OrganizationFactory)
+    kind = ExchangeSpace.Kind.QUALITY_CIRCLE
+    name = Sequence(lambda n: f"Cercle qualité {n}")
+    code = Sequence(lambda n: f"CQ{n}")
+
+
+def make_session(space: ExchangeSpace, *, days: int = 7) -> Session:
+    return Session.objects.create(
+        organization=space.organization, space=space, starts_at=timezone.now() + timedelta(days=days)
+    )
+
+
+# For the project-wide tenancy walk: an object of ``organization`` for each URL keyword argument.
+def any_space_id(organization: Organization, owner: Membership) -> int:
+    return SpaceFactory.create(organization=organization).pk
+
+
+def any_session_id(organization: Organization, owner: Membership) -> int:
+    return make_session(SpaceFactory.create(organization=organization)).pk
+
+
+def any_item_id(organization: Organization, owner: Membership) -> int:
+    session = make_session(SpaceFactory.create(organization=organization))
+    return AgendaItem.objects.create(organization=organization, session=session, title="Point divers").pk

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from ameliora.meetings import views
+
+app_name = "meetings"
+
+session = "sessions/<int:session_id>/"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("new/", views.space_create, name="space_create"),
+    path("calendar/", views.my_calendar, name="my_calendar"),
+    path("<int:space_id>/", views.space_detail, name="space_detail"),
+    path("<int:space_id>/edit/", views.space_edit, name="space_edit"),
+    path("<int:space_id>/report/", views.report, name="report"),
+    path("<int:space_id>/report.pdf", views.report_pdf, name="report_pdf"),
+    path(session, views.session_detail, name="session_detail"),
+    path(session + "edit/", views.session_edit, name="session_edit"),
+    path(session + "status/", views.session_status, name="session_status"),
+    path(session + "attendance/", views.attendance, name="attendance"),
+    path(session + "agenda/", views.agenda_accept, name="agenda_accept"),
+    path(session + "items/", views.item_add, name="item_add"),
+    path(session + "minutes/", views.minutes, name="minutes"),
+    path(session + "decisions/", views.decision_add, name="decision_add"),
+    path(session + "approve/", views.approve, name="approve"),
+    path("items/<int:item_id>/remove/", views.item_remove, name="item_remove"),
+    path("items/<int:item_id>/up/", views.item_move, {"direction": "up"}, name="item_up"),
+    path("items/<int:item_id>/down/", views.item_move, {"direction": "down"}, name="item_down"),
+]

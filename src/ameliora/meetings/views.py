@@ -1,0 +1,503 @@
+"""Exchange-space pages: spaces, their calendar, sessions (agenda, attendance, minutes, decisions), reports.
+
+Views parse, authorize, call a service, render. The session page holds several small forms; a form
+that fails re-renders the page with what was typed and a 400.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ameliora.core.history import entries_from
+from ameliora.core.http import OrgRequest
+from ameliora.core.models import Membership
+from ameliora.core.permissions import can, require
+from ameliora.meetings import ical, services
+from ameliora.meetings.access import get_item_for, get_session_for, get_space_for, sessions_for, spaces_for
+from ameliora.meetings.forms import (
+    AgendaAcceptForm,
+    AgendaItemForm,
+    AttendanceForm,
+    CalendarForm,
+    DecisionForm,
+    MinutesForm,
+    ReportYearForm,
+    SessionForm,
+    SpaceForm,
+    StatusForm,
+)
+from ameliora.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    ExchangeSpace,
+    MemberCalendar,
+    Session,
+    SpaceMember,
+)
+from ameliora.meetings.report import yearly_report
+
+PAGE_SIZE = 25
+UPCOMING_LIMIT = 10
+HISTORY_LIMIT = 30
+
+
+def _form_page(request: OrgRequest, form: Any, *, title: str, back: str) -> HttpResponse:
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "title": title, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+def _require_run(membership: Membership, space: ExchangeSpace) -> None:
+    if not services.may_run(membership, space):
+        raise PermissionDenied
+
+
+# --- spaces --------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    now = timezone.now()
+    spaces = (
+        spaces_for(request.membership)
+        .select_related("organization")
+        .annotate(
+            next_session=Min("sessions__starts_at", filter=Q(sessions__status="planned", sessions__starts_at__gte=now)),
+            held_this_year=Count(
+                "sessions", filter=Q(sessions__status="held", sessions__starts_at__year=now.year), distinct=True
+            ),
+            member_count=Count("members", distinct=True),
+        )
+        .order_by("-active", "name")
+    )
+    page = Paginator(spaces, PAGE_SIZE).get_page(request.GET.get("page"))
+    upcoming = (
+        sessions_for(request.membership).upcoming().select_related("space", "organization").order_by("starts_at")
+    )[:UPCOMING_LIMIT]
+    return render(request, "meetings/home.html", {"page": page, "upcoming": upcoming, "year": now.year})
+
+
+@require_http_methods(["GET", "POST"])
+def space_create(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "meetings.manage")
+    form = SpaceForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            space = services.save_space(
+                form.save(commit=False),
+                acting=request.membership,
+                facilitators=form.cleaned_data["facilitators"],
+                members=form.cleaned_data["members"],
+                secretary=form.cleaned_data["secretary"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Space created: plan its sessions for the year."))
+            return redirect(space)
+    back = reverse("meetings:home", kwargs={"org_slug": request.organization.slug})
+    return _form_page(request, form, title=_("New exchange space"), back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def space_edit(request: OrgRequest, space_id: int) -> HttpResponse:
+    require(request.membership, "meetings.manage")
+    space = get_space_for(request.membership, space_id)
+    form = SpaceForm(request.POST or None, instance=space, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_space(
+                form.save(commit=False),
+                acting=request.membership,
+                facilitators=form.cleaned_data["facilitators"],
+                members=form.cleaned_data["members"],
+                secretary=form.cleaned_data["secretary"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Space saved."))
+            return redirect(space)
+    return _form_page(request, form, title=_("Edit the space"), back=space.get_absolute_url())
+
+
+def _year(request: HttpRequest) -> int:
+    form = ReportYearForm(request.GET)
+    if form.is_valid() and form.cleaned_data["year"]:
+        return int(form.cleaned_data["year"])
+    return timezone.localdate().year
+
+
+@require_http_methods(["GET", "POST"])
+def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    space = get_space_for(request.membership, space_id)
+    may_run = services.may_run(request.membership, space)
+    calendar_form = CalendarForm(request.POST or None)
+    if request.method == "POST":
+        _require_run(request.membership, space)
+        if calendar_form.is_valid():
+            data = calendar_form.cleaned_data
+            try:
+                created = services.plan_sessions(
+                    space,
+                    acting=request.membership,
+                    first=data["first"],
+                    count=data["count"],
+                    every_months=data["every_months"],
+                )
+            except ValidationError as exc:
+                calendar_form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(n)s session planned.", "%(n)s sessions planned.", len(created)) % {"n": len(created)},
+                )
+                return redirect(space)
+    year = _year(request)
+    sessions = (
+        space.sessions.in_year(year)
+        .select_related("organization", "space")
+        .annotate(n_items=Count("items", distinct=True), n_decisions=Count("decisions", distinct=True))
+    )
+    members = space.members.select_related("member__user").order_by("role", "member__user__last_name")
+    feed = request.build_absolute_uri(reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token}))
+    return render(
+        request,
+        "meetings/space_detail.html",
+        {
+            "space": space,
+            "may_run": may_run,
+            "calendar_form": calendar_form,
+            "sessions": sessions,
+            "members": members,
+            "year": year,
+            "feed": feed,
+            "history": entries_from(
+                list(space.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
+            )
+            if can(request.membership, "history.view")
+            else [],
+        },
+        status=400 if calendar_form.errors else 200,
+    )
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def _people(session: Session) -> list[Membership]:
+    """The space's members, then anyone else already recorded (a guest, someone who left the space)."""
+    members = [sm.member for sm in session.space.members.select_related("member__user").order_by("role", "pk")]
+    known = {m.pk for m in members}
+    others = [a.member for a in session.attendance.select_related("member__user") if a.member_id not in known]
+    return members + others
+
+
+def _history(membership: Membership, session: Session) -> list[Any]:
+    if not can(membership, "history.view"):
+        return []
+    records = [
+        *session.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT],
+        *AgendaItem.history.filter(session_id=session.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_LIMIT],
+        *Decision.history.filter(session_id=session.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_LIMIT],
+    ]
+    return entries_from(records, limit=HISTORY_LIMIT)
+
+
+def _session_page(request: OrgRequest, session: Session, status: int = 200, **forms: Any) -> HttpResponse:
+    may_run = services.may_run(request.membership, session.space)
+    current = dict(session.attendance.values_list("member_id", "status"))
+    proposals = services.proposed_agenda(session) if may_run and not session.is_frozen else []
+    items = list(session.items.all())
+    decisions = session.decisions.select_related("owner__user", "action__plan", "item")
+    context = {
+        "session": session,
+        "space": session.space,
+        "may_run": may_run,
+        "editable": may_run and not session.is_frozen and session.status != Session.Status.CANCELLED,
+        "transitions": [(s, Session.Status(s).label) for s in session.allowed_transitions()],
+        "items": items,
+        "decisions": decisions,
+        "proposals": proposals,
+        "attendance": session.attendance.select_related("member__user").order_by("member__user__last_name"),
+        "present_count": sum(1 for s in current.values() if s == Attendance.Status.PRESENT),
+        "attendance_form": forms.get("attendance_form")
+        or AttendanceForm(people=_people(session), current=current, prefix="att"),
+        "agenda_form": forms.get("agenda_form")
+        or AgendaAcceptForm(
+            choices=[(p.key, p.title) for p in proposals], initial={"keys": [p.key for p in proposals]}
+        ),
+        "item_form": forms.get("item_form") or AgendaItemForm(prefix="item"),
+        "minutes_form": forms.get("minutes_form") or MinutesForm(session=session),
+        "decision_form": forms.get("decision_form") or DecisionForm(session=session, prefix="decision"),
+        "history": _history(request.membership, session),
+    }
+    return render(request, "meetings/session_detail.html", context, status=status)
+
+
+@require_GET
+def session_detail(request: OrgRequest, session_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    return _session_page(request, get_session_for(request.membership, session_id))
+
+
+def _running(request: OrgRequest, session_id: int) -> Session:
+    require(request.membership, "meetings.view")
+    session = get_session_for(request.membership, session_id)
+    _require_run(request.membership, session.space)
+    return session
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(
+                session, acting=request.membership, **{n: form.cleaned_data[n] for n in form.changed_data}
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect(session)
+    return _form_page(request, form, title=_("Edit the session"), back=session.get_absolute_url())
+
+
+def _refused(request: OrgRequest, session: Session, exc: ValidationError) -> HttpResponse:
+    for message in exc.messages:
+        messages.error(request, message)
+    return redirect(session)
+
+
+@require_POST
+def session_status(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+        return redirect(session)
+    try:
+        services.move_session(session, wanted=form.cleaned_data["status"], acting=request.membership)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, _("The session is now “%(status)s”.") % {"status": session.get_status_display()})
+    return redirect(session)
+
+
+@require_POST
+def attendance(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    current = dict(session.attendance.values_list("member_id", "status"))
+    form = AttendanceForm(request.POST, people=_people(session), current=current, prefix="att")
+    if not form.is_valid():
+        return _session_page(request, session, status=400, attendance_form=form)
+    try:
+        services.record_attendance(session, acting=request.membership, statuses=form.statuses())
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, _("Attendance recorded."))
+    return redirect(session.get_absolute_url() + "#attendance")
+
+
+@require_POST
+def agenda_accept(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    proposals = services.proposed_agenda(session)
+    form = AgendaAcceptForm(request.POST, choices=[(p.key, p.title) for p in proposals])
+    if not form.is_valid():
+        return _session_page(request, session, status=400, agenda_form=form)
+    try:
+        added = services.accept_agenda(session, keys=form.cleaned_data["keys"], acting=request.membership)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(
+        request,
+        ngettext("%(n)s item added to the agenda.", "%(n)s items added to the agenda.", len(added)) % {"n": len(added)},
+    )
+    return redirect(session.get_absolute_url() + "#agenda")
+
+
+@require_POST
+def item_add(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    form = AgendaItemForm(request.POST, prefix="item")
+    if not form.is_valid():
+        return _session_page(request, session, status=400, item_form=form)
+    try:
+        services.add_agenda_item(session, acting=request.membership, title=form.cleaned_data["title"])
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    return redirect(session.get_absolute_url() + "#agenda")
+
+
+@require_POST
+def item_remove(request: OrgRequest, item_id: int) -> HttpResponse:
+    item = get_item_for(request.membership, item_id)
+    session = _running(request, item.session_id)
+    try:
+        services.remove_agenda_item(item, acting=request.membership)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, _("Item removed from the agenda."))
+    return redirect(session.get_absolute_url() + "#agenda")
+
+
+@require_POST
+def item_move(request: OrgRequest, item_id: int, direction: str) -> HttpResponse:
+    if direction not in {"up", "down"}:
+        raise Http404
+    item = get_item_for(request.membership, item_id)
+    session = _running(request, item.session_id)
+    try:
+        services.move_agenda_item(item, up=direction == "up", acting=request.membership)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    return redirect(session.get_absolute_url() + "#agenda")
+
+
+@require_POST
+def minutes(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    form = MinutesForm(request.POST, session=session)
+    if not form.is_valid():
+        return _session_page(request, session, status=400, minutes_form=form)
+    try:
+        services.write_minutes(
+            session, acting=request.membership, summary=form.cleaned_data["summary"], item_minutes=form.item_minutes()
+        )
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, _("Minutes saved."))
+    return redirect(session.get_absolute_url() + "#minutes")
+
+
+@require_POST
+def decision_add(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    form = DecisionForm(request.POST, session=session, prefix="decision")
+    if not form.is_valid():
+        return _session_page(request, session, status=400, decision_form=form)
+    data = form.cleaned_data
+    try:
+        decision = services.record_decision(
+            session,
+            acting=request.membership,
+            title=data["title"],
+            item=data["item"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _session_page(request, session, status=400, decision_form=form)
+    assert decision.action is not None  # noqa: S101 — record_decision always opens the action
+    messages.success(
+        request, _("Decision recorded as an action of plan %(code)s.") % {"code": decision.action.plan.code}
+    )
+    return redirect(session.get_absolute_url() + "#decisions")
+
+
+@require_POST
+def approve(request: OrgRequest, session_id: int) -> HttpResponse:
+    session = _running(request, session_id)
+    try:
+        services.approve_minutes(session, acting=request.membership)
+    except ValidationError as exc:
+        return _refused(request, session, exc)
+    messages.success(request, _("Minutes approved and sent to the attendees; the session is now frozen."))
+    return redirect(session)
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+@require_GET
+def report(request: OrgRequest, space_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    space = get_space_for(request.membership, space_id)
+    figures = yearly_report(space, _year(request))
+    return render(request, "meetings/report.html", {"space": space, "report": figures})
+
+
+@require_GET
+def report_pdf(request: OrgRequest, space_id: int) -> HttpResponse:
+    from weasyprint import HTML  # type: ignore[import-untyped]  # late: heavy, only this view needs it
+
+    require(request.membership, "meetings.view")
+    space = get_space_for(request.membership, space_id)
+    figures = yearly_report(space, _year(request))
+    html = render_to_string(
+        "meetings/report_pdf.html", {"space": space, "report": figures, "now": timezone.now()}, request=request
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bilan-{space.code}-{figures.year}.pdf"'
+    return response
+
+
+# --- calendars -----------------------------------------------------------------------------------
+
+
+@require_GET
+def my_calendar(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    calendar = services.calendar_of(request.membership)
+    feed = request.build_absolute_uri(reverse("meetings_public:member_feed", kwargs={"token": calendar.token}))
+    spaces = spaces_for(request.membership).filter(members__member=request.membership).order_by("name")
+    return render(request, "meetings/my_calendar.html", {"feed": feed, "spaces": spaces})
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def space_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A space's sessions, for anyone who holds the secret address (no session cookie in calendar clients)."""
+    space = get_object_or_404(ExchangeSpace.objects.select_related("organization"), calendar_token=token)
+    sessions = space.sessions.select_related("space", "organization").order_by("starts_at")
+    body = ical.calendar_bytes(sessions, name=space.name, base_url=request.build_absolute_uri("/")[:-1])
+    return _ics(body, f"{space.code}.ics")
+
+
+@require_GET
+def member_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """Every session of the spaces a member belongs to; a member who left the organization gets 404."""
+    calendar = get_object_or_404(MemberCalendar.objects.select_related("member__organization"), token=token)
+    space_ids = SpaceMember.objects.filter(member=calendar.member).values("space_id")
+    sessions = (
+        Session.objects.for_org(calendar.member.organization)
+        .filter(space_id__in=space_ids)
+        .select_related("space", "organization")
+        .order_by("starts_at")
+    )
+    body = ical.calendar_bytes(sessions, name=_("My exchange spaces"), base_url=request.build_absolute_uri("/")[:-1])
+    return _ics(body, "ameliora.ics")
