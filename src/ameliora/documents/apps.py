@@ -8,5 +8,13 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Controlled documents")
 
     def ready(self) -> None:
+        from django.apps import apps
+
         # Demo content and daily reminders register themselves on import.
         from ameliora.documents import agenda, demo, reminders  # noqa: F401
+
+        # Feed indicators' computed sources when that app is installed (documents may import indicators).
+        if apps.is_installed("ameliora.indicators"):
+            from ameliora.documents import sources
+
+            sources.register()

@@ -8,5 +8,13 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Exchange spaces")
 
     def ready(self) -> None:
+        from django.apps import apps
+
         # The freeze check and demo content register themselves on import.
         from ameliora.meetings import access, demo  # noqa: F401
+
+        # Feed indicators' computed sources when that app is installed (meetings may import indicators).
+        if apps.is_installed("ameliora.indicators"):
+            from ameliora.meetings import sources
+
+            sources.register()

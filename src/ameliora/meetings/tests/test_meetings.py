@@ -390,3 +390,29 @@ def test_the_report_pdf_carries_the_figures(space: ExchangeSpace, alice_client: 
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split())
     assert space.name in text
     assert "0 / 6" in text
+
+
+# --- indicators ----------------------------------------------------------------------------------
+
+
+def test_sessions_attendance_and_decisions_feed_indicators(
+    session: Session, alice: Membership, bob: Membership
+) -> None:
+    from ameliora.indicators.sources import SOURCES
+
+    services.record_attendance(
+        session, acting=alice, statuses={alice: Attendance.Status.PRESENT, bob: Attendance.Status.ABSENT}
+    )
+    decision = services.record_decision(session, acting=alice, title="A")
+    services.record_decision(session, acting=alice, title="B")
+    assert decision.action is not None
+    plan_services.move_action(decision.action, wanted=Action.Status.DONE, acting=alice)
+    held(session, alice)
+    day = timezone.localtime(session.starts_at).date()
+    org = session.organization
+
+    assert SOURCES["meetings.sessions_held"].compute(org, day, day, "day") == (1, None)
+    assert SOURCES["meetings.attendance_rate"].compute(org, day, day, "day") == (1, 2)
+    assert SOURCES["meetings.decisions_completed"].compute(org, day, day, "day") == (1, 2)
+    before = day - timedelta(days=1)
+    assert SOURCES["meetings.attendance_rate"].compute(org, before, before, "day") == (None, None)
