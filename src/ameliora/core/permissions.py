@@ -64,6 +64,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "plans.export": EVERYONE,
     "meetings.view": EVERYONE,
     "meetings.manage": MANAGERS,
+    "reports.view": MANAGERS | {Role.QUALITY_CELL.value, Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
     "actions.update_own": EVERYONE - {Role.USER_REPRESENTATIVE.value},
     "communications.acknowledge": EVERYONE,
     # Process map and risk register: pilots and managers keep them up to date.

@@ -1,0 +1,117 @@
+"""The annual report as a file: XLSX (one sheet per section, raw figures) and PDF (the page, printed)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+from ameliora.assessments.exports import neutralise
+from ameliora.reports.annual import AnnualReport
+
+
+def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    sheet = book.create_sheet(title[:31])
+    sheet.append([str(h) for h in header])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+
+
+def report_xlsx(report: AnnualReport) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    events, actions, documents = report.events, report.actions, report.documents
+    _sheet(
+        book,
+        _("Summary"),
+        [_("Figure"), _("Value")],
+        [
+            (_("Organization"), report.organization.name),
+            (_("Year"), report.year),
+            (_("Active indicators"), report.indicator_total),
+            (_("Events declared"), events.total),
+            (_("Resolution rate (%)"), report.resolution_percent),
+            (_("Actions opened"), actions.opened),
+            (_("Actions done"), actions.done),
+            (_("Actions late today"), actions.late_now),
+            (_("Self-assessments"), len(report.campaigns)),
+            (_("Sessions held"), report.sessions_held),
+            (_("Document versions published"), documents.published),
+            (_("Readings acknowledged (%)"), documents.read_share),
+        ],
+    )
+    _sheet(
+        book,
+        _("Indicators"),
+        [_("Indicator"), _("Status"), _("Last value"), _("Unit"), _("Target")],
+        [
+            (i.indicator.name, i.status_label, i.indicator.last_value, i.indicator.unit, i.indicator.target_value)
+            for i in report.indicators
+        ],
+    )
+    level_rows: list[tuple[Any, ...]] = [
+        (_("Level %(n)s") % {"n": level} if level else _("No level"), n) for level, n in events.per_level.items()
+    ]
+    _sheet(book, _("Events by level"), [_("Level"), _("Events")], level_rows)
+    _sheet(book, _("Events by category"), [_("Category"), _("Events")], events.per_category)
+    _sheet(
+        book,
+        _("Self-assessments"),
+        [_("Campaign"), _("Grid"), _("End of period"), _("Score (%)"), _("Previous score (%)")],
+        [(c.campaign.name, c.campaign.grid.name, c.campaign.period_end, c.score, c.previous) for c in report.campaigns],
+    )
+    _sheet(
+        book,
+        _("Exchange spaces"),
+        [
+            _("Space"),
+            _("Held"),
+            _("Planned"),
+            _("Attendance rate (%)"),
+            _("Cases analysed"),
+            _("Decisions"),
+            _("Decisions completed"),
+        ],
+        [
+            (s.space.name, s.held, s.planned, s.attendance_rate, s.cases_analysed, s.decisions, s.decisions_done)
+            for s in report.spaces
+        ],
+    )
+    _sheet(
+        book,
+        _("Documents"),
+        [_("Code"), _("Title"), _("Version"), _("Published on")],
+        [
+            (
+                v.document.code,
+                v.document.title,
+                v.number,
+                timezone.localtime(v.published_at).date() if v.published_at else None,
+            )
+            for v in report.documents.versions
+        ],
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report_pdf(report: AnnualReport, *, base_url: str) -> bytes:
+    from weasyprint import HTML  # type: ignore[import-untyped]  # late: heavy, only the export needs it
+
+    html = render_to_string("reports/annual_pdf.html", {"report": report, "now": timezone.now()})
+    return bytes(HTML(string=html, base_url=base_url).write_pdf())

@@ -1,0 +1,53 @@
+"""The annual quality report: page, PDF and XLSX of one organization and one year."""
+
+from __future__ import annotations
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ameliora.core.http import OrgRequest
+from ameliora.core.permissions import require
+from ameliora.reports import exports
+from ameliora.reports.annual import AnnualReport, annual_report
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+def _report(request: OrgRequest) -> AnnualReport:
+    require(request.membership, "reports.view")
+    form = YearForm(request.GET)
+    year = timezone.localdate().year
+    if form.is_valid() and form.cleaned_data["year"]:
+        year = int(form.cleaned_data["year"])
+    return annual_report(request.organization, year)
+
+
+@require_GET
+def home(request: OrgRequest) -> HttpResponse:
+    report = _report(request)
+    return render(request, "reports/annual.html", {"report": report})
+
+
+@require_GET
+def annual_pdf(request: OrgRequest) -> HttpResponse:
+    report = _report(request)
+    response = HttpResponse(
+        exports.report_pdf(report, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bilan-qualite-{report.year}.pdf"'
+    return response
+
+
+@require_GET
+def annual_xlsx(request: OrgRequest) -> HttpResponse:
+    report = _report(request)
+    response = HttpResponse(exports.report_xlsx(report), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="bilan-qualite-{report.year}.xlsx"'
+    return response
