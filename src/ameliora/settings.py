@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ameliora.events",
     "ameliora.assessments",
     "ameliora.meetings",
+    "ameliora.evaluations",
     "ameliora.reports",
 ]
 

@@ -80,6 +80,13 @@ MODULES: tuple[Module, ...] = (
         _("Satisfaction surveys, audits and practice evaluations."),
     ),
     Module(
+        "evaluations",
+        _("Practice evaluations"),
+        "clipboard-check",
+        "evaluations:home",
+        _("Clinical audits case by case, case reviews (RMM), patient tracers and peer reviews."),
+    ),
+    Module(
         "learning", _("Learning"), "mortarboard", "learning:home", _("Reflective portfolio, debriefs and competencies.")
     ),
     Module("reports", _("Reports"), "file-earmark-bar-graph", "reports:home", _("Annual quality report and exports.")),

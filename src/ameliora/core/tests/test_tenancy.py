@@ -33,6 +33,7 @@ from ameliora.core.tests.factories import (
     UnitFactory,
 )
 from ameliora.documents.tests.factories import any_document_id
+from ameliora.evaluations.tests.factories import any_case_id, any_evaluation_id
 from ameliora.events.tests.factories import any_category_id, any_event_id, any_factor_id, any_timeline_entry_id
 from ameliora.indicators.tests.factories import (
     any_annotation_id,
@@ -98,6 +99,9 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "space_id": any_space_id,
     "session_id": any_session_id,
     "item_id": any_item_id,
+    # Practice evaluations: an audit and one of its cases.
+    "evaluation_id": any_evaluation_id,
+    "case_id": any_case_id,
 }
 
 

@@ -1,0 +1,123 @@
+"""Demo practice evaluations: the pharmacy's audit of 30 prescriptions on the double check, done twice and showing
+improvement, with the action decided in between; the care service's case review (RMM) of a fall."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from ameliora.core.demo import register_demo
+from ameliora.core.models import Membership, Organization
+from ameliora.evaluations import services
+from ameliora.evaluations.models import AuditCase, CaseAnswer, Evaluation
+
+PHARMACY = "pharmacie-des-tilleuls"
+COTEAUX = "service-des-coteaux"
+AUDIT_TITLE = "Double contrôle des ordonnances"
+
+CRITERIA = (
+    "L'ordonnance est relue par un second membre de l'équipe avant la délivrance",
+    "Les alertes d'interaction du logiciel sont lues et leur suite est tracée",
+    "La posologie est écrite sur chaque boîte délivrée",
+    "Le dossier pharmaceutique est consulté quand le patient l'accepte",
+    "Les médicaments à marge thérapeutique étroite font l'objet d'un contrôle renforcé",
+)
+# Chance of "yes" per criterion, first round then second (the last criterion is often not applicable).
+COMPLIANCE = ((0.55, 0.93), (0.70, 0.90), (0.60, 0.87), (0.80, 0.90), (0.75, 0.95))
+
+
+def _member(organization: Organization, email: str) -> Membership:
+    return Membership.objects.select_related("user").get(organization=organization, user__email=email)
+
+
+def _collect(evaluation: Evaluation, observer: Membership, first_day: date, round_index: int, seed: int) -> None:
+    chance = random.Random(seed)  # noqa: S311 — demo data, not security
+    criteria = list(evaluation.criteria.all())
+    for number in range(1, 31):
+        case = AuditCase.objects.create(
+            organization=evaluation.organization,
+            evaluation=evaluation,
+            label=f"Ordonnance {number:02d}",
+            observed_on=first_day + timedelta(days=number // 3),
+            observer=observer,
+        )
+        answers = []
+        for criterion, odds in zip(criteria, COMPLIANCE, strict=True):
+            if criterion.position == len(CRITERIA) and chance.random() < 0.6:
+                value = CaseAnswer.Value.NOT_APPLICABLE
+            else:
+                value = CaseAnswer.Value.YES if chance.random() < odds[round_index] else CaseAnswer.Value.NO
+            answers.append(CaseAnswer(case=case, criterion=criterion, value=value))
+        CaseAnswer.objects.bulk_create(answers)
+
+
+@transaction.atomic
+def _pharmacy(organization: Organization) -> None:
+    owner = _member(organization, "marc.lefevre@tilleuls.test")
+    observer = _member(organization, "lucas.martin@tilleuls.test")
+    today = timezone.localdate()
+    first = services.create_evaluation(
+        acting=owner,
+        method=Evaluation.Method.AUDIT,
+        title=AUDIT_TITLE,
+        purpose="Vérifier, sur 30 ordonnances consécutives, que le double contrôle de la délivrance est appliqué.",
+        owner=owner,
+        planned_sample=30,
+        period_start=today - timedelta(days=160),
+        period_end=today - timedelta(days=140),
+        criteria=CRITERIA,
+    )
+    services.move_evaluation(first, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
+    _collect(first, observer, today - timedelta(days=160), 0, seed=1)
+    services.move_evaluation(first, wanted=Evaluation.Status.CLOSED, acting=owner)
+    criterion = first.criteria.get(position=1)
+    services.open_action(
+        first,
+        acting=owner,
+        title="Visa du second contrôleur sur chaque ordonnance",
+        criterion=criterion,
+        owner=_member(organization, "sophie.roux@tilleuls.test"),
+        due_date=today - timedelta(days=100),
+    )
+    second = services.start_next_round(first, acting=owner)
+    services.update_evaluation(
+        second, acting=owner, period_start=today - timedelta(days=30), period_end=today - timedelta(days=10)
+    )
+    services.move_evaluation(second, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
+    _collect(second, observer, today - timedelta(days=30), 1, seed=2)
+    services.move_evaluation(second, wanted=Evaluation.Status.CLOSED, acting=owner)
+
+
+@transaction.atomic
+def _coteaux(organization: Organization) -> None:
+    owner = _member(organization, "claire.moreau@coteaux.test")
+    review = services.create_evaluation(
+        acting=owner,
+        method=Evaluation.Method.CASE_REVIEW,
+        title="RMM : chute nocturne en chambre",
+        purpose="Revue de morbidité et de mortalité d'une chute sans gravité survenue la nuit.",
+        owner=owner,
+    )
+    services.update_evaluation(
+        review,
+        acting=owner,
+        case_summary="Patiente âgée, hospitalisée en soins de suite, chute en se levant seule la nuit.",
+        chronology="22 h : coucher. 2 h 30 : lever pour aller aux toilettes, chute. 2 h 35 : relevée par l'équipe.",
+        avoidability=Evaluation.Avoidability.AVOIDABLE,
+        findings="Éclairage de nuit insuffisant ; sonnette hors de portée.",
+        lessons="Vérifier la sonnette et la veilleuse au coucher de chaque patient à risque de chute.",
+    )
+    services.move_evaluation(review, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
+    services.move_evaluation(review, wanted=Evaluation.Status.CLOSED, acting=owner)
+
+
+@register_demo
+def build_evaluations_demo(organizations: dict[str, Organization]) -> None:
+    pharmacy, coteaux = organizations[PHARMACY], organizations[COTEAUX]
+    if not Evaluation.objects.for_org(pharmacy).filter(title=AUDIT_TITLE).exists():
+        _pharmacy(pharmacy)
+    if not Evaluation.objects.for_org(coteaux).exists():
+        _coteaux(coteaux)

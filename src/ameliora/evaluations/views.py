@@ -1,0 +1,225 @@
+"""Practice evaluation pages: list, the evaluation (results, fast case entry, write-up, actions), forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ameliora.core.http import OrgRequest
+from ameliora.core.models import Link
+from ameliora.core.permissions import can, require
+from ameliora.evaluations import services
+from ameliora.evaluations.access import evaluations_for, get_case_for, get_evaluation_for
+from ameliora.evaluations.forms import ActionForm, CaseForm, EvaluationForm, StatusForm, WriteUpForm
+from ameliora.evaluations.models import Evaluation
+from ameliora.evaluations.results import audit_results
+from ameliora.plans.models import Action
+
+PAGE_SIZE = 25
+CASES_SHOWN = 20
+FIELDS = ["method", "title", "purpose", "owner", "planned_sample", "period_start", "period_end"]
+
+
+def _form_page(request: OrgRequest, form: Any, *, title: str, back: str) -> HttpResponse:
+    return render(
+        request,
+        "evaluations/form.html",
+        {"form": form, "title": title, "back": back},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def home(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "evaluations.view")
+    rows = (
+        evaluations_for(request.membership)
+        .select_related("organization", "owner__user", "previous")
+        .annotate(case_count=Count("cases", distinct=True))
+        .order_by("-created_at")
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "evaluations/home.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+def create(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "evaluations.manage")
+    form = EvaluationForm(request.POST or None, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            evaluation = services.create_evaluation(
+                acting=request.membership,
+                criteria=form.criteria_list(),
+                **{name: form.cleaned_data[name] for name in FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Evaluation created."))
+            return redirect(evaluation)
+    back = reverse("evaluations:home", kwargs={"org_slug": request.organization.slug})
+    return _form_page(request, form, title=_("New practice evaluation"), back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.manage")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    form = EvaluationForm(request.POST or None, instance=evaluation, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_evaluation(
+                evaluation, acting=request.membership, **{n: form.cleaned_data[n] for n in FIELDS}
+            )
+            services.set_criteria(evaluation, criteria=form.criteria_list(), acting=request.membership)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Evaluation saved."))
+            return redirect(evaluation)
+    return _form_page(request, form, title=_("Edit the evaluation"), back=evaluation.get_absolute_url())
+
+
+def _actions(evaluation: Evaluation) -> list[Action]:
+    action_ids = Link.objects.for_org(evaluation.organization).filter(
+        kind=Link.Kind.SOURCE,
+        to_type=ContentType.objects.get_for_model(Evaluation),
+        to_id=evaluation.pk,
+        from_type=ContentType.objects.get_for_model(Action),
+    )
+    return list(
+        Action.objects.for_org(evaluation.organization)
+        .filter(pk__in=action_ids.values("from_id"))
+        .select_related("plan", "organization", "owner__user")
+    )
+
+
+def _page(request: OrgRequest, evaluation: Evaluation, status: int = 200, **forms: Any) -> HttpResponse:
+    manage = can(request.membership, "evaluations.manage")
+    criteria = list(evaluation.criteria.all())
+    context: dict[str, Any] = {
+        "evaluation": evaluation,
+        "manage": manage,
+        "collecting": evaluation.status == Evaluation.Status.IN_PROGRESS,
+        "transitions": [(s, Evaluation.Status(s).label) for s in evaluation.allowed_transitions()],
+        "actions": _actions(evaluation),
+        "action_form": forms.get("action_form") or ActionForm(evaluation=evaluation),
+    }
+    if evaluation.is_audit:
+        context["results"] = audit_results(evaluation)
+        context["case_form"] = forms.get("case_form") or CaseForm(criteria=criteria)
+        context["recent_cases"] = evaluation.cases.select_related("observer__user")[:CASES_SHOWN]
+    else:
+        context["writeup_form"] = forms.get("writeup_form") or WriteUpForm(instance=evaluation)
+    return render(request, "evaluations/detail.html", context, status=status)
+
+
+@require_GET
+def detail(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.view")
+    return _page(request, get_evaluation_for(request.membership, evaluation_id))
+
+
+@require_POST
+def case_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    """Record a case; the page comes back with an empty form, focused, for the next one."""
+    require(request.membership, "evaluations.collect")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    form = CaseForm(request.POST, criteria=list(evaluation.criteria.all()))
+    if form.is_valid():
+        try:
+            services.record_case(
+                evaluation,
+                acting=request.membership,
+                label=form.cleaned_data["label"],
+                observed_on=form.cleaned_data["observed_on"],
+                answers=form.answers(),
+            )
+        except ValidationError as exc:
+            form.add_error("label" if hasattr(exc, "error_dict") else None, exc.messages)
+        else:
+            messages.success(request, _("Case “%(label)s” recorded.") % {"label": form.cleaned_data["label"]})
+            return redirect(evaluation.get_absolute_url() + "#case-entry")
+    return _page(request, evaluation, status=400, case_form=form)
+
+
+@require_POST
+def case_delete(request: OrgRequest, case_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.collect")
+    case = get_case_for(request.membership, case_id)
+    evaluation = case.evaluation
+    try:
+        services.delete_case(case, acting=request.membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Case removed (the history keeps it)."))
+    return redirect(evaluation.get_absolute_url() + "#cases")
+
+
+@require_POST
+def status(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.manage")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.move_evaluation(evaluation, wanted=form.cleaned_data["status"], acting=request.membership)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return redirect(evaluation)
+
+
+@require_POST
+def writeup(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.manage")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    form = WriteUpForm(request.POST, instance=evaluation)
+    if not form.is_valid():
+        return _page(request, evaluation, status=400, writeup_form=form)
+    services.update_evaluation(evaluation, acting=request.membership, **{n: form.cleaned_data[n] for n in form.fields})
+    messages.success(request, _("Write-up saved."))
+    return redirect(evaluation)
+
+
+@require_POST
+def next_round(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.manage")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    try:
+        following = services.start_next_round(evaluation, acting=request.membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(evaluation)
+    messages.success(request, _("Next round created with the same criteria: start collecting when ready."))
+    return redirect(following)
+
+
+@require_POST
+def action_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    require(request.membership, "evaluations.manage")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    form = ActionForm(request.POST, evaluation=evaluation)
+    if not form.is_valid():
+        return _page(request, evaluation, status=400, action_form=form)
+    try:
+        action = services.open_action(evaluation, acting=request.membership, **form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _page(request, evaluation, status=400, action_form=form)
+    messages.success(request, _("Action opened in plan %(code)s.") % {"code": action.plan.code})
+    return redirect(evaluation.get_absolute_url() + "#actions")
