@@ -18,6 +18,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/assessments/", include("ameliora.assessments.urls")),
     path("o/<slug:org_slug>/plans/", include("ameliora.plans.urls")),
     path("o/<slug:org_slug>/processes/", include("ameliora.processes.urls")),
+    path("o/<slug:org_slug>/learning/", include("ameliora.learning.urls")),
     # Public declaration and tracking pages (no account): outside /o/ so that tenancy does not ask to sign in.
     path("", include("ameliora.events.public_urls")),
     path("accounts/", include("allauth.urls")),

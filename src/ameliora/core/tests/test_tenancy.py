@@ -41,6 +41,7 @@ from ameliora.indicators.tests.factories import (
     any_measurement_id,
     any_phase_id,
 )
+from ameliora.learning.tests.factories import any_competency_id, any_situation_id
 from ameliora.plans.tests.factories import (
     any_action_id,
     any_communication_id,
@@ -93,6 +94,9 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Process map: a process and one of its risks.
     "process_id": any_process_id,
     "risk_id": any_risk_id,
+    # Learning: a learning situation and a competency of the framework.
+    "situation_id": any_situation_id,
+    "competency_id": any_competency_id,
 }
 
 
