@@ -221,13 +221,16 @@ SCALE_TITLE = "Situation d’apprentissage à grand volume"
 @register_scale
 def build_scale_learning(organization: Organization, factor: int) -> None:
     """``factor`` times 200 situations (bulk-created, drafts) for the list benchmark."""
-    learner = Membership.objects.for_org(organization).order_by("pk").first()
-    if learner is None:
+    members = list(Membership.objects.for_org(organization).order_by("pk")[:2])
+    if not members:
         return
+    learner, supervisor = members[0], (members[1] if len(members) > 1 else None)
     wanted = 200 * factor
     have = LearningSituation.objects.for_org(organization).filter(title__startswith=SCALE_TITLE).count()
     made = LearningSituation.objects.bulk_create(
-        LearningSituation(organization=organization, learner=learner, supervisor=learner, title=f"{SCALE_TITLE} n°{n}")
+        LearningSituation(
+            organization=organization, learner=learner, supervisor=supervisor, title=f"{SCALE_TITLE} n°{n}"
+        )
         for n in range(have, wanted)
     )
     ids = list(

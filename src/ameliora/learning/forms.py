@@ -12,9 +12,11 @@ from ameliora.assessments.models import Campaign
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.learning.models import Competency, Debrief, LearningSituation, Level, SelfCritique
+from ameliora.learning.services import supervisors_of
 from ameliora.plans.models import ActionPlan
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ANSWER_BEFORE_SUBMITTING = _("Answer this question before submitting.")
 CODE_TAKEN = _("Another competency of your organization already uses this code.")
 
 
@@ -47,7 +49,7 @@ class SituationForm(forms.ModelForm[LearningSituation]):
     def __init__(self, *args: Any, organization: Organization, choose_learner: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit(self, "learner", members_of(organization))
-        _limit(self, "supervisor", members_of(organization))
+        _limit(self, "supervisor", supervisors_of(organization))
         _limit(
             self, "campaign", Campaign.objects.for_org(organization).select_related("grid").order_by("-period_start")
         )
@@ -57,10 +59,24 @@ class SituationForm(forms.ModelForm[LearningSituation]):
 
 
 class SelfCritiqueForm(forms.ModelForm[SelfCritique]):
+    """Drafts may leave questions empty; a submission points at each question still unanswered."""
+
     class Meta:
         model = SelfCritique
         fields = list(SelfCritique.QUESTIONS)
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in SelfCritique.QUESTIONS}
+
+    def __init__(self, *args: Any, submit: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.submit = submit
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.submit:
+            for name in SelfCritique.QUESTIONS:
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, ANSWER_BEFORE_SUBMITTING)
+        return cleaned
 
 
 class DebriefForm(forms.ModelForm[Debrief]):

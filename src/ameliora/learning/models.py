@@ -34,6 +34,8 @@ DEBRIEF_INCOMPLETE = _("Write the supervisor's view and the agreed goals before 
 ALREADY_SIGNED = _("You already signed this debrief.")
 NOT_A_SIGNATORY = _("Only the learner and the supervisor sign the debrief.")
 END_BEFORE_START = _("The end date cannot be before the start date.")
+SUPERVISOR_IS_LEARNER = _("The learner cannot be their own supervisor.")
+NOT_A_SUPERVISOR = _("Choose a member who may supervise (supervisor, quality manager or administrator).")
 
 
 class LearningSituation(models.Model):
@@ -93,6 +95,10 @@ class LearningSituation(models.Model):
                 | Q(period_start__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="learning_situation_end_after_start",
+            ),
+            # Nobody debriefs and signs their own situation as supervisor.
+            models.CheckConstraint(
+                condition=~Q(supervisor=models.F("learner")), name="learning_situation_supervisor_not_learner"
             ),
         ]
         indexes = [

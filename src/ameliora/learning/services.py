@@ -16,20 +16,25 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ameliora.assessments.models import Campaign
+from ameliora.core import services as core_services
 from ameliora.core.models import Membership, Organization
-from ameliora.core.permissions import can
+from ameliora.core.permissions import CAPABILITIES, can
 from ameliora.learning.frameworks import starter_for
 from ameliora.learning.models import (
     ALREADY_SIGNED,
     DEBRIEF_INCOMPLETE,
     DEBRIEF_NOT_READY,
     NOT_A_SIGNATORY,
+    NOT_A_SUPERVISOR,
     SELF_CRITIQUE_INCOMPLETE,
     SELF_CRITIQUE_LOCKED,
     SITUATION_FROZEN,
+    SUPERVISOR_IS_LEARNER,
     Competency,
     CompetencyRating,
     Debrief,
@@ -40,6 +45,14 @@ from ameliora.plans.models import ActionPlan
 
 SELF_CRITIQUE_FIELDS = SelfCritique.QUESTIONS
 DEBRIEF_FIELDS = ("supervisor_view", "agreed_goals", "means", "debrief_date")
+
+
+def _notify(situation: LearningSituation, recipient: Membership | None, title: str) -> None:
+    """Tell the other party what awaits them; titles are labels only (situation titles are typed text)."""
+    if recipient is not None:
+        core_services.notify(
+            [recipient.user], organization=situation.organization, title=title, url=situation.get_absolute_url()
+        )
 
 
 def _lock(situation: LearningSituation) -> LearningSituation:
@@ -55,6 +68,28 @@ def _refuse_if_frozen(situation: LearningSituation) -> None:
 def is_supervising(membership: Membership, situation: LearningSituation) -> bool:
     """The named supervisor, or a member who may debrief any situation (another pharmacist)."""
     return situation.supervisor_id == membership.pk or can(membership, "learning.debrief_any")
+
+
+def supervisors_of(organization: Organization) -> QuerySet[Membership]:
+    """Members who may be named supervisor: those whose roles grant ``learning.supervise``."""
+    return (
+        Membership.objects.for_org(organization)
+        .filter(role_set__role__in=CAPABILITIES["learning.supervise"])
+        .distinct()
+        .select_related("user")
+        .order_by("user__last_name")
+    )
+
+
+def _check_people(organization: Organization, learner: Membership, supervisor: Membership | None) -> None:
+    if learner.organization_id != organization.pk:
+        raise ValidationError({"learner": "other organization"})
+    if supervisor is None:
+        return
+    if supervisor.pk == learner.pk:
+        raise ValidationError({"supervisor": SUPERVISOR_IS_LEARNER})
+    if not supervisors_of(organization).filter(pk=supervisor.pk).exists():
+        raise ValidationError({"supervisor": NOT_A_SUPERVISOR})
 
 
 def _check_links(organization: Organization, campaign: Campaign | None, plans: Iterable[ActionPlan]) -> None:
@@ -80,10 +115,7 @@ def create_situation(
     organization = acting.organization
     plans = list(plans)
     _check_links(organization, campaign, plans)
-    if learner.organization_id != organization.pk or (
-        supervisor is not None and supervisor.organization_id != organization.pk
-    ):
-        raise ValidationError("other organization")
+    _check_people(organization, learner, supervisor)
     if learner.pk != acting.pk and not can(acting, "learning.supervise"):
         raise PermissionDenied
     situation = LearningSituation(
@@ -122,6 +154,7 @@ def update_situation(
     _refuse_if_frozen(situation)
     plans = list(plans)
     _check_links(situation.organization, campaign, plans)
+    _check_people(situation.organization, situation.learner, supervisor)
     situation.title, situation.supervisor, situation.context = title, supervisor, context
     situation.period_start, situation.period_end, situation.campaign = period_start, period_end, campaign
     situation.full_clean(exclude=["plans"])
@@ -151,6 +184,7 @@ def save_self_critique(
         critique.submitted_at = timezone.now()
         fields.append("submitted_at")
         situation.save(update_fields=situation.move_to(LearningSituation.Status.SUBMITTED))
+        _notify(situation, situation.supervisor, _("A self-critique awaits your debrief"))
     critique.save(update_fields=fields)
     return critique
 
@@ -163,6 +197,7 @@ def send_back(situation: LearningSituation, *, acting: Membership) -> LearningSi
     if not is_supervising(acting, situation):
         raise PermissionDenied
     situation.save(update_fields=situation.move_to(LearningSituation.Status.DRAFT))
+    _notify(situation, situation.learner, _("Your self-critique was sent back to you"))
     Debrief.objects.filter(situation=situation).update(
         learner_signed_at=None, learner_signed_by=None, supervisor_signed_at=None, supervisor_signed_by=None
     )
@@ -240,6 +275,10 @@ def sign_debrief(situation: LearningSituation, *, acting: Membership) -> Debrief
     debrief.save(update_fields=fields)
     if debrief.is_signed:
         situation.save(update_fields=situation.move_to(LearningSituation.Status.DEBRIEFED))
+    elif acting.pk == situation.learner_id:
+        _notify(situation, situation.supervisor, _("A debrief awaits your signature"))
+    else:
+        _notify(situation, situation.learner, _("A debrief awaits your signature"))
     return debrief
 
 

@@ -148,7 +148,16 @@ def situation_detail(request: OrgRequest, situation_id: int) -> HttpResponse:
     supervising = services.is_supervising(me, situation)
     submitted = situation.status == LearningSituation.Status.SUBMITTED
     results = campaign_results(situation.campaign) if situation.campaign else None
-    drafts = list(critique.history.order_by("-history_date")[:20]) if (is_learner or supervising) else []
+    # Earlier versions of the self-critique (the empty one made with the situation left out).
+    drafts = (
+        [
+            h
+            for h in critique.history.order_by("-history_date")[:20]
+            if any(getattr(h, name) for name in SelfCritique.QUESTIONS)
+        ]
+        if (is_learner or supervising)
+        else []
+    )
     return render(
         request,
         "learning/situation_detail.html",
@@ -184,9 +193,9 @@ def self_critique(request: OrgRequest, situation_id: int) -> HttpResponse:
     if situation.learner_id != request.membership.pk:
         raise PermissionDenied
     critique = SelfCritique.objects.get(situation=situation)
-    form = SelfCritiqueForm(request.POST or None, instance=critique)
+    submit = "submit" in request.POST
+    form = SelfCritiqueForm(request.POST or None, instance=critique, submit=submit)
     if request.method == "POST" and form.is_valid():
-        submit = "submit" in request.POST
         try:
             services.save_self_critique(situation, acting=request.membership, answers=form.cleaned_data, submit=submit)
         except ValidationError as exc:

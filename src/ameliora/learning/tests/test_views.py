@@ -68,6 +68,7 @@ def test_self_critique_debrief_and_signatures_through_the_pages(
     incomplete = learner.post(url("self_critique", situation), {"knew": "Peu de chose", "submit": "1"})
     assert incomplete.status_code == 400
     assert "Peu de chose" in incomplete.content.decode()  # what was typed is kept
+    assert incomplete.content.decode().count("Answer this question before submitting.") == 5  # each empty one
     assert learner.post(url("self_critique", situation), {**ANSWERS, "submit": "1"}).status_code == 302
     assert supervisor.post(url("self_critique", situation), ANSWERS).status_code == 403
 
@@ -142,3 +143,21 @@ def test_the_competency_dashboard_shows_levels_situations_and_gaps(
     gaps = as_anne.split("<table")[0]
     assert "CIR-3" in gaps
     assert "QUA-1 —" not in gaps
+
+
+def test_the_api_lists_only_what_the_member_may_see(
+    lucas: Membership, anne: Membership, client_for: Callable[[Membership], Client]
+) -> None:
+    other = MembershipFactory.create(organization=lucas.organization, roles=[Role.LEARNER])
+    mine = make_situation(lucas.organization, learner=lucas, supervisor=anne)
+    theirs = make_situation(lucas.organization, learner=other, supervisor=anne)
+    client = client_for(lucas)
+    base = f"/api/v1/o/{lucas.organization.slug}/learning"
+
+    listed = client.get(base).json()
+    assert [item["id"] for item in listed["items"]] == [mine.pk]
+    detail = client.get(f"{base}/{mine.pk}").json()
+    assert set(detail["self_critique"]) == set(ANSWERS)
+    hidden = client.get(f"{base}/{theirs.pk}")
+    assert hidden.status_code == 404
+    assert "message" in hidden.json()

@@ -119,3 +119,48 @@ def test_ratings_by_learner_and_supervisor(lucas: Membership, anne: Membership) 
         )
     levels = dict(CompetencyRating.objects.filter(situation=situation).values_list("rater", "level"))
     assert levels == {"self": 4, "supervisor": 2}
+
+
+def test_the_supervisor_is_someone_who_may_supervise_and_not_the_learner(
+    lucas: Membership, anne: Membership, bob: Membership
+) -> None:
+    with pytest.raises(ValidationError) as own:
+        services.create_situation(acting=lucas, learner=lucas, supervisor=lucas, title="Seul")
+    assert "supervisor" in own.value.message_dict
+    with pytest.raises(ValidationError) as colleague:
+        services.create_situation(acting=lucas, learner=lucas, supervisor=bob, title="Avec un collègue")
+    assert "supervisor" in colleague.value.message_dict
+    situation = services.create_situation(acting=lucas, learner=lucas, supervisor=anne, title="Avec Anne")
+    with pytest.raises(ValidationError):
+        services.update_situation(
+            situation,
+            acting=lucas,
+            title=situation.title,
+            supervisor=lucas,
+            context="",
+            period_start=None,
+            period_end=None,
+            campaign=None,
+            plans=[],
+        )
+
+
+def test_a_learner_opens_only_their_own_situations(lucas: Membership, anne: Membership, bob: Membership) -> None:
+    with pytest.raises(PermissionDenied):
+        services.create_situation(acting=lucas, learner=bob, supervisor=anne, title="Pour Bob")
+
+
+def test_each_step_tells_the_other_party_with_a_title_free_of_typed_text(lucas: Membership, anne: Membership) -> None:
+    from ameliora.core.models import Notification
+
+    situation = make_situation(lucas.organization, learner=lucas, supervisor=anne, title="Titre saisi confidentiel")
+    services.save_self_critique(situation, acting=lucas, answers=ANSWERS, submit=True)
+    services.save_debrief(situation, acting=anne, supervisor_view="A", agreed_goals="B", means="", debrief_date=None)
+    services.sign_debrief(situation, acting=anne)
+
+    to_anne = Notification.objects.filter(recipient=anne.user)
+    to_lucas = Notification.objects.filter(recipient=lucas.user)
+    assert to_anne.count() == 1
+    assert to_lucas.count() == 1
+    assert to_lucas.get().url == situation.get_absolute_url()
+    assert not Notification.objects.filter(title__contains="confidentiel").exists()
