@@ -155,11 +155,17 @@ def update_situation(
     plans = list(plans)
     _check_links(situation.organization, campaign, plans)
     _check_people(situation.organization, situation.learner, supervisor)
+    supervisor_changed = situation.supervisor_id != (supervisor.pk if supervisor else None)
     situation.title, situation.supervisor, situation.context = title, supervisor, context
     situation.period_start, situation.period_end, situation.campaign = period_start, period_end, campaign
     situation.full_clean(exclude=["plans"])
     situation.save(update_fields=["title", "supervisor", "context", "period_start", "period_end", "campaign"])
     situation.plans.set(plans)
+    if supervisor_changed:
+        # A signature binds the supervisor who gave it: a new supervisor debriefs and signs again.
+        Debrief.objects.filter(situation=situation).update(
+            learner_signed_at=None, learner_signed_by=None, supervisor_signed_at=None, supervisor_signed_by=None
+        )
     return situation
 
 

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.assessments.results import campaign_results
@@ -372,7 +373,15 @@ def framework(request: OrgRequest) -> HttpResponse:
 def framework_install(request: OrgRequest) -> HttpResponse:
     require(request.membership, "learning.manage_framework")
     created = services.install_framework(organization=request.organization, acting=request.membership)
-    messages.success(request, _("%(count)s competencies added from the starter framework.") % {"count": created})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s competency added from the starter framework.",
+            "%(count)s competencies added from the starter framework.",
+            created,
+        )
+        % {"count": created},
+    )
     return redirect("learning:framework", org_slug=request.organization.slug)
 
 

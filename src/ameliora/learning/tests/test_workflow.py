@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ameliora.core.models import Membership
+from ameliora.core.models import Membership, Role
+from ameliora.core.tests.factories import MembershipFactory
 from ameliora.learning import services
 from ameliora.learning.models import Competency, CompetencyRating, Debrief, LearningSituation, SelfCritique
 from ameliora.learning.tests.factories import ANSWERS, make_situation
@@ -164,3 +165,23 @@ def test_each_step_tells_the_other_party_with_a_title_free_of_typed_text(lucas: 
     assert to_lucas.count() == 1
     assert to_lucas.get().url == situation.get_absolute_url()
     assert not Notification.objects.filter(title__contains="confidentiel").exists()
+
+
+def test_a_new_supervisor_clears_the_signatures_given(lucas: Membership, anne: Membership) -> None:
+    marc = MembershipFactory.create(organization=lucas.organization, roles=[Role.QUALITY_MANAGER])
+    situation = make_situation(lucas.organization, learner=lucas, supervisor=anne)
+    services.save_self_critique(situation, acting=lucas, answers=ANSWERS, submit=True)
+    services.save_debrief(situation, acting=anne, supervisor_view="A", agreed_goals="B", means="", debrief_date=None)
+    services.sign_debrief(situation, acting=anne)
+    services.update_situation(
+        situation,
+        acting=lucas,
+        title=situation.title,
+        supervisor=marc,
+        context="",
+        period_start=None,
+        period_end=None,
+        campaign=None,
+        plans=[],
+    )
+    assert Debrief.objects.get(situation=situation).supervisor_signed_at is None
