@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ameliora.meetings",
     "ameliora.evaluations",
     "ameliora.reports",
+    "ameliora.learning",
 ]
 
 MIDDLEWARE = [

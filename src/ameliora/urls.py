@@ -21,6 +21,7 @@ urlpatterns = [
     path("o/<slug:org_slug>/meetings/", include("ameliora.meetings.urls")),
     path("o/<slug:org_slug>/reports/", include("ameliora.reports.urls")),
     path("o/<slug:org_slug>/evaluations/", include("ameliora.evaluations.urls")),
+    path("o/<slug:org_slug>/learning/", include("ameliora.learning.urls")),
     # Public declaration and tracking pages (no account): outside /o/ so that tenancy does not ask to sign in.
     path("", include("ameliora.events.public_urls")),
     path("", include("ameliora.meetings.public_urls")),

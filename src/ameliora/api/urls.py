@@ -12,6 +12,7 @@ from ameliora.core.api import router as core_router
 from ameliora.documents.api import router as documents_router
 from ameliora.events.api import router as events_router
 from ameliora.indicators.api import router as indicators_router
+from ameliora.learning.api import router as learning_router
 from ameliora.plans.api import router as plans_router
 from ameliora.processes.api import router as processes_router
 
@@ -30,6 +31,7 @@ api.add_router("/o/{org_slug}/events", events_router)
 api.add_router("/o/{org_slug}/assessments", assessments_router)
 api.add_router("/o/{org_slug}/plans", plans_router)
 api.add_router("/o/{org_slug}/processes", processes_router)
+api.add_router("/o/{org_slug}/learning", learning_router)
 
 
 @api.exception_handler(Http404)

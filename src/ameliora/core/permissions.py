@@ -74,6 +74,16 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "processes.view": EVERYONE,
     "processes.edit": MANAGERS | {Role.PROCESS_PILOT.value},
     "risks.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.QUALITY_CELL.value},
+    # Reflective learning: anyone may keep a record of their own situations; supervisors open them for
+    # a learner and are named on them; a learner's portfolio is seen by the learner, the supervisor
+    # named on the situation and the managers only (learning/access.py). Managers may debrief any
+    # situation (another pharmacist than the supervisor); administrators edit the competency framework.
+    "learning.view": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    "learning.create": EVERYONE - {Role.USER_REPRESENTATIVE.value},
+    "learning.supervise": MANAGERS | {Role.SUPERVISOR.value},
+    "learning.debrief_any": MANAGERS,
+    "learning.view_all": MANAGERS,
+    "learning.manage_framework": frozenset({Role.ADMIN.value}),
 }
 
 # Roles whose holders must use a second factor when the organization requires it.
