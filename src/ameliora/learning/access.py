@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ameliora.core.access import register_access_check, register_freeze_check
 from ameliora.core.models import Membership, OrgQuerySet
 from ameliora.core.permissions import can
-from ameliora.learning.models import SITUATION_FROZEN, Competency, LearningSituation
+from ameliora.learning.models import SITUATION_FROZEN, Competency, LearningSituation, TrainingNeed
 
 
 def situations_for(membership: Membership) -> OrgQuerySet[LearningSituation]:
@@ -73,3 +73,15 @@ def _frozen(obj: models.Model) -> str | None:
 
 register_access_check(LearningSituation, may_see_situation)
 register_freeze_check(LearningSituation, _frozen)
+
+
+def training_needs_for(membership: Membership) -> OrgQuerySet[TrainingNeed]:
+    """The whole plan for managers and supervisors; a member's own needs otherwise."""
+    rows = TrainingNeed.objects.for_org(membership.organization)
+    if can(membership, "learning.view_all") or can(membership, "learning.supervise"):
+        return rows
+    return rows.filter(member=membership)
+
+
+def get_training_need_for(membership: Membership, need_id: int) -> TrainingNeed:
+    return get_object_or_404(training_needs_for(membership).select_related("member__user", "organization"), pk=need_id)

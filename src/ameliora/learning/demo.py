@@ -18,7 +18,14 @@ from ameliora.assessments.models import Campaign
 from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Organization
 from ameliora.learning import services
-from ameliora.learning.models import Competency, CompetencyRating, Debrief, LearningSituation, SelfCritique
+from ameliora.learning.models import (
+    Competency,
+    CompetencyRating,
+    Debrief,
+    LearningSituation,
+    SelfCritique,
+    TrainingNeed,
+)
 from ameliora.plans.models import ActionPlan
 
 PHARMACY = "pharmacie-des-tilleuls"
@@ -241,3 +248,73 @@ def build_scale_learning(organization: Organization, factor: int) -> None:
     if made or ids:
         SelfCritique.objects.bulk_create(SelfCritique(organization=organization, situation_id=pk) for pk in ids)
         Debrief.objects.bulk_create(Debrief(organization=organization, situation_id=pk) for pk in ids)
+
+
+TRAINING_NEEDS: tuple[tuple[str, str, str, str, str, str, int | None], ...] = (
+    # (organization, member, need, origin, training, provider, days from today: planned (>0) or done (<0))
+    (
+        "pharmacie-des-tilleuls",
+        "lucas.martin@tilleuls.test",
+        "Contrôle des pesées et de l'étiquetage des préparations",
+        TrainingNeed.Origin.DEBRIEF,
+        "Atelier préparations magistrales",
+        "Faculté de pharmacie — formation continue",
+        45,
+    ),
+    (
+        "pharmacie-des-tilleuls",
+        "lucas.martin@tilleuls.test",
+        "Conduire un entretien pharmaceutique AVK",
+        TrainingNeed.Origin.ASSESSMENT,
+        "",
+        "",
+        None,
+    ),
+    (
+        "pharmacie-des-tilleuls",
+        "sophie.roux@tilleuls.test",
+        "Déclarer et analyser un événement indésirable",
+        TrainingNeed.Origin.EVENT,
+        "Initiation à la méthode ALARM",
+        "Structure régionale d'appui",
+        -60,
+    ),
+    (
+        "service-des-coteaux",
+        "nadia.haddad@coteaux.test",
+        "Animer une revue de morbidité et de mortalité",
+        TrainingNeed.Origin.EVALUATION,
+        "Animer une RMM",
+        "Structure régionale d'appui",
+        -20,
+    ),
+)
+
+
+@register_demo
+def build_demo_training(organizations: dict[str, Organization]) -> None:
+    """The competence development plan: needs from a debrief, a self-assessment, an event and an RMM."""
+    today = timezone.localdate()
+    for slug, email, need, origin, training, provider, days in TRAINING_NEEDS:
+        organization = organizations[slug]
+        member = _member(organization, email)
+        if member is None or TrainingNeed.objects.for_org(organization).filter(member=member, need=need).exists():
+            continue
+        situation = None
+        if origin == TrainingNeed.Origin.DEBRIEF:
+            situation = LearningSituation.objects.for_org(organization).filter(learner=member, title=MAIN_TITLE).first()
+        row = services.add_training_need(acting=member, member=member, need=need, origin=origin, situation=situation)
+        if training and days is not None:
+            status = TrainingNeed.Status.PLANNED
+            services.update_training_need(
+                row,
+                acting=member,
+                training=training,
+                provider=provider,
+                planned_on=today + timedelta(days=days),
+                status=status,
+            )
+            if days < 0:
+                services.update_training_need(
+                    row, acting=member, status=TrainingNeed.Status.DONE, done_on=today + timedelta(days=days)
+                )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.assessments.models import Campaign
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
-from ameliora.learning.models import Competency, Debrief, LearningSituation, Level, SelfCritique
+from ameliora.learning.models import Competency, Debrief, LearningSituation, Level, SelfCritique, TrainingNeed
 from ameliora.learning.services import supervisors_of
 from ameliora.plans.models import ActionPlan
 
@@ -135,3 +135,41 @@ class CompetencyForm(forms.ModelForm[Competency]):
         if taken.exists():
             raise forms.ValidationError(CODE_TAKEN)
         return code
+
+
+DATE_FIELD = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TrainingNeedForm(forms.Form):
+    member = MemberSelectField(label=_("Who"), queryset=Membership.objects.none())
+    need = forms.CharField(label=_("Need"), max_length=300, help_text=TrainingNeed._meta.get_field("need").help_text)
+    origin = forms.ChoiceField(
+        label=_("Identified from"), choices=TrainingNeed.Origin.choices, initial=TrainingNeed.Origin.OTHER
+    )
+    competency = forms.ModelChoiceField(label=_("Competency"), queryset=Competency.objects.none(), required=False)
+
+    def __init__(self, *args: Any, organization: Organization, members: QuerySet[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        self.fields["competency"].queryset = Competency.objects.for_org(organization).filter(is_active=True)  # type: ignore[attr-defined]
+
+
+class TrainingPlanForm(forms.ModelForm[TrainingNeed]):
+    status = forms.ChoiceField(label=_("Status"), choices=TrainingNeed.Status.choices)
+
+    class Meta:
+        model = TrainingNeed
+        fields = ["training", "provider", "planned_on", "done_on"]
+        widgets = {"planned_on": DATE_FIELD, "done_on": DATE_FIELD}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = {self.instance.status, *self.instance.allowed_transitions()}
+        self.fields["status"].choices = [c for c in TrainingNeed.Status.choices if c[0] in allowed]  # type: ignore[attr-defined]
+        self.initial.setdefault("status", self.instance.status)
+
+
+class TrainingFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All statuses")), *TrainingNeed.Status.choices], required=False
+    )

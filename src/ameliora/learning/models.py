@@ -308,3 +308,86 @@ class CompetencyRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency_id} {self.rater} {self.level}"
+
+
+class TrainingNeed(models.Model):
+    """One line of the competence development plan: a need identified, the training planned for it, then done."""
+
+    class Origin(models.TextChoices):
+        DEBRIEF = "debrief", _("Debrief")
+        ASSESSMENT = "assessment", _("Self-assessment")
+        EVENT = "event", _("Adverse event")
+        EVALUATION = "evaluation", _("Practice evaluation")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        IDENTIFIED = "identified", _("Identified")
+        PLANNED = "planned", _("Training planned")
+        DONE = "done", _("Training done")
+        DROPPED = "dropped", _("Dropped")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.IDENTIFIED: frozenset({Status.PLANNED, Status.DROPPED}),
+        Status.PLANNED: frozenset({Status.DONE, Status.IDENTIFIED, Status.DROPPED}),
+        Status.DONE: frozenset({Status.PLANNED}),
+        Status.DROPPED: frozenset({Status.IDENTIFIED}),
+    }
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("who"))
+    need = models.CharField(
+        _("need"), max_length=300, help_text=_("What must be learnt, e.g. “weighing checks of preparations”.")
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("competency")
+    )
+    origin = models.CharField(_("identified from"), max_length=12, choices=Origin.choices, default=Origin.OTHER)
+    situation = models.ForeignKey(
+        LearningSituation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_needs",
+        verbose_name=_("learning situation"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IDENTIFIED)
+    training = models.CharField(_("training"), max_length=200, blank=True)
+    provider = models.CharField(_("provider"), max_length=200, blank=True)
+    planned_on = models.DateField(_("planned on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[TrainingNeed]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("training need")
+        verbose_name_plural = _("training needs")
+        ordering = ["status", "planned_on", "-created_at"]
+        indexes = [
+            # The plan's list, filtered by status; a member's own needs.
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["member", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.need
+
+    def allowed_transitions(self) -> list[str]:
+        return [s for s in self.Status.values if s in self.TRANSITIONS[self.status]]
+
+    def move_to(self, wanted: str) -> None:
+        if wanted not in self.TRANSITIONS[self.status]:
+            raise ValidationError(
+                _("A training need cannot go from “%(current)s” to “%(wanted)s”."),
+                code="transition",
+                params={"current": self.get_status_display(), "wanted": self.Status(wanted).label},
+            )
+        if wanted == self.Status.PLANNED and not self.training:
+            raise ValidationError({"training": _("Name the training before planning it.")}, code="no_training")
+        self.status = wanted
+        if wanted == self.Status.DONE and self.done_on is None:
+            self.done_on = timezone.localdate()
+        if wanted != self.Status.DONE:
+            self.done_on = None

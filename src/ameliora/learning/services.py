@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +41,7 @@ from ameliora.learning.models import (
     Debrief,
     LearningSituation,
     SelfCritique,
+    TrainingNeed,
 )
 from ameliora.plans.models import ActionPlan
 
@@ -363,3 +365,53 @@ def save_competency(competency: Competency, *, acting: Membership) -> Competency
     competency.full_clean()
     competency.save()
     return competency
+
+
+# --- competence development plan -------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_training_need(
+    *,
+    acting: Membership,
+    member: Membership,
+    need: str,
+    origin: str = TrainingNeed.Origin.OTHER,
+    competency: Competency | None = None,
+    situation: LearningSituation | None = None,
+) -> TrainingNeed:
+    for obj in (member, competency, situation):
+        if obj is not None and obj.organization_id != acting.organization_id:
+            raise ValidationError(
+                _("This person or object belongs to another organization."), code="other_organization"
+            )
+    if situation is not None and situation.learner_id != member.pk:
+        raise ValidationError(_("The learning situation is not this member's."), code="other_learner")
+    row = TrainingNeed(
+        organization=acting.organization,
+        member=member,
+        need=need,
+        origin=TrainingNeed.Origin.DEBRIEF if situation is not None else origin,
+        competency=competency,
+        situation=situation,
+        created_by=acting,
+    )
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def update_training_need(
+    row: TrainingNeed, *, acting: Membership, status: str | None = None, **fields: Any
+) -> TrainingNeed:
+    """Change the training's details and, when ``status`` is given, move it (planned needs a training's name)."""
+    for name, value in fields.items():
+        setattr(row, name, value)
+    changed = list(fields)
+    if status is not None and status != row.status:
+        row.move_to(status)
+        changed += ["status", "done_on"]
+    row.full_clean()
+    row.save(update_fields=sorted(set(changed)))
+    return row

@@ -8,19 +8,39 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.assessments.results import campaign_results
+from ameliora.core.forms import members_of
 from ameliora.core.http import OrgRequest
+from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.learning import dashboard, dossier, services
-from ameliora.learning.access import get_competency_for, get_learner_for, get_situation_for, situations_for
-from ameliora.learning.forms import CompetencyForm, DebriefForm, RatingForm, SelfCritiqueForm, SituationForm
+from ameliora.learning.access import (
+    get_competency_for,
+    get_learner_for,
+    get_situation_for,
+    get_training_need_for,
+    situations_for,
+    training_needs_for,
+)
+from ameliora.learning.forms import (
+    CompetencyForm,
+    DebriefForm,
+    RatingForm,
+    SelfCritiqueForm,
+    SituationForm,
+    TrainingFilterForm,
+    TrainingNeedForm,
+    TrainingPlanForm,
+)
 from ameliora.learning.models import (
     Competency,
     CompetencyRating,
@@ -28,6 +48,7 @@ from ameliora.learning.models import (
     LearningSituation,
     Level,
     SelfCritique,
+    TrainingNeed,
 )
 
 PAGE_SIZE = 25
@@ -406,3 +427,72 @@ def _competency_form(request: OrgRequest, competency: Competency) -> HttpRespons
     back = f"/o/{request.organization.slug}/learning/framework/"
     title = _("Edit the competency") if competency.pk else _("New competency")
     return _form_page(request, form, title=title, back=back)
+
+
+# --- competence development plan -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def training_plan(request: OrgRequest) -> HttpResponse:
+    """The plan: needs identified (from debriefs, assessments, events…), trainings planned and done."""
+    require(request.membership, "learning.view")
+    manager = can(request.membership, "learning.view_all") or can(request.membership, "learning.supervise")
+    members = members_of(request.organization) if manager else Membership.objects.filter(pk=request.membership.pk)
+    initial: dict[str, Any] = {"member": request.membership.pk}
+    situation = None
+    if request.GET.get("situation", "").isdigit():
+        situation = get_situation_for(request.membership, int(request.GET["situation"]))
+        initial = {"member": situation.learner_id, "origin": TrainingNeed.Origin.DEBRIEF}
+    form = TrainingNeedForm(request.POST or None, organization=request.organization, members=members, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("situation", "").isdigit():
+            situation = get_situation_for(request.membership, int(request.POST["situation"]))
+        try:
+            services.add_training_need(acting=request.membership, situation=situation, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Training need added to the plan."))
+            return redirect("learning:training_plan", org_slug=request.organization.slug)
+    filters = TrainingFilterForm(request.GET or None)
+    rows = training_needs_for(request.membership).select_related(
+        "member__user", "competency", "situation__organization"
+    )
+    if filters.is_valid() and filters.cleaned_data["status"]:
+        rows = rows.filter(status=filters.cleaned_data["status"])
+    counts = dict(
+        training_needs_for(request.membership).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    page = Paginator(rows.order_by("status", "planned_on", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "learning/training_plan.html",
+        {
+            "page": page,
+            "form": form,
+            "filters": filters,
+            "situation": situation,
+            "counts": [(label, counts.get(value, 0)) for value, label in TrainingNeed.Status.choices],
+            "manager": manager,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def training_need_edit(request: OrgRequest, need_id: int) -> HttpResponse:
+    require(request.membership, "learning.view")
+    row = get_training_need_for(request.membership, need_id)
+    form = TrainingPlanForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        wanted = data.pop("status")
+        try:
+            services.update_training_need(row, acting=request.membership, status=wanted, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Training plan saved."))
+            return redirect("learning:training_plan", org_slug=request.organization.slug)
+    back = reverse("learning:training_plan", kwargs={"org_slug": request.organization.slug})
+    return _form_page(request, form, title=str(row.need), back=back)

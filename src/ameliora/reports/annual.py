@@ -19,6 +19,7 @@ from ameliora.core.models import Organization
 from ameliora.documents.models import DocumentVersion, ReadReceipt
 from ameliora.events.stats import YearFigures, year_figures
 from ameliora.indicators.models import Indicator, Status
+from ameliora.learning.models import TrainingNeed
 from ameliora.meetings.models import ExchangeSpace
 from ameliora.meetings.report import SpaceReport, yearly_report
 from ameliora.plans.models import Action, ActionPlan
@@ -79,6 +80,8 @@ class AnnualReport:
     campaigns: list[CampaignLine]
     spaces: list[SpaceReport]
     documents: DocumentFigures
+    trainings_done: int
+    trainings_planned: int
 
     @property
     def resolution_percent(self) -> float | None:
@@ -158,4 +161,6 @@ def annual_report(organization: Organization, year: int, *, today: date | None =
         campaigns=_campaigns(organization, year),
         spaces=[yearly_report(space, year) for space in spaces],
         documents=_documents(organization, year),
+        trainings_done=TrainingNeed.objects.for_org(organization).filter(done_on__year=year).count(),
+        trainings_planned=TrainingNeed.objects.for_org(organization).filter(status=TrainingNeed.Status.PLANNED).count(),
     )

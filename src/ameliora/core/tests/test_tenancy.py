@@ -42,7 +42,7 @@ from ameliora.indicators.tests.factories import (
     any_measurement_id,
     any_phase_id,
 )
-from ameliora.learning.tests.factories import any_competency_id, any_situation_id
+from ameliora.learning.tests.factories import any_competency_id, any_situation_id, any_training_need_id
 from ameliora.meetings.tests.factories import any_item_id, any_session_id, any_space_id
 from ameliora.plans.tests.factories import (
     any_action_id,
@@ -106,6 +106,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Learning: a learning situation and a competency of the framework.
     "situation_id": any_situation_id,
     "competency_id": any_competency_id,
+    "need_id": any_training_need_id,
 }
 
 

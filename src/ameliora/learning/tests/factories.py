@@ -37,3 +37,9 @@ def any_situation_id(organization: Organization, owner: Membership) -> int:
 def any_competency_id(organization: Organization, owner: Membership) -> int:
     services.install_framework(organization=organization, acting=None)
     return Competency.objects.for_org(organization).order_by("pk").values_list("pk", flat=True)[0]
+
+
+def any_training_need_id(organization: Organization, owner: Membership) -> int:
+    """For the tenancy walk: a training need of ``organization`` (its administrator sees the whole plan)."""
+    member = MembershipFactory.create(organization=organization)
+    return services.add_training_need(acting=owner, member=member, need="Contrôle des pesées").pk
