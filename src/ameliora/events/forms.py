@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization, Unit
+from ameliora.core.scales import Likelihood, Severity
 from ameliora.core.uploads import validate_upload
 from ameliora.events.models import (
     COMPLEX_CASE_CRITERIA,
@@ -20,9 +21,7 @@ from ameliora.events.models import (
     Decision,
     EventCategory,
     FactorFamily,
-    Likelihood,
     RexLevel,
-    Severity,
     Vigilance,
 )
 from ameliora.events.services import Declaration

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet, Unit
+from ameliora.core.scales import Likelihood, Severity
 from ameliora.plans.models import Action
 
 TRANSITION_REFUSED = _("An event that is “%(status)s” cannot be %(action)s.")
@@ -44,22 +45,6 @@ PUBLICATION_NEEDS_SUMMARY = _("Write the de-identified title and summary before 
 # Criticity = severity x likelihood (1 to 25). Zone limits are a local choice (domain §1.4).
 CRITICITY_UNDER_CONTROL_FROM = 5
 CRITICITY_UNACCEPTABLE_FROM = 12
-
-
-class Severity(models.IntegerChoices):
-    MINOR = 1, _("1 — Minor")
-    SIGNIFICANT = 2, _("2 — Significant")
-    MAJOR = 3, _("3 — Major")
-    CRITICAL = 4, _("4 — Critical")
-    CATASTROPHIC = 5, _("5 — Catastrophic")
-
-
-class Likelihood(models.IntegerChoices):
-    VERY_UNLIKELY = 1, _("1 — Very unlikely")
-    UNLIKELY = 2, _("2 — Unlikely")
-    POSSIBLE = 3, _("3 — Possible")
-    LIKELY = 4, _("4 — Likely")
-    ALMOST_CERTAIN = 5, _("5 — Very likely or certain")
 
 
 class RexLevel(models.IntegerChoices):

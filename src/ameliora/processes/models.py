@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet
+from ameliora.core.scales import Likelihood, Severity
 from ameliora.indicators.models import Indicator
 
 # Defaults of the three zones on the 1-25 scale: ≤ 4 acceptable as is, ≥ 12 unacceptable.
@@ -30,24 +31,6 @@ THRESHOLDS_ORDER = _("The acceptable maximum must be below the unacceptable mini
 RESIDUAL_BOTH = _("Give both residual severity and residual likelihood, or neither.")
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
-
-
-class Severity(models.IntegerChoices):
-    """The French 5-level severity (gravité) scale."""
-
-    MINOR = 1, _("1 — minor")
-    SIGNIFICANT = 2, _("2 — significant")
-    MAJOR = 3, _("3 — major")
-    CRITICAL = 4, _("4 — critical")
-    CATASTROPHIC = 5, _("5 — catastrophic")
-
-
-class Likelihood(models.IntegerChoices):
-    VERY_UNLIKELY = 1, _("1 — very unlikely")
-    UNLIKELY = 2, _("2 — unlikely")
-    POSSIBLE = 3, _("3 — possible")
-    LIKELY = 4, _("4 — likely")
-    ALMOST_CERTAIN = 5, _("5 — very likely to certain")
 
 
 class Zone(models.TextChoices):
