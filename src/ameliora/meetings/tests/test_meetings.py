@@ -416,3 +416,12 @@ def test_sessions_attendance_and_decisions_feed_indicators(
     assert SOURCES["meetings.decisions_completed"].compute(org, day, day, "day") == (1, 2)
     before = day - timedelta(days=1)
     assert SOURCES["meetings.attendance_rate"].compute(org, before, before, "day") == (None, None)
+
+
+def test_feeds_leave_out_sessions_older_than_a_year(space: ExchangeSpace, client: Client) -> None:
+    make_session(space, days=-400)
+    recent = make_session(space, days=-30)
+
+    calendar = _feed(client, reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token}))
+
+    assert [str(e["uid"]) for e in calendar.walk("VEVENT")] == [f"session-{recent.pk}@ameliora"]
