@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ameliora.core.demo import register_demo
+from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Organization
 from ameliora.evaluations import services
 from ameliora.evaluations.models import AuditCase, CaseAnswer, Evaluation
@@ -121,3 +121,29 @@ def build_evaluations_demo(organizations: dict[str, Organization]) -> None:
         _pharmacy(pharmacy)
     if not Evaluation.objects.for_org(coteaux).exists():
         _coteaux(coteaux)
+
+
+SCALE_TITLE = "Audit à grand volume"
+
+
+@register_scale
+def build_scale_evaluations(organization: Organization, factor: int) -> None:
+    """An audit of 10 criteria with 300 x factor cases (the results page must not slow down with them)."""
+    owner = Membership.objects.for_org(organization).order_by("pk").first()
+    if owner is None or Evaluation.objects.for_org(organization).filter(title=SCALE_TITLE).exists():
+        return
+    audit = services.create_evaluation(
+        acting=owner, title=SCALE_TITLE, criteria=[f"Critère {n}" for n in range(1, 11)], planned_sample=300 * factor
+    )
+    services.move_evaluation(audit, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
+    criteria = list(audit.criteria.all())
+    cases = AuditCase.objects.bulk_create(
+        AuditCase(organization=organization, evaluation=audit, label=f"Cas {n:05d}", observer=owner)
+        for n in range(300 * factor)
+    )
+    values = [CaseAnswer.Value.YES] * 8 + [CaseAnswer.Value.NO, CaseAnswer.Value.NOT_APPLICABLE]
+    CaseAnswer.objects.bulk_create(
+        CaseAnswer(case=case, criterion=criterion, value=values[(case.pk + criterion.pk) % len(values)])
+        for case in cases
+        for criterion in criteria
+    )
