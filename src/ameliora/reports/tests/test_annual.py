@@ -8,7 +8,8 @@ from typing import Any
 
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pypdf import PdfReader
 
@@ -101,6 +102,21 @@ def test_the_pdf_carries_the_organization_the_figures_and_its_pages(
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert alice.organization.name in text
+    with translation.override("fr"):  # the page's language: French unless the member chose English
+        sections = [
+            str(gettext(h))
+            for h in (
+                "Key figures",
+                "Indicators",
+                "Adverse events",
+                "Improvement actions",
+                "Self-assessment",
+                "Exchange spaces",
+                "Documents",
+            )
+        ]
+    missing = [h for h in sections if h not in text]
+    assert not missing, missing
     assert "CREX" in text
     assert "PR-DISP-01 v1" in text
     assert 1 <= len(reader.pages) <= 10
