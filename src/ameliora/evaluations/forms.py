@@ -67,11 +67,12 @@ class CaseForm(forms.Form):
     def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.fields["label"].widget.attrs["autofocus"] = True  # ready for the next case as the page loads
         for criterion in criteria:
             self.fields[f"c{criterion.pk}"] = forms.ChoiceField(
                 label=f"{criterion.position}. {criterion.statement}",
                 choices=CaseAnswer.Value.choices,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                widget=forms.RadioSelect,
                 error_messages={"required": _("Answer this criterion.")},
             )
 

@@ -150,7 +150,7 @@ def case_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
             form.add_error("label" if hasattr(exc, "error_dict") else None, exc.messages)
         else:
             messages.success(request, _("Case “%(label)s” recorded.") % {"label": form.cleaned_data["label"]})
-            return redirect(evaluation.get_absolute_url() + "#case-entry")
+            return redirect(evaluation)  # no fragment: it would cancel the autofocus on the next case
     return _page(request, evaluation, status=400, case_form=form)
 
 

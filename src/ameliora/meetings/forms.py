@@ -119,7 +119,7 @@ class AttendanceForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=str(member.user),
                 choices=Attendance.Status.choices,
-                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                widget=forms.RadioSelect,
                 required=False,
                 initial=current.get(member.pk),
             )
