@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ameliora.documents",
     "ameliora.events",
     "ameliora.assessments",
+    "ameliora.surveys",
 ]
 
 MIDDLEWARE = [

@@ -18,8 +18,11 @@ urlpatterns = [
     path("o/<slug:org_slug>/assessments/", include("ameliora.assessments.urls")),
     path("o/<slug:org_slug>/plans/", include("ameliora.plans.urls")),
     path("o/<slug:org_slug>/processes/", include("ameliora.processes.urls")),
+    path("o/<slug:org_slug>/surveys/", include("ameliora.surveys.urls")),
     # Public declaration and tracking pages (no account): outside /o/ so that tenancy does not ask to sign in.
     path("", include("ameliora.events.public_urls")),
+    # Public survey answer page (no account), same reason.
+    path("", include("ameliora.surveys.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

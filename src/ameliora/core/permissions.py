@@ -68,6 +68,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "processes.view": EVERYONE,
     "processes.edit": MANAGERS | {Role.PROCESS_PILOT.value},
     "risks.edit": MANAGERS | {Role.PROCESS_PILOT.value, Role.QUALITY_CELL.value},
+    # Satisfaction surveys: managers and the quality cell build and run them; staff type paper answers in.
+    "surveys.view": EVERYONE,
+    "surveys.manage": MANAGERS | {Role.QUALITY_CELL.value},
+    "surveys.enter_paper": EVERYONE - {Role.USER_REPRESENTATIVE.value},
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

@@ -50,6 +50,13 @@ from ameliora.plans.tests.factories import (
     any_tool_id,
 )
 from ameliora.processes.tests.factories import any_process_id, any_risk_id
+from ameliora.surveys.tests.factories import (
+    any_question_id,
+    any_questionnaire_id,
+    any_section_id,
+    any_survey_answer_id,
+    any_survey_campaign_id,
+)
 
 ObjectMaker = Callable[[Organization, Membership], int]
 
@@ -93,6 +100,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Process map: a process and one of its risks.
     "process_id": any_process_id,
     "risk_id": any_risk_id,
+    # Surveys: a questionnaire, one of its sections and questions, a campaign, a free-text answer.
+    "questionnaire_id": any_questionnaire_id,
+    "section_id": any_section_id,
+    "question_id": any_question_id,
+    "survey_campaign_id": any_survey_campaign_id,
+    "survey_answer_id": any_survey_answer_id,
 }
 
 
