@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.models import Organization
@@ -211,7 +212,13 @@ class AnswerForm(forms.Form):
             if len(text) > question.text_limit:
                 self.add_error(
                     name,
-                    forms.ValidationError(TEXT_TOO_LONG, params={"limit": question.text_limit, "count": len(text)}),
+                    forms.ValidationError(
+                        TEXT_TOO_LONG,
+                        params={
+                            "limit": number_format(question.text_limit, force_grouping=True),
+                            "count": number_format(len(text), force_grouping=True),
+                        },
+                    ),
                 )
                 return None
             return text

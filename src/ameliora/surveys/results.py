@@ -116,7 +116,8 @@ def _collect(  # noqa: PLR0912 - one branch per question kind, read top to botto
                 )
                 for value, label in scale.items()
             ]
-            result.mean = stats.mean_ci(numbers)
+            bottom, top = (1, 5) if question.kind == Question.Kind.LIKERT else (0, 10)
+            result.mean = stats.mean_ci(numbers, lowest=bottom, highest=top)
             if question.kind == Question.Kind.NPS:
                 result.nps = stats.nps(numbers)
             else:
@@ -130,7 +131,9 @@ def _collect(  # noqa: PLR0912 - one branch per question kind, read top to botto
             ]
             result.yes = stats.wilson(counts_yn.get("yes", 0), sum(counts_yn.values()))
         elif question.kind == Question.Kind.NUMBER:
-            result.mean = stats.mean_ci(number_counts[question.pk])
+            result.mean = stats.mean_ci(
+                number_counts[question.pk], lowest=question.min_value, highest=question.max_value
+            )
     return results
 
 

@@ -42,8 +42,14 @@ def wilson(successes: int, total: int) -> Estimate | None:
     return Estimate(100 * p, 100 * max(0.0, centre - half), 100 * min(1.0, centre + half), total)
 
 
-def mean_ci(counts: Mapping[float, int]) -> Estimate | None:
-    """Mean of values given as {value: how many times}, with Student's t 95 % interval."""
+def mean_ci(
+    counts: Mapping[float, int], *, lowest: float | None = None, highest: float | None = None
+) -> Estimate | None:
+    """Mean of values given as {value: how many times}, with Student's t 95 % interval.
+
+    The interval is clipped to the scale (``lowest``/``highest``, e.g. 1-5): with few answers the t
+    interval can reach values no answer can take.
+    """
     n = sum(counts.values())
     if n <= 0:
         return None
@@ -52,7 +58,12 @@ def mean_ci(counts: Mapping[float, int]) -> Estimate | None:
         return Estimate(mean, None, None, n)
     variance = sum(count * (value - mean) ** 2 for value, count in counts.items()) / (n - 1)
     half = float(scipy_stats.t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
-    return Estimate(mean, mean - half, mean + half, n)
+    low, high = mean - half, mean + half
+    if lowest is not None:
+        low = max(low, lowest)
+    if highest is not None:
+        high = min(high, highest)
+    return Estimate(mean, low, high, n)
 
 
 def nps(counts: Mapping[float, int]) -> Estimate | None:

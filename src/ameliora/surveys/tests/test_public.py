@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils.formats import number_format
 
 from ameliora.core.models import Membership
 from ameliora.surveys import ratelimit, services
@@ -112,7 +113,8 @@ def test_an_out_of_range_number_and_a_too_long_text_get_clear_messages(client: C
     assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors[_q(campaign, "Âge")] == [str(NUMBER_BETWEEN) % {"min": 0, "max": 120}]
-    assert errors[_q(campaign, "Lequel ?")] == [str(TEXT_TOO_LONG) % {"limit": 5000, "count": 5001}]
+    limits = {"limit": number_format(5000, force_grouping=True), "count": number_format(5001, force_grouping=True)}
+    assert errors[_q(campaign, "Lequel ?")] == [str(TEXT_TOO_LONG) % limits]
 
 
 def test_a_number_that_is_not_one_and_a_forged_choice_are_refused(client: Client, campaign: Campaign) -> None:

@@ -218,6 +218,9 @@ def test_mean_uses_student_t() -> None:
     # s = 0.577, t(0.975, 3) = 3.182 → half-width 0.919
     assert estimate.low == pytest.approx(3.581, abs=0.01)
     assert stats.mean_ci({3.0: 1}) == stats.Estimate(3.0, None, None, 1)
+    clipped = stats.mean_ci({4.0: 1, 5.0: 1}, lowest=1, highest=5)
+    assert clipped is not None
+    assert (clipped.low, clipped.high) == (1, 5)
 
 
 def test_nps_and_its_interval() -> None:
