@@ -23,6 +23,9 @@ from django.utils import timezone
 
 from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Organization
+from ameliora.indicators.models import Direction, Indicator, IndicatorType, Kind
+from ameliora.indicators.periods import Periodicity
+from ameliora.indicators.services import recompute_from_source
 from ameliora.surveys import services
 from ameliora.surveys.models import Answer, Campaign, Question, Questionnaire, Response
 
@@ -238,6 +241,29 @@ def build_coteaux(organization: Organization) -> None:
             )
             _fill(campaign, count=31 + 9 * index, quality=0.5 + 0.15 * index, texts=DOCTOR_TEXTS, seed=200 + index)
             _close(campaign, manager)
+    _satisfaction_indicator(organization, manager, first=_half_years(today)[0][1])
+
+
+def _satisfaction_indicator(organization: Organization, owner: Membership, *, first: date) -> None:
+    """A quarterly indicator fed by the computed source ``surveys.satisfaction_rate``."""
+    indicator, created = Indicator.objects.get_or_create(
+        organization=organization,
+        name="Taux de satisfaction (enquêtes)",
+        defaults={
+            "kind": Kind.PROPORTION,
+            "indicator_type": IndicatorType.OUTCOME,
+            "periodicity": Periodicity.QUARTER,
+            "direction": Direction.UP,
+            "target_value": Decimal(80),
+            "unit": "%",
+            "data_source": "surveys.satisfaction_rate",
+            "description": "Réponses « plutôt » ou « tout à fait d’accord » parmi toutes les réponses aux "
+            "questions d’accord des enquêtes, calculé chaque trimestre.",
+            "owner": owner,
+        },
+    )
+    if created:
+        recompute_from_source(indicator, first=first)
 
 
 @transaction.atomic

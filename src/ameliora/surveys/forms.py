@@ -50,6 +50,18 @@ class SectionForm(forms.ModelForm[Section]):
 
 
 class QuestionForm(forms.ModelForm[Question]):
+    field_order = (
+        "section",
+        "kind",
+        "text",
+        "choices_text",
+        "help_text",
+        "required",
+        "min_value",
+        "max_value",
+        "condition_question",
+        "condition_value",
+    )
     choices_text = forms.CharField(
         label=_("Choices"),
         required=False,

@@ -30,7 +30,6 @@ from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 
-TRANSITION_REFUSED = _("A campaign that is “%(status)s” cannot be %(action)s.")
 CAMPAIGN_FROZEN = _("This campaign is closed: its answers are frozen.")
 QUESTIONNAIRE_LOCKED = _("This questionnaire is used by a campaign that has started: copy it to change its questions.")
 NOT_PUBLISHED = _("Publish the questionnaire before opening a campaign.")
@@ -241,16 +240,20 @@ class Campaign(models.Model):
     """One run of a questionnaire over a period, behind a public link. Closed means frozen."""
 
     class Status(models.TextChoices):
+        # Labels of their own rather than the shared "Open"/"Closed": "campagne" is feminine in French.
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Open for answers")
+        CLOSED = "closed", _("Closed to answers")
 
     # action → (states it may start from, state it leads to). The only place transitions are declared.
     TRANSITIONS: ClassVar[dict[str, tuple[frozenset[str], str]]] = {
         "open": (frozenset({Status.DRAFT}), Status.OPEN),
         "close": (frozenset({Status.OPEN}), Status.CLOSED),
     }
-    ACTION_LABELS: ClassVar[dict[str, Any]] = {"open": _("opened"), "close": _("closed")}
+    REFUSALS: ClassVar[dict[str, Any]] = {
+        "open": _("Only a draft campaign can be opened."),
+        "close": _("Only an open campaign can be closed."),
+    }
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=True)
     questionnaire = models.ForeignKey(
@@ -320,11 +323,7 @@ class Campaign(models.Model):
 
     def _move(self, action: str) -> list[str]:
         if not self.allows(action):
-            raise ValidationError(
-                TRANSITION_REFUSED,
-                code="transition",
-                params={"status": self.get_status_display(), "action": self.ACTION_LABELS[action]},
-            )
+            raise ValidationError(self.REFUSALS[action], code="transition")
         self.status = self.TRANSITIONS[action][1]
         return ["status"]
 
