@@ -8,5 +8,5 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        # Demo content, the freeze check and the indicators' computed sources register on import.
-        from ameliora.surveys import access, demo, sources  # noqa: F401
+        # Demo content, the freeze check, the export job runner and the computed sources register on import.
+        from ameliora.surveys import access, demo, exports, sources  # noqa: F401

@@ -15,8 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from ameliora.surveys.models import YES_NO_LABELS, Answer, Campaign, Question, format_number
+from ameliora.core import services as core_services
+from ameliora.core.jobs import job_runner
+from ameliora.core.models import Job, Membership
+from ameliora.surveys.models import YES_NO_LABELS, Answer, Campaign, Question, SurveyExport, format_number
 
+# Above this many responses the export runs as a background job with a progress page.
+INLINE_LIMIT = 3000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,6 +43,34 @@ def _value(answer: Answer, question: Question, choice_labels: dict[int, str]) ->
     if question.kind == Question.Kind.YES_NO:
         return str(YES_NO_LABELS.get(answer.text, answer.text))
     return answer.text
+
+
+def filename(campaign: Campaign) -> str:
+    return f"enquete-{campaign.pk}.xlsx"
+
+
+def is_large(campaign: Campaign) -> bool:
+    return campaign.responses.count() > INLINE_LIMIT
+
+
+def start_export_job(campaign: Campaign, *, acting: Membership) -> Job:
+    job = core_services.start_job(
+        organization=campaign.organization,
+        kind="survey_export",
+        # A label from references only: campaign names are typed by people.
+        label=_("Survey export no. %(id)s (XLSX)") % {"id": campaign.pk},
+        user=acting.user,
+    )
+    SurveyExport.objects.create(organization=campaign.organization, job=job, campaign=campaign)
+    return job
+
+
+@job_runner("survey_export")
+def run_export(job: Job) -> None:
+    request = SurveyExport.objects.select_related("campaign__organization", "campaign__questionnaire").get(job=job)
+    core_services.report_progress(job, progress=10)
+    content = render_xlsx(request.campaign)
+    core_services.finish_job(job, content=content, filename=filename(request.campaign))
 
 
 def render_xlsx(campaign: Campaign) -> bytes:

@@ -410,3 +410,19 @@ class Answer(models.Model):
 def format_number(value: Decimal) -> str:
     """``Decimal("4.00")`` → ``"4"``, ``Decimal("3.50")`` → ``"3.5"``: the token form of a number."""
     return format(value.normalize(), "f")
+
+
+class SurveyExport(models.Model):
+    """What a background export job must produce (the core ``Job`` carries no parameters).
+
+    A delivery record like ``Job`` itself: no history.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=True)
+    job = models.OneToOneField("core.Job", on_delete=models.CASCADE, related_name="+")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+
+    objects: ClassVar[OrgQuerySet[SurveyExport]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} (XLSX)"

@@ -16,7 +16,6 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -471,9 +470,10 @@ def campaign_results_view(request: OrgRequest, survey_campaign_id: int) -> HttpR
 def campaign_export(request: OrgRequest, survey_campaign_id: int) -> HttpResponse:
     require(request.membership, "surveys.view")
     campaign = get_campaign_for(request.membership, survey_campaign_id)
+    if exports.is_large(campaign):
+        return redirect(exports.start_export_job(campaign, acting=request.membership))
     response = HttpResponse(exports.render_xlsx(campaign), content_type=exports.CONTENT_TYPE)
-    filename = f"{slugify(campaign.name) or 'enquete'}-{campaign.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(campaign)}"'
     return response
 
 

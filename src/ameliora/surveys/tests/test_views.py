@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from ameliora.core.models import Membership
+from ameliora.core.models import Job, Membership
 from ameliora.plans.models import Action
-from ameliora.surveys import services
+from ameliora.surveys import exports, services
 from ameliora.surveys.models import Answer, Campaign, Question, Questionnaire, Response
 from ameliora.surveys.tests.factories import AnswerFactory, CampaignFactory, QuestionFactory, ResponseFactory
 
@@ -230,3 +230,24 @@ def test_api_lists_campaigns_and_details_results(
     other = client_for(charlie).get(f"/api/v1/o/{charlie.organization.slug}/surveys/campaigns/{campaign.pk}")
     assert other.status_code == 404
     assert "message" in other.json()
+
+
+def test_a_large_export_runs_as_a_job(
+    alice: Membership,
+    patients: Questionnaire,
+    client_for: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    monkeypatch.setattr(exports, "INLINE_LIMIT", 1)
+    campaign = CampaignFactory.create(questionnaire=patients)
+    for _index in range(2):
+        ResponseFactory.create(campaign=campaign)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(alice).get(_url("campaign_export", alice, survey_campaign_id=campaign.pk))
+
+    job = Job.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == Job.Status.DONE
+    assert job.result.name.endswith(".xlsx")
