@@ -31,7 +31,9 @@ from simple_history.models import HistoricalRecords
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 
 CAMPAIGN_FROZEN = _("This campaign is closed: its answers are frozen.")
-QUESTIONNAIRE_LOCKED = _("This questionnaire is used by a campaign that has started: copy it to change its questions.")
+QUESTIONNAIRE_LOCKED = _(
+    "This questionnaire is used by a campaign that has started: make a copy to change its questions."
+)
 NOT_PUBLISHED = _("Publish the questionnaire before opening a campaign.")
 NO_QUESTIONS = _("Add at least one question before publishing.")
 PERIOD_IN_ORDER = _("The end of the period cannot be before its start.")
@@ -67,7 +69,9 @@ class Questionnaire(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     template_key = models.CharField(_("copied from template"), max_length=60, blank=True)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -273,11 +277,17 @@ class Campaign(models.Model):
     )
     public_key = models.CharField(max_length=64, unique=True, default=new_public_key, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    opened_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    opened_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("opened by")
+    )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
-    closed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("closed by")
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -375,13 +385,17 @@ class Answer(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", db_index=True)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    choice = models.ForeignKey(Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="answers")
-    number = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    text = models.TextField(blank=True)
+    choice = models.ForeignKey(
+        Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="answers", verbose_name=_("choice")
+    )
+    number = models.DecimalField(_("number"), max_digits=12, decimal_places=2, null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
     # A free text that names someone is hidden from the results (and the export); history keeps who and when.
     hidden_identifying = models.BooleanField(_("contains identifying data"), default=False)
-    hidden_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("hidden by")
+    )
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects: ClassVar[OrgQuerySet[Answer]] = OrgQuerySet.as_manager()  # type: ignore[assignment]

@@ -120,6 +120,51 @@ def copy_template(*, acting: Membership, key: str) -> Questionnaire:
 
 
 @transaction.atomic
+def duplicate_questionnaire(questionnaire: Questionnaire, *, acting: Membership, title: str) -> Questionnaire:
+    """A draft copy (sections, questions, choices, conditions) to change what a started campaign locked."""
+    organization = questionnaire.organization
+    copy = Questionnaire.objects.create(
+        organization=organization,
+        title=title,
+        description=questionnaire.description,
+        template_key=questionnaire.template_key,
+        created_by=acting,
+    )
+    sections = {
+        section.pk: Section.objects.create(
+            organization=organization, questionnaire=copy, title=section.title, position=section.position
+        )
+        for section in questionnaire.sections.all()
+    }
+    made: dict[int, Question] = {}
+    originals = list(questionnaire.questions.prefetch_related("choices").order_by("position", "pk"))
+    for original in originals:
+        made[original.pk] = Question.objects.create(
+            organization=organization,
+            questionnaire=copy,
+            section=sections.get(original.section_id or 0),
+            position=original.position,
+            kind=original.kind,
+            text=original.text,
+            help_text=original.help_text,
+            required=original.required,
+            min_value=original.min_value,
+            max_value=original.max_value,
+            condition_value=original.condition_value,
+        )
+        Choice.objects.bulk_create(
+            Choice(organization=organization, question=made[original.pk], label=c.label, position=c.position)
+            for c in original.choices.all()
+        )
+    for original in originals:  # conditions point at the copies, once they all exist
+        if original.condition_question_id in made:
+            question = made[original.pk]
+            question.condition_question = made[original.condition_question_id]
+            question.save(update_fields=["condition_question"])
+    return copy
+
+
+@transaction.atomic
 def save_section(
     questionnaire: Questionnaire, *, acting: Membership, title: str, section: Section | None = None
 ) -> Section:

@@ -15,6 +15,7 @@ urlpatterns = [
     path(questionnaire, views.questionnaire_detail, name="questionnaire_detail"),
     path(questionnaire + "edit/", views.questionnaire_edit, name="questionnaire_edit"),
     path(questionnaire + "publish/", views.questionnaire_publish, name="questionnaire_publish"),
+    path(questionnaire + "duplicate/", views.questionnaire_duplicate, name="questionnaire_duplicate"),
     path(questionnaire + "sections/new/", views.section_add, name="section_add"),
     path(questionnaire + "questions/new/", views.question_add, name="question_add"),
     path(questionnaire + "campaigns/new/", views.campaign_create, name="campaign_create"),

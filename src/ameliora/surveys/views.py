@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ameliora.core.history import history_of
 from ameliora.core.http import OrgRequest
 from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
@@ -198,6 +199,19 @@ def questionnaire_publish(request: OrgRequest, questionnaire_id: int) -> HttpRes
 
 
 @require_POST
+def questionnaire_duplicate(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
+    require(request.membership, "surveys.manage")
+    questionnaire = get_questionnaire_for(request.membership, questionnaire_id)
+    copy = services.duplicate_questionnaire(
+        questionnaire,
+        acting=request.membership,
+        title=_("%(title)s (copy)") % {"title": questionnaire.title},
+    )
+    messages.success(request, _("A draft copy was made: change its questions, then publish it."))
+    return redirect(copy.get_absolute_url())
+
+
+@require_POST
 def section_add(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     questionnaire = get_questionnaire_for(request.membership, questionnaire_id)
@@ -373,6 +387,7 @@ def campaign_detail(request: OrgRequest, survey_campaign_id: int) -> HttpRespons
     require(request.membership, "surveys.view")
     campaign = get_campaign_for(request.membership, survey_campaign_id)
     counts = {row["mode"]: row["n"] for row in campaign.responses.values("mode").annotate(n=Count("id"))}
+    history = history_of(campaign) if can(request.membership, "history.view") else []
     return render(
         request,
         "surveys/campaign_detail.html",
@@ -383,6 +398,7 @@ def campaign_detail(request: OrgRequest, survey_campaign_id: int) -> HttpRespons
             "paper_count": counts.get(Response.Mode.PAPER, 0),
             "can_manage": can(request.membership, "surveys.manage"),
             "can_enter_paper": can(request.membership, "surveys.enter_paper"),
+            "history": history,
         },
     )
 

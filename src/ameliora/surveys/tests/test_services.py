@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ameliora.core.access import frozen_reason
 from ameliora.core.models import Link, Membership
 from ameliora.surveys import services, sources, stats
 from ameliora.surveys.models import (
@@ -287,3 +288,33 @@ def test_unique_choice_labels_are_enforced_per_question(alice: Membership) -> No
         questionnaire, acting=alice, fields={"kind": "single", "text": "Qui ?"}, choices=["B", "C"], question=question
     )
     assert [c.label for c in question.choices.all()] == ["B", "C"]
+
+
+def test_a_copy_of_a_locked_questionnaire_keeps_sections_choices_and_conditions(
+    questionnaire: Questionnaire, alice: Membership
+) -> None:
+    CampaignFactory.create(questionnaire=questionnaire)
+
+    copy = services.duplicate_questionnaire(questionnaire, acting=alice, title="Satisfaction 2027")
+
+    assert copy.status == Questionnaire.Status.DRAFT
+    assert not copy.is_locked()
+    assert copy.sections.count() == questionnaire.sections.count()
+    original = [
+        (q.text, q.section.title if q.section else "", [c.label for c in q.choices.all()])
+        for q in questionnaire.questions.order_by("position")
+    ]
+    copied = [
+        (q.text, q.section.title if q.section else "", [c.label for c in q.choices.all()])
+        for q in copy.questions.order_by("position")
+    ]
+    assert copied == original
+    follow_up = copy.questions.get(condition_question__isnull=False)
+    assert follow_up.condition_question is not None
+    assert follow_up.condition_question.questionnaire == copy
+
+
+def test_a_closed_campaign_takes_no_more_evidence(questionnaire: Questionnaire, alice: Membership) -> None:
+    campaign = CampaignFactory.create(questionnaire=questionnaire, status=Campaign.Status.CLOSED)
+    assert frozen_reason(campaign) == str(CAMPAIGN_FROZEN)
+    assert frozen_reason(CampaignFactory.create(questionnaire=questionnaire)) is None

@@ -251,3 +251,16 @@ def test_a_large_export_runs_as_a_job(
     assert response["Location"] == job.get_absolute_url()
     assert job.status == Job.Status.DONE
     assert job.result.name.endswith(".xlsx")
+
+
+def test_a_manager_copies_a_questionnaire_and_a_member_cannot(
+    alice: Membership, bob: Membership, patients: Questionnaire, client_for: Any
+) -> None:
+    url = _url("questionnaire_duplicate", alice, questionnaire_id=patients.pk)
+    assert client_for(bob).post(url).status_code == 403
+
+    response = client_for(alice).post(url)
+
+    copy = Questionnaire.objects.exclude(pk=patients.pk).get()
+    assert response["Location"] == copy.get_absolute_url()
+    assert copy.questions.count() == patients.questions.count()
