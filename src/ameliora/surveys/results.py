@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ class QuestionResult:
     texts: list[Answer] = field(default_factory=list)
     text_total: int = 0
     previous_headline: float | None = None
-    actions: int = 0  # actions opened from this question (set by the view)
+    actions: list[Any] = field(default_factory=list)  # plans.Action rows opened from it (set by the view)
     svg: str = ""
 
     @property

@@ -456,20 +456,28 @@ def campaign_results_view(request: OrgRequest, survey_campaign_id: int) -> HttpR
     results = campaign_results(campaign)
     question_type = ContentType.objects.get_for_model(Question)
     action_type = ContentType.objects.get_for_model(Action)
-    action_counts = {
-        row["to_id"]: row["n"]
-        for row in Link.objects.for_org(request.organization)
+    # Actions opened from these questions (source links), shown under each question: two queries.
+    pairs = list(
+        Link.objects.for_org(request.organization)
         .filter(
             from_type=action_type,
             to_type=question_type,
             to_id__in=[r.question.pk for r in results.questions],
             kind=Link.Kind.SOURCE,
         )
-        .values("to_id")
-        .annotate(n=Count("id"))
-    }
+        .values_list("to_id", "from_id")
+    )
+    actions = (
+        Action.objects.for_org(request.organization)
+        .select_related("organization")
+        .in_bulk([action_id for _question_id, action_id in pairs])
+    )
+    by_question: dict[int, list[Action]] = {}
+    for question_id, action_id in pairs:
+        if action_id in actions:
+            by_question.setdefault(question_id, []).append(actions[action_id])
     for result in results.questions:
-        result.actions = action_counts.get(result.question.pk, 0)
+        result.actions = by_question.get(result.question.pk, [])
     return render(
         request,
         "surveys/campaign_results.html",

@@ -189,13 +189,14 @@ def test_an_action_opened_from_a_question_shows_on_the_results(
     client: Client = client_for(alice)
 
     url = _url("question_action", alice, survey_campaign_id=campaign.pk, question_id=question.pk)
-    response = client.post(url, {"title": "Revoir l'accueil du lundi"})
+    response = client.post(url, {"title": "Revoir l’accueil du lundi"})
 
     action = Action.objects.get()
     assert response["Location"] == action.get_absolute_url()
     results = client.get(_url("campaign_results", alice, survey_campaign_id=campaign.pk))
     counted = next(r for r in results.context["results"].questions if r.question == question)
-    assert counted.actions == 1
+    assert counted.actions == [action]
+    assert action.title in results.content.decode()
 
 
 def test_a_question_of_another_questionnaire_cannot_open_an_action_here(
