@@ -254,7 +254,7 @@ def _satisfaction_indicator(organization: Organization, owner: Membership, *, fi
             "indicator_type": IndicatorType.OUTCOME,
             "periodicity": Periodicity.QUARTER,
             "direction": Direction.UP,
-            "target_value": Decimal(80),
+            "target_value": Decimal(75),
             "unit": "%",
             "data_source": "surveys.satisfaction_rate",
             "description": "Réponses « plutôt » ou « tout à fait d’accord » parmi toutes les réponses aux "

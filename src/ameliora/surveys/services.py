@@ -43,6 +43,7 @@ DUPLICATE_CHOICES = "duplicate_choices"
 NEEDS_CHOICES = "needs_choices"
 NEEDS_CHOICES_MESSAGE = _("Give at least two choices, one per line.")
 DUPLICATE_CHOICES_MESSAGE = _("Each choice must be different.")
+OTHER_QUESTIONNAIRE = _("This section belongs to another questionnaire.")
 
 # One answer value per question id: a choice label, a list of labels (multiple), "yes"/"no", a
 # Decimal (likert, NPS, number) or a text. Missing or empty = not answered.
@@ -221,7 +222,7 @@ def save_question(  # noqa: PLR0912 - choices, order and condition checks in one
     for name, value in fields.items():
         setattr(question, name, value)
     if question.section is not None and question.section.questionnaire_id != questionnaire.pk:
-        raise ValidationError({"section": CONDITION_SAME_QUESTIONNAIRE})
+        raise ValidationError({"section": OTHER_QUESTIONNAIRE})
     question.full_clean(exclude=["organization", "questionnaire", "condition_question", "section"])
     if question.pk is not None:
         _check_condition(question, question.condition_question, question.condition_value)
@@ -305,7 +306,7 @@ def update_campaign(campaign: Campaign, *, acting: Membership, fields: Mapping[s
 def transition_campaign(campaign: Campaign, *, acting: Membership, action: str) -> None:
     """Open or close; opening publishes nothing by itself: the questionnaire must be published."""
     if action not in Campaign.TRANSITIONS:
-        raise ValidationError(CAMPAIGN_FROZEN, code="unknown")
+        raise ValueError(f"Unknown campaign action {action!r}")
     campaign = Campaign.objects.select_for_update().select_related("questionnaire").get(pk=campaign.pk)
     if action == "open" and not campaign.questionnaire.is_published:
         raise ValidationError(NOT_PUBLISHED, code="not_published")
