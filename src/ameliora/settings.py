@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ameliora.evaluations",
     "ameliora.reports",
     "ameliora.learning",
+    "ameliora.surveys",
 ]
 
 MIDDLEWARE = [

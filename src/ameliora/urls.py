@@ -22,9 +22,12 @@ urlpatterns = [
     path("o/<slug:org_slug>/reports/", include("ameliora.reports.urls")),
     path("o/<slug:org_slug>/evaluations/", include("ameliora.evaluations.urls")),
     path("o/<slug:org_slug>/learning/", include("ameliora.learning.urls")),
-    # Public declaration and tracking pages (no account): outside /o/ so that tenancy does not ask to sign in.
+    path("o/<slug:org_slug>/surveys/", include("ameliora.surveys.urls")),
+    # Pages without an account, outside /o/ so that tenancy does not ask to sign in: public declaration and
+    # tracking, calendar feeds (the secret address is the key), public survey answer page.
     path("", include("ameliora.events.public_urls")),
     path("", include("ameliora.meetings.public_urls")),
+    path("", include("ameliora.surveys.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

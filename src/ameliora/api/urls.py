@@ -15,6 +15,7 @@ from ameliora.indicators.api import router as indicators_router
 from ameliora.learning.api import router as learning_router
 from ameliora.plans.api import router as plans_router
 from ameliora.processes.api import router as processes_router
+from ameliora.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Ameliora API",
@@ -32,6 +33,7 @@ api.add_router("/o/{org_slug}/assessments", assessments_router)
 api.add_router("/o/{org_slug}/plans", plans_router)
 api.add_router("/o/{org_slug}/processes", processes_router)
 api.add_router("/o/{org_slug}/learning", learning_router)
+api.add_router("/o/{org_slug}/surveys", surveys_router)
 
 
 @api.exception_handler(Http404)

@@ -84,6 +84,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "learning.debrief_any": MANAGERS,
     "learning.view_all": MANAGERS,
     "learning.manage_framework": frozenset({Role.ADMIN.value}),
+    # Satisfaction surveys: managers and the quality cell build and run them; staff type paper answers in.
+    "surveys.view": EVERYONE,
+    "surveys.manage": MANAGERS | {Role.QUALITY_CELL.value},
+    "surveys.enter_paper": EVERYONE - {Role.USER_REPRESENTATIVE.value},
 }
 
 # Roles whose holders must use a second factor when the organization requires it.

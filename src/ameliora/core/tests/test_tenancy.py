@@ -53,6 +53,13 @@ from ameliora.plans.tests.factories import (
     any_tool_id,
 )
 from ameliora.processes.tests.factories import any_process_id, any_risk_id
+from ameliora.surveys.tests.factories import (
+    any_question_id,
+    any_questionnaire_id,
+    any_section_id,
+    any_survey_answer_id,
+    any_survey_campaign_id,
+)
 
 ObjectMaker = Callable[[Organization, Membership], int]
 
@@ -107,6 +114,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "situation_id": any_situation_id,
     "competency_id": any_competency_id,
     "need_id": any_training_need_id,
+    # Surveys: a questionnaire, one of its sections and questions, a campaign, a free-text answer.
+    "questionnaire_id": any_questionnaire_id,
+    "section_id": any_section_id,
+    "question_id": any_question_id,
+    "survey_campaign_id": any_survey_campaign_id,
+    "survey_answer_id": any_survey_answer_id,
 }
 
 

@@ -1,0 +1,42 @@
+"""Computed sources: survey results feed indicators (see :mod:`ameliora.indicators.sources`).
+
+* ``surveys.responses``: responses submitted in the period (all campaigns of the organization).
+* ``surveys.satisfaction_rate``: agreement answers "agree" or "strongly agree" (numerator) over all
+  agreement answers (denominator) of the responses submitted in the period.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.models import Organization
+from ameliora.indicators.sources import Number, register_source
+from ameliora.surveys.models import Answer, Question, Response
+from ameliora.surveys.results import AGREE_MIN
+
+
+def responses_in_period(
+    organization: Organization, start: date, end: date, periodicity: str
+) -> tuple[Number | None, Number | None]:
+    return Response.objects.for_org(organization).filter(submitted_at__date__range=(start, end)).count(), None
+
+
+def satisfaction_rate(
+    organization: Organization, start: date, end: date, periodicity: str
+) -> tuple[Number | None, Number | None]:
+    counts = (
+        Answer.objects.for_org(organization)
+        .filter(question__kind=Question.Kind.LIKERT, response__submitted_at__date__range=(start, end))
+        .aggregate(total=Count("id"), agree=Count("id", filter=Q(number__gte=Decimal(AGREE_MIN))))
+    )
+    if not counts["total"]:
+        return None, None
+    return counts["agree"], counts["total"]
+
+
+register_source("surveys.responses", _("Survey responses"), responses_in_period)
+register_source("surveys.satisfaction_rate", _("Satisfaction rate (surveys)"), satisfaction_rate)
