@@ -74,10 +74,10 @@ MODULES: tuple[Module, ...] = (
     ),
     Module(
         "surveys",
-        _("Surveys and EPP"),
+        _("Satisfaction surveys"),
         "chat-square-text",
         "surveys:home",
-        _("Satisfaction surveys, audits and practice evaluations."),
+        _("Hear patients, referring doctors and partners: questionnaires, public links, results."),
     ),
     Module(
         "evaluations",

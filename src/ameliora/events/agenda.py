@@ -11,11 +11,12 @@ from ameliora.events.models import Event
 
 
 def cases_to_analyse(organization: Organization) -> list[AgendaProposal]:
-    """Level-3 cases not yet analysed, and any event put in analysis, oldest first."""
+    """Level-3 cases not closed yet (to analyse, or whose actions the cell follows), any event in analysis."""
     waiting = (
         Event.objects.for_org(organization)
         .filter(
-            Q(level=3, status__in=[Event.Status.TRIAGED, Event.Status.IN_ANALYSIS]) | Q(status=Event.Status.IN_ANALYSIS)
+            Q(level=3, status__in=[Event.Status.TRIAGED, Event.Status.IN_ANALYSIS, Event.Status.ACTIONS_DECIDED])
+            | Q(status=Event.Status.IN_ANALYSIS)
         )
         .select_related("organization", "category")
         .order_by("received_at", "pk")[:LIMIT]

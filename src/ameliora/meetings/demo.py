@@ -47,7 +47,7 @@ class DemoSpace:
     hour: int
     location: str
     held: tuple[HeldSession, ...]
-    accept_proposals: bool = False
+    cases_session: int = -1  # which past session took the cases waiting for an analysis (-1: the last)
 
 
 COTEAUX = "service-des-coteaux"
@@ -146,7 +146,7 @@ SPACES: tuple[DemoSpace, ...] = (
                 ),
             ),
         ),
-        accept_proposals=True,
+        cases_session=1,
     ),
     DemoSpace(
         org=CH,
@@ -199,7 +199,7 @@ def _session_start(year: int, month: int, hour: int) -> datetime:
     return datetime.combine(tuesday, time(hour, 0), tzinfo=timezone.get_current_timezone())
 
 
-def _hold(session: Session, spec: HeldSession, space: DemoSpace, facilitator: Membership) -> None:
+def _hold(session: Session, spec: HeldSession, facilitator: Membership) -> None:
     organization = session.organization
     statuses: dict[Membership, str] = {}
     for row in session.space.members.select_related("member__user"):
@@ -211,9 +211,6 @@ def _hold(session: Session, spec: HeldSession, space: DemoSpace, facilitator: Me
             status = Attendance.Status.EXCUSED
         statuses[row.member] = status
     services.record_attendance(session, acting=facilitator, statuses=statuses)
-    if space.accept_proposals:
-        keys = [p.key for p in services.proposed_agenda(session) if p.key.startswith("events.")]
-        services.accept_agenda(session, keys=keys, acting=facilitator)
     items = [services.add_agenda_item(session, acting=facilitator, title=title) for title in spec.items]
     services.write_minutes(
         session,
@@ -296,13 +293,13 @@ def _build(organization: Organization, spec: DemoSpace) -> None:
     )
     past = [s for s in sessions if s.starts_at < timezone.now()]
     for session, held in zip(past, spec.held, strict=False):
-        _hold(session, held, spec, facilitator)
+        _hold(session, held, facilitator)
     # Past sessions the story does not tell were held too; their minutes still wait for approval.
-    # The last one took the cases waiting for an analysis from the proposed agenda.
+    # One of them took the cases waiting for an analysis from the proposed agenda.
     for session in past[len(spec.held) :]:
         everyone = {row.member: Attendance.Status.PRESENT for row in space.members.select_related("member")}
         services.record_attendance(session, acting=facilitator, statuses=everyone)
-        if session == past[-1]:
+        if session == past[spec.cases_session]:
             keys = [p.key for p in services.proposed_agenda(session) if p.key.startswith("events.")]
             services.accept_agenda(session, keys=keys, acting=facilitator)
         services.move_session(session, wanted=Session.Status.HELD, acting=facilitator)

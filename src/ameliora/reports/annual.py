@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count
 from django.utils import timezone
 
 from ameliora.assessments.models import Campaign
@@ -23,6 +24,9 @@ from ameliora.learning.models import TrainingNeed
 from ameliora.meetings.models import ExchangeSpace
 from ameliora.meetings.report import SpaceReport, yearly_report
 from ameliora.plans.models import Action, ActionPlan
+from ameliora.surveys.models import Campaign as SurveyCampaign
+from ameliora.surveys.models import Response
+from ameliora.surveys.sources import satisfaction_rate
 
 INDICATOR_LIMIT = 100
 SPACE_LIMIT = 20
@@ -69,6 +73,18 @@ class DocumentFigures:
 
 
 @dataclass(frozen=True)
+class SurveyFigures:
+    responses: int
+    agree: int
+    likert_answers: int
+    campaigns: list[tuple[SurveyCampaign, int]]  # campaigns that received answers in the year, with their count
+
+    @property
+    def satisfaction(self) -> float | None:
+        return round(100 * self.agree / self.likert_answers, 1) if self.likert_answers else None
+
+
+@dataclass(frozen=True)
 class AnnualReport:
     organization: Organization
     year: int
@@ -82,6 +98,7 @@ class AnnualReport:
     documents: DocumentFigures
     trainings_done: int
     trainings_planned: int
+    surveys: SurveyFigures
 
     @property
     def resolution_percent(self) -> float | None:
@@ -147,6 +164,24 @@ def _documents(organization: Organization, year: int) -> DocumentFigures:
     )
 
 
+def _surveys(organization: Organization, year: int) -> SurveyFigures:
+    agree, total = satisfaction_rate(organization, date(year, 1, 1), date(year, 12, 31), "year")
+    responses = Response.objects.for_org(organization).filter(submitted_at__year=year)
+    per_campaign = dict(responses.values_list("campaign").annotate(n=Count("pk")).values_list("campaign", "n"))
+    campaigns = (
+        SurveyCampaign.objects.for_org(organization)
+        .filter(pk__in=per_campaign)
+        .select_related("organization")
+        .order_by("name")[:LINE_LIMIT]
+    )
+    return SurveyFigures(
+        responses=sum(per_campaign.values()),
+        agree=int(agree or 0),
+        likert_answers=int(total or 0),
+        campaigns=[(c, per_campaign[c.pk]) for c in campaigns],
+    )
+
+
 def annual_report(organization: Organization, year: int, *, today: date | None = None) -> AnnualReport:
     indicators, indicator_total, indicator_counts = _indicators(organization)
     spaces = ExchangeSpace.objects.for_org(organization).filter(active=True).order_by("name")[:SPACE_LIMIT]
@@ -163,4 +198,5 @@ def annual_report(organization: Organization, year: int, *, today: date | None =
         documents=_documents(organization, year),
         trainings_done=TrainingNeed.objects.for_org(organization).filter(done_on__year=year).count(),
         trainings_planned=TrainingNeed.objects.for_org(organization).filter(status=TrainingNeed.Status.PLANNED).count(),
+        surveys=_surveys(organization, year),
     )

@@ -52,6 +52,8 @@ def report_xlsx(report: AnnualReport) -> bytes:
             (_("Sessions held"), report.sessions_held),
             (_("Document versions published"), documents.published),
             (_("Readings acknowledged (%)"), documents.read_share),
+            (_("Survey responses"), report.surveys.responses),
+            (_("Satisfaction rate (%)"), report.surveys.satisfaction),
             (_("Trainings done"), report.trainings_done),
             (_("Trainings planned"), report.trainings_planned),
         ],
