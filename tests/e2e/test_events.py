@@ -1,8 +1,10 @@
 """A professional without an account declares a case to the CPTS quality cell, the cell triages it into
-level 2 and answers, and the professional reads the answer with the tracking code alone."""
+level 2, is reminded of the check-back, analyses the case and opens an action in a plan, then answers; the
+professional reads the answer with the tracking code alone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -39,6 +41,7 @@ def test_a_public_declaration_is_triaged_answered_and_read_back_with_its_trackin
     new_page: Callable[[], Page], sign_in: SignIn, live_server: LiveServer
 ) -> None:
     from ameliora.events.models import Event, EventSettings
+    from ameliora.events.reminders import remind_check_backs
 
     key = EventSettings.objects.get(organization__slug=CPTS).public_key
     reporter = new_page()
@@ -66,7 +69,30 @@ def test_a_public_declaration_is_triaged_answered_and_read_back_with_its_trackin
     expect(cell.locator("#event-status")).to_have_text("Trié")
     event.refresh_from_db()
     assert event.level == 2
-    assert event.check_back_due == timezone.localdate() + timedelta(days=15)  # in the handler's reminders
+    assert event.check_back_due == timezone.localdate() + timedelta(days=15)
+
+    # Fifteen days later the daily reminders tell the handler the check-back is due.
+    Event.objects.filter(pk=event.pk).update(check_back_due=timezone.localdate())
+    assert remind_check_backs() == 1
+    cell.goto(f"{live_server.url}/o/{CPTS}/")
+    expect(cell.get_by_role("link", name=f"Rappel prévu aujourd'hui pour {event.reference}")).to_be_visible()
+
+    # The analysis: a fact of the chronology, then a decision that opens an action in the year's plan.
+    cell.goto(f"{live_server.url}{event.get_absolute_url()}")
+    cell.get_by_text("Ajouter un fait").click()
+    chronology = cell.locator("form[action$='/chronology/']")
+    chronology.locator("[name=happened_at]").fill(when)
+    chronology.locator("[name=description]").fill("Sortie un vendredi soir, courrier non transmis à l'officine.")
+    chronology.locator("button[type=submit]").click()
+    expect(cell.locator("#chronology")).to_contain_text("courrier non transmis")
+    cell.get_by_text("Enregistrer une décision").click()
+    decision = cell.locator("form[action$='/decisions/']")
+    decision.locator("[name=text]").fill("Fiche de liaison pour les sorties du vendredi")
+    decision.locator("button[type=submit]").click()
+    cell.get_by_role("link", name=re.compile(r"^Action du plan PAQ-EI-")).click()
+    expect(cell.get_by_role("heading", level=1)).to_contain_text("Fiche de liaison pour les sorties du vendredi")
+
+    cell.goto(f"{live_server.url}{event.get_absolute_url()}")
     cell.fill("#feedback #id_feedback_message", "Merci : vous êtes orienté vers l'infirmière coordinatrice.")
     cell.click("#feedback button[type=submit]")
 
