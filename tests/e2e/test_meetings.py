@@ -57,12 +57,12 @@ def test_a_session_is_planned_held_and_its_decision_becomes_an_action(page: Page
     field(page, "Décision").fill(DECISION)
     decisions.get_by_label("Responsable").select_option(label="Nadia Haddad")
     page.get_by_role("button", name="Enregistrer la décision").click()
-    expect(page.get_by_text("Décision enregistrée comme action du plan PAQ-CQ.")).to_be_visible()
+    expect(page.get_by_text("Décision enregistrée comme action du plan QSE-2026.")).to_be_visible()
     session_url = page.url
 
-    page.locator("#decisions").get_by_role("link", name="Action du plan PAQ-CQ").click()
+    page.locator("#decisions").get_by_role("link", name="Action du plan QSE-2026").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(DECISION)
-    expect(page.get_by_role("link", name="PAQ-CQ", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="QSE-2026", exact=True)).to_be_visible()
 
     # The session is held; its minutes are approved and then frozen.
     page.goto(session_url)

@@ -17,7 +17,7 @@ from ameliora.documents.models import Document, DocumentKind
 from ameliora.meetings import services
 from ameliora.meetings.models import AgendaItem, Attendance, Decision, ExchangeSpace, Session
 from ameliora.plans import services as plan_services
-from ameliora.plans.models import Action
+from ameliora.plans.models import Action, ActionPlan
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class DemoSpace:
     location: str
     held: tuple[HeldSession, ...]
     cases_session: int = -1  # which past session took the cases waiting for an analysis (-1: the last)
+    plan_code: str = ""  # the plan its decisions feed; empty: PAQ-<code>, created at the first decision
 
 
 COTEAUX = "service-des-coteaux"
@@ -72,6 +73,7 @@ SPACES: tuple[DemoSpace, ...] = (
         first_month=1,
         hour=14,
         location="Salle de réunion, 2e étage",
+        plan_code="QSE-2026",
         held=(
             HeldSession(
                 items=(
@@ -268,6 +270,7 @@ def _build(organization: Organization, spec: DemoSpace) -> None:
     facilitators = [_member(organization, e) for e in spec.facilitators]
     facilitator = facilitators[0]
     charter = Document.objects.for_org(organization).filter(code=spec.charter).first()
+    plan = ActionPlan.objects.for_org(organization).filter(code=spec.plan_code).first() if spec.plan_code else None
     space = services.save_space(
         ExchangeSpace(
             kind=spec.kind,
@@ -275,6 +278,7 @@ def _build(organization: Organization, spec: DemoSpace) -> None:
             name=spec.name,
             purpose=spec.purpose,
             charter=charter,
+            plan=plan,
             sessions_per_year=spec.per_year,
             location=spec.location,
         ),
