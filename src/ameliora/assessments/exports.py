@@ -25,23 +25,16 @@ from ameliora.assessments.results import CampaignResults, Item, campaign_results
 from ameliora.core import services as core_services
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import Job
+from ameliora.core.spreadsheets import neutralise
 
 # Above this many criteria the export runs as a background job (the page shows its progress).
 INLINE_LIMIT = 150
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 Progress = Callable[[int], None]
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _percent(value: float | None) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
-from ameliora.assessments.exports import neutralise
+from ameliora.core.spreadsheets import neutralise
 from ameliora.reports.annual import AnnualReport
 
 

@@ -18,19 +18,12 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from ameliora.core import services as core_services
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import Job, Membership
+from ameliora.core.spreadsheets import neutralise
 from ameliora.surveys.models import YES_NO_LABELS, Answer, Campaign, Question, SurveyExport, format_number
 
 # Above this many responses the export runs as a background job with a progress page.
 INLINE_LIMIT = 3000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralise(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _value(answer: Answer, question: Question, choice_labels: dict[int, str]) -> str:

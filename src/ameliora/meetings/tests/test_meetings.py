@@ -425,3 +425,17 @@ def test_feeds_leave_out_sessions_older_than_a_year(space: ExchangeSpace, client
     calendar = _feed(client, reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token}))
 
     assert [str(e["uid"]) for e in calendar.walk("VEVENT")] == [f"session-{recent.pk}@ameliora"]
+
+
+def test_the_dashboard_shows_the_member_s_next_sessions_only(
+    space: ExchangeSpace, alice: Membership, tilleuls: Organization, bob_client: Client
+) -> None:
+    coming = make_session(space, days=3)
+    make_session(space, days=-3)
+    other = SpaceFactory.create(organization=tilleuls, name="Espace sans Bob")
+    make_session(other, days=2)
+
+    page = bob_client.get(reverse("core:dashboard", kwargs={"org_slug": tilleuls.slug})).content.decode()
+
+    assert coming.get_absolute_url() in page
+    assert "Espace sans Bob" not in page
