@@ -307,6 +307,14 @@ def _build(organization: Organization, spec: DemoSpace) -> None:
             keys = [p.key for p in services.proposed_agenda(session) if p.key.startswith("events.")]
             services.accept_agenda(session, keys=keys, acting=facilitator)
         services.move_session(session, wanted=Session.Status.HELD, acting=facilitator)
+    if sessions[-1].starts_at < timezone.now():  # the year's calendar is behind us: the next one is planned
+        services.plan_sessions(
+            space,
+            acting=facilitator,
+            first=services.add_months(sessions[-1].starts_at, spec.every_months),
+            count=1,
+            every_months=spec.every_months,
+        )
     if spec.kind == ExchangeSpace.Kind.QUALITY_CIRCLE:
         _mission_letter(organization, space, facilitators)
 
