@@ -7,10 +7,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.models import Organization
@@ -19,18 +20,29 @@ from ameliora.surveys.models import Answer, Question, Response
 from ameliora.surveys.results import AGREE_MIN
 
 
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local midnight of ``start`` and of the day after ``end``: a range on the column itself uses its index."""
+    tz = timezone.get_default_timezone()
+    return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+
+
 def responses_in_period(
     organization: Organization, start: date, end: date, periodicity: str
 ) -> tuple[Number | None, Number | None]:
-    return Response.objects.for_org(organization).filter(submitted_at__date__range=(start, end)).count(), None
+    first, after = _bounds(start, end)
+    return Response.objects.for_org(organization).filter(submitted_at__gte=first, submitted_at__lt=after).count(), None
 
 
 def satisfaction_rate(
     organization: Organization, start: date, end: date, periodicity: str
 ) -> tuple[Number | None, Number | None]:
+    first, after = _bounds(start, end)
     counts = (
         Answer.objects.for_org(organization)
-        .filter(question__kind=Question.Kind.LIKERT, response__submitted_at__date__range=(start, end))
+        .filter(
+            question__kind=Question.Kind.LIKERT,
+            response__in=Response.objects.for_org(organization).filter(submitted_at__gte=first, submitted_at__lt=after),
+        )
         .aggregate(total=Count("id"), agree=Count("id", filter=Q(number__gte=Decimal(AGREE_MIN))))
     )
     if not counts["total"]:
