@@ -22,6 +22,7 @@ from ameliora.assessments.tests.factories import (
     any_campaign_id,
     any_criterion_id,
     any_grid_id,
+    any_grid_section_id,
     any_respondent_id,
 )
 from ameliora.core.models import Membership, Organization, Unit
@@ -89,6 +90,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "category_id": any_category_id,
     # Self-assessment: a grid, a criterion, a campaign (open), one of its answers and respondents.
     "grid_id": any_grid_id,
+    "grid_section_id": any_grid_section_id,
     "criterion_id": any_criterion_id,
     "campaign_id": any_campaign_id,
     "answer_id": any_answer_id,
