@@ -172,12 +172,14 @@ def _indicators(
                 "name"
             )
         )
+        # Joined on "active" rather than an IN list of ids, which grows with the indicators.
         by_indicator: dict[int, list[Measurement]] = {i.pk: [] for i in indicators}
-        for m in measured.filter(indicator__in=indicators):
+        for m in measured.filter(indicator__active=True):
             by_indicator[m.indicator_id].append(m)
         phases: dict[int, list[Phase]] = {i.pk: [] for i in indicators}
-        for phase in Phase.objects.filter(indicator__in=indicators, start__lte=as_of):
-            phases[phase.indicator_id].append(phase)
+        for phase in Phase.objects.filter(organization=organization, indicator__active=True, start__lte=as_of):
+            if phase.indicator_id in phases:  # not an indicator created after the year, still unmeasured
+                phases[phase.indicator_id].append(phase)
         all_lines = [_line_on(i, by_indicator[i.pk], phases[i.pk], as_of) for i in indicators]
         counts = Counter(line.status for line in all_lines)
         lines = all_lines[:INDICATOR_LIMIT]
