@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit, User
 
@@ -201,10 +202,22 @@ def ensure_user(email: str, first_name: str, last_name: str) -> User:
     return user
 
 
-def ensure_member(organization: Organization, user: User, *, roles: tuple[Role, ...], title: str = "") -> Membership:
-    membership, _created = Membership.objects.get_or_create(
+def ensure_member(
+    organization: Organization,
+    user: User,
+    *,
+    roles: tuple[Role, ...],
+    title: str = "",
+    joined_at: datetime | None = None,
+) -> Membership:
+    """``joined_at`` back-dates a new membership: a team's size over past periods (the computed source
+    "team members at the end of the period") counts members by the day they joined."""
+    membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"title": title}
     )
+    if created and joined_at is not None:
+        membership.joined_at = joined_at  # auto_now_add ignores a default: set it after the insert
+        membership.save(update_fields=["joined_at"])
     for role in roles:
         MembershipRole.objects.get_or_create(membership=membership, role=role)
     return membership
@@ -220,9 +233,11 @@ def build_demo() -> dict[str, Organization]:
         )
         for unit in spec.units:
             Unit.objects.get_or_create(organization=organization, name=unit)
-        for persona in spec.personas:
+        for k, persona in enumerate(spec.personas):
             user = ensure_user(persona.email, persona.first_name, persona.last_name)
-            ensure_member(organization, user, roles=persona.roles, title=persona.title)
+            # The teams existed before the demo: members joined one to four years ago, weeks apart.
+            joined_at = timezone.now() - timedelta(days=4 * 365 - 40 * min(k, 25))
+            ensure_member(organization, user, roles=persona.roles, title=persona.title, joined_at=joined_at)
         organizations[spec.slug] = organization
     # Texts the services write for people (plan titles, notifications) are in the site's language.
     with translation.override(settings.LANGUAGE_CODE):
