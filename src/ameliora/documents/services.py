@@ -30,6 +30,7 @@ from ameliora.documents.models import (
 )
 from ameliora.processes.models import Process
 
+NOTHING_IN_FORCE = gettext_lazy("No version of this document is in force.")
 OTHER_ORGANIZATION_PROCESS = gettext_lazy("This process belongs to another organization.")
 DOCUMENT_FILE_TYPES = frozenset({"pdf", "docx", "odt", "png", "jpg", "jpeg"})
 
@@ -182,6 +183,20 @@ def publish_version(
         url=version.get_absolute_url(),
     )
     return len(unique_readers)
+
+
+@transaction.atomic
+def archive_document(document: Document, *, acting: Membership) -> DocumentVersion:
+    """Archive the version in force without a successor (an expired or withdrawn document).
+
+    The old versions stay readable; a new version can be started and published later.
+    """
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    version = document.versions.filter(status=DocumentVersion.Status.IN_FORCE).first()
+    if version is None:
+        raise ValidationError(NOTHING_IN_FORCE, code="nothing_in_force")
+    version.save(update_fields=version.archive())
+    return version
 
 
 @transaction.atomic
