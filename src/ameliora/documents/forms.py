@@ -20,6 +20,17 @@ def _processes(organization: Organization) -> Any:
     return Process.objects.for_org(organization).order_by("kind", "position", "name")
 
 
+def _free_code(typed: str, *, organization: Organization, document: Document | None = None) -> str:
+    """The code in capitals, if no other document of the organization uses it."""
+    code = typed.strip().upper()
+    taken = Document.objects.for_org(organization).filter(code=code)
+    if document is not None:
+        taken = taken.exclude(pk=document.pk)
+    if taken.exists():
+        raise forms.ValidationError(CODE_TAKEN, code="code_taken")
+    return code
+
+
 class DocumentProcessesForm(forms.Form):
     processes = forms.ModelMultipleChoiceField(
         label=_("Processes"), queryset=Process.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -57,16 +68,38 @@ class DocumentCreateForm(forms.Form):
         self.fields["processes"].queryset = _processes(organization)  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"].strip().upper()
-        if Document.objects.for_org(self.organization).filter(code=code).exists():
-            raise forms.ValidationError(CODE_TAKEN)
-        return code
+        return _free_code(self.cleaned_data["code"], organization=self.organization)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("body", "").strip() or data.get("file")):
             raise forms.ValidationError(EMPTY_CONTENT)
         return data
+
+
+class DocumentEditForm(forms.Form):
+    """The document's details; its content lives in its versions."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("For example PR-DISP-01."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = MemberSelectField(
+        label=_("Owner"),
+        queryset=Membership.objects.none(),
+        help_text=_("The owner receives the review and expiry reminders."),
+    )
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"kind": document.kind, "code": document.code, "title": document.title, "owner": document.owner_id},
+        )
+        super().__init__(*args, **kwargs)
+        self.document = document
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members_of(document.organization)  # type: ignore[type-arg]
+
+    def clean_code(self) -> str:
+        return _free_code(self.cleaned_data["code"], organization=self.document.organization, document=self.document)
 
 
 class VersionEditForm(forms.ModelForm[DocumentVersion]):

@@ -31,6 +31,7 @@ from ameliora.documents.models import (
 from ameliora.processes.models import Process
 
 NOTHING_IN_FORCE = gettext_lazy("No version of this document is in force.")
+OTHER_ORGANIZATION_OWNER = gettext_lazy("The owner must be a member of the document's organization.")
 OTHER_ORGANIZATION_PROCESS = gettext_lazy("This process belongs to another organization.")
 DOCUMENT_FILE_TYPES = frozenset({"pdf", "docx", "odt", "png", "jpg", "jpeg"})
 
@@ -63,6 +64,30 @@ def create_document(
     version = DocumentVersion(document=document, number=1, body=body, author=acting)
     _store_file(version, upload)
     version.save()
+    return document
+
+
+@transaction.atomic
+def update_document(
+    document: Document, *, acting: Membership, kind: str, code: str, title: str, owner: Membership
+) -> Document:
+    """Change the document's details; history keeps the old values. A new owner is told, since
+    the review and expiry reminders now go to them."""
+    if owner.organization_id != document.organization_id:
+        raise ValidationError(OTHER_ORGANIZATION_OWNER, code="other_organization")
+    previous_owner_id = document.owner_id
+    document.kind = kind
+    document.code = code
+    document.title = title
+    document.owner = owner
+    document.save(update_fields=["kind", "code", "title", "owner"])
+    if owner.pk not in (previous_owner_id, acting.pk):
+        notify(
+            [owner.user],
+            organization=document.organization,
+            title=_("You are now the owner of %(document)s") % {"document": document.code},
+            url=document.get_absolute_url(),
+        )
     return document
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +22,9 @@ from ameliora.core.permissions import can, require
 from ameliora.documents import services
 from ameliora.documents.access import documents_for, get_document_for, get_version_for
 from ameliora.documents.forms import (
+    CODE_TAKEN,
     DocumentCreateForm,
+    DocumentEditForm,
     DocumentProcessesForm,
     PublishForm,
     ReviewForm,
@@ -112,6 +115,37 @@ def document_create(request: OrgRequest) -> HttpResponse:
             messages.success(request, _("Document created: its first version is a draft."))
             return redirect(document)
     return render(request, "documents/document_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def document_edit(request: OrgRequest, document_id: int) -> HttpResponse:
+    require(request.membership, "documents.edit")
+    document = get_document_for(request.membership, document_id)
+    form = DocumentEditForm(request.POST or None, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_document(
+                document,
+                acting=request.membership,
+                kind=form.cleaned_data["kind"],
+                code=form.cleaned_data["code"],
+                title=form.cleaned_data["title"],
+                owner=form.cleaned_data["owner"],
+            )
+        except ValidationError as exc:
+            form.add_error("owner", exc)
+        except IntegrityError:
+            # Another person took the code between the form's check and the save.
+            form.add_error("code", CODE_TAKEN)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(document)
+    return render(
+        request,
+        "documents/document_edit.html",
+        {"document": document, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_POST
