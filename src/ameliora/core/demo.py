@@ -29,6 +29,7 @@ class Persona:
     last_name: str
     title: str
     roles: tuple[Role, ...]
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Moreau",
                 "Médecin responsable, pilote « Management »",
                 (R.ADMIN, R.QUALITY_MANAGER, R.PROCESS_PILOT),
+                ("Consultations", "Hôpital de jour"),
             ),
             Persona(
                 "julien.faure@coteaux.test",
@@ -81,6 +83,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Faure",
                 "Cadre de santé, pilote « Accueil et admission »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Hôpital de jour",),
             ),
             Persona(
                 "nadia.haddad@coteaux.test",
@@ -88,6 +91,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Haddad",
                 "Psychologue, pilote « Prise en charge »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Consultations",),
             ),
             Persona(
                 "thomas.girard@coteaux.test",
@@ -95,6 +99,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Girard",
                 "Kinésithérapeute, pilote « Rééducation »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Hôpital de jour",),
             ),
             Persona(
                 "emma.blanc@coteaux.test",
@@ -102,6 +107,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Blanc",
                 "Secrétaire médicale, pilote « Support »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Consultations",),
             ),
         ),
     ),
@@ -150,6 +156,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Robin",
                 "Chef de service (binôme médico-soignant)",
                 (R.MEMBER,),
+                ("Médecine A", "Médecine B"),
             ),
             Persona(
                 "sandrine.picard@ch-villefranche.test",
@@ -157,6 +164,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Picard",
                 "Cadre de santé (binôme médico-soignant)",
                 (R.MEMBER,),
+                ("Médecine A", "Médecine B"),
             ),
             Persona(
                 "gerard.leroy@ch-villefranche.test",
@@ -222,7 +230,9 @@ def build_demo() -> dict[str, Organization]:
             Unit.objects.get_or_create(organization=organization, name=unit)
         for persona in spec.personas:
             user = ensure_user(persona.email, persona.first_name, persona.last_name)
-            ensure_member(organization, user, roles=persona.roles, title=persona.title)
+            membership = ensure_member(organization, user, roles=persona.roles, title=persona.title)
+            if persona.units:
+                membership.units.add(*Unit.objects.for_org(organization).filter(name__in=persona.units))
         organizations[spec.slug] = organization
     # Texts the services write for people (plan titles, notifications) are in the site's language.
     with translation.override(settings.LANGUAGE_CODE):

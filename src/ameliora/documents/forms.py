@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import operator
 from datetime import date
+from functools import reduce
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
-from ameliora.core.models import Membership, Organization, Role
+from ameliora.core.models import Membership, Organization, Role, Unit
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
 from ameliora.processes.models import Process
 
@@ -133,6 +136,13 @@ class PublishForm(forms.Form):
     reader_roles = forms.MultipleChoiceField(
         label=_("Who must read it: roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    reader_units = forms.ModelMultipleChoiceField(
+        label=_("Who must read it: units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Everyone attached to these units (on their member page)."),
+    )
     reader_people = MembersField(
         label=_("Who must read it: people"), queryset=Membership.objects.none(), required=False
     )
@@ -140,6 +150,11 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
+        units = Unit.objects.for_org(organization).order_by("name")
+        if units.exists():
+            cast(forms.ModelMultipleChoiceField, self.fields["reader_units"]).queryset = units  # type: ignore[type-arg]
+        else:
+            del self.fields["reader_units"]
         cast(MembersField, self.fields["reader_people"]).queryset = members_of(organization)
 
     def clean(self) -> dict[str, Any]:
@@ -154,10 +169,13 @@ class PublishForm(forms.Form):
         return data
 
     def readers(self) -> list[Membership]:
-        """Everyone holding one of the chosen roles, plus the people chosen by name."""
+        """Everyone holding one of the chosen roles or attached to one of the chosen units, plus the
+        people chosen by name."""
         chosen = {m.pk: m for m in self.cleaned_data.get("reader_people") or []}
         roles = self.cleaned_data.get("reader_roles") or []
-        if roles:
-            for membership in members_of(self.organization).filter(role_set__role__in=roles).distinct():
+        units = list(self.cleaned_data.get("reader_units") or [])
+        groups = ([Q(role_set__role__in=roles)] if roles else []) + ([Q(units__in=units)] if units else [])
+        if groups:
+            for membership in members_of(self.organization).filter(reduce(operator.or_, groups)).distinct():
                 chosen[membership.pk] = membership
         return list(chosen.values())
