@@ -30,6 +30,7 @@ class Persona:
     last_name: str
     title: str
     roles: tuple[Role, ...]
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Moreau",
                 "Médecin responsable, pilote « Management »",
                 (R.ADMIN, R.QUALITY_MANAGER, R.PROCESS_PILOT),
+                ("Consultations", "Hôpital de jour"),
             ),
             Persona(
                 "julien.faure@coteaux.test",
@@ -82,6 +84,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Faure",
                 "Cadre de santé, pilote « Accueil et admission »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Hôpital de jour",),
             ),
             Persona(
                 "nadia.haddad@coteaux.test",
@@ -89,6 +92,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Haddad",
                 "Psychologue, pilote « Prise en charge »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Consultations",),
             ),
             Persona(
                 "thomas.girard@coteaux.test",
@@ -96,6 +100,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Girard",
                 "Kinésithérapeute, pilote « Rééducation »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Hôpital de jour",),
             ),
             Persona(
                 "emma.blanc@coteaux.test",
@@ -103,6 +108,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Blanc",
                 "Secrétaire médicale, pilote « Support »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Consultations",),
             ),
         ),
     ),
@@ -151,6 +157,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Robin",
                 "Chef de service (binôme médico-soignant)",
                 (R.MEMBER,),
+                ("Médecine A", "Médecine B"),
             ),
             Persona(
                 "sandrine.picard@ch-villefranche.test",
@@ -158,6 +165,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Picard",
                 "Cadre de santé (binôme médico-soignant)",
                 (R.MEMBER,),
+                ("Médecine A", "Médecine B"),
             ),
             Persona(
                 "gerard.leroy@ch-villefranche.test",
@@ -237,7 +245,11 @@ def build_demo() -> dict[str, Organization]:
             user = ensure_user(persona.email, persona.first_name, persona.last_name)
             # The teams existed before the demo: members joined one to four years ago, weeks apart.
             joined_at = timezone.now() - timedelta(days=4 * 365 - 40 * min(k, 25))
-            ensure_member(organization, user, roles=persona.roles, title=persona.title, joined_at=joined_at)
+            membership = ensure_member(
+                organization, user, roles=persona.roles, title=persona.title, joined_at=joined_at
+            )
+            if persona.units:
+                membership.units.add(*Unit.objects.for_org(organization).filter(name__in=persona.units))
         organizations[spec.slug] = organization
     # Texts the services write for people (plan titles, notifications) are in the site's language.
     with translation.override(settings.LANGUAGE_CODE):
