@@ -276,6 +276,7 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
             ],
             "progress_reviews": list(plan.progress_reviews.select_related("recorded_by__user")),
             "final_review": final_review,
+            "indicator_results": measures.results_of(plan, today),
             "revisions": list(
                 plan.revisions.select_related("objective", "proposed_by__user").prefetch_related("new_actions")
             ),
