@@ -277,6 +277,10 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
             "progress_reviews": list(plan.progress_reviews.select_related("recorded_by__user")),
             "final_review": final_review,
             "indicator_results": measures.results_of(plan, today),
+            # Linking writes on the indicator (indicators:objective_link), so its right decides.
+            "link_indicators": can(membership, "plans.edit")
+            and can(membership, "indicators.edit")
+            and not plan.is_closed,
             "revisions": list(
                 plan.revisions.select_related("objective", "proposed_by__user").prefetch_related("new_actions")
             ),
@@ -776,5 +780,17 @@ def revision_add(request: OrgRequest, plan_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Revision recorded; the previous version stays in the history."))
+            objective = form.cleaned_data["objective"]
+            # "indicators" is the reverse of indicators.Indicator.objectives (read, never imported):
+            # a new target in words is offered to the indicators that measure it, as numbers.
+            if (
+                objective is not None
+                and form.cleaned_data["new_target"]
+                and can(request.membership, "indicators.edit")
+                and objective.indicators.exists()
+            ):
+                return redirect(
+                    "indicators:objective_targets", org_slug=plan.organization.slug, objective_id=objective.pk
+                )
             return redirect(plan.get_absolute_url() + "#revisions")
     return _form_page(request, form, title=_("New revision of the plan"), back=plan.get_absolute_url(), plan=plan)
