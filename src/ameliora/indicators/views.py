@@ -206,7 +206,7 @@ def objective_targets(request: OrgRequest, objective_id: int) -> HttpResponse:
     changed the objective's target (the history keeps the previous ones)."""
     require(request.membership, "indicators.edit")
     objective = get_objective_for(request.membership, objective_id)
-    indicators = list(objective.indicators.select_related("organization").order_by("name", "pk"))  # type: ignore[attr-defined]
+    indicators = list(objective.indicators.select_related("organization").order_by("name", "pk"))
     if not indicators:
         return _back_to_plan(objective)
     form = ObjectiveTargetsForm(request.POST or None, indicators=indicators)
