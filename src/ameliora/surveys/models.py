@@ -17,6 +17,7 @@ token"; tokens survive the copy of a template into an organization (no primary k
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -337,13 +338,26 @@ class Campaign(models.Model):
         self.status = self.TRANSITIONS[action][1]
         return ["status"]
 
+    def period_refusal(self, today: date) -> str:
+        """``"before"`` or ``"after"`` when ``today`` is outside the period, else ``""``.
+
+        Public answers are taken only within the period; an open campaign past its end is closed by
+        the daily reminders (see :mod:`ameliora.surveys.reminders`).
+        """
+        if today < self.period_start:
+            return "before"
+        if today > self.period_end:
+            return "after"
+        return ""
+
     def open(self, *, by: Membership) -> list[str]:
         fields = self._move("open")
         self.opened_by = by
         self.opened_at = timezone.now()
         return [*fields, "opened_by", "opened_at"]
 
-    def close(self, *, by: Membership) -> list[str]:
+    def close(self, *, by: Membership | None) -> list[str]:
+        """Close to answers; ``by`` is None when the daily job closes a campaign past its end."""
         fields = self._move("close")
         self.closed_by = by
         self.closed_at = timezone.now()

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 
 from ameliora.core.models import Membership
 from ameliora.surveys import ratelimit, services
@@ -199,3 +202,49 @@ def test_decimal_answers_keep_two_places(client: Client, campaign: Campaign) -> 
     # 1 000 is out of range: nothing stored; 12,345 is rounded to cents.
     _post(Client(), campaign, {_q(campaign, "Bon accueil"): "5", _q(campaign, "Âge"): "12,345"})
     assert Answer.objects.get(number__isnull=False, question__kind=Question.Kind.NUMBER).number == Decimal("12.35")
+
+
+def _english(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _move_period(campaign: Campaign, start_in_days: int, end_in_days: int) -> None:
+    today = timezone.localdate()
+    campaign.period_start = today + timedelta(days=start_in_days)
+    campaign.period_end = today + timedelta(days=end_in_days)
+    campaign.save(update_fields=["period_start", "period_end"])
+
+
+def test_an_open_campaign_past_its_end_refuses_answers_and_says_when_it_ran(campaign: Campaign) -> None:
+    _move_period(campaign, -30, -1)
+    client = _english(Client())
+
+    page = client.get(_url(campaign))
+    assert page.status_code == 200
+    assert "form" not in page.context
+    html = page.content.decode()
+    assert "no longer takes answers" in html
+    assert date_format(campaign.period_start, "DATE_FORMAT") in html
+    assert date_format(campaign.period_end, "DATE_FORMAT") in html
+
+    refused = _post(client, campaign, {_q(campaign, "Bon accueil"): "5"})
+    assert refused.status_code == 409
+    assert not Response.objects.exists()
+
+
+def test_an_open_campaign_before_its_start_says_when_to_come_back(campaign: Campaign) -> None:
+    _move_period(campaign, 2, 30)
+    client = _english(Client())
+
+    page = client.get(_url(campaign))
+    assert page.status_code == 200
+    assert "does not take answers yet" in page.content.decode()
+    assert date_format(campaign.period_start, "DATE_FORMAT") in page.content.decode()
+    assert _post(client, campaign, {_q(campaign, "Bon accueil"): "5"}).status_code == 409
+    assert not Response.objects.exists()
+
+
+def test_the_first_and_last_days_of_the_period_take_answers(campaign: Campaign) -> None:
+    _move_period(campaign, 0, 0)
+    assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "5"}).status_code == 201
