@@ -274,7 +274,12 @@ class Campaign(models.Model):
         _("audience size"), null=True, blank=True, help_text=_("If known, the response rate is computed.")
     )
     anonymous = models.BooleanField(
-        _("anonymous"), default=True, help_text=_("No name is asked; no IP address is ever stored.")
+        _("anonymous"),
+        default=True,
+        help_text=_(
+            "Ticked, no name is asked. Unticked, the public form asks for an optional name, shown only to "
+            "the survey's managers. No IP address is ever stored."
+        ),
     )
     public_key = models.CharField(max_length=64, unique=True, default=new_public_key, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -378,6 +383,9 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("typed in by")
     )
+    # Only on a campaign that is not anonymous, and only if the respondent chose to give it; shown to
+    # the survey's managers only (results), never in the export or the API.
+    respondent_name = models.CharField(_("respondent's name"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     objects: ClassVar[OrgQuerySet[Response]] = OrgQuerySet.as_manager()  # type: ignore[assignment]

@@ -62,7 +62,7 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
     if already_answered(request, campaign):
         return render(request, "surveys/public_thanks.html", {**context, "again": True}, status=200)
     questions = list(campaign.questionnaire.questions.select_related("section").prefetch_related("choices"))
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(request.POST or None, questions=questions, ask_name=not campaign.anonymous)
     context["form"] = form
     if request.method != "POST":
         return render(request, "surveys/public_answer.html", context)
@@ -77,7 +77,7 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
         context["refusal"] = FIX_ERRORS
         return render(request, "surveys/public_answer.html", context, status=400)
     try:
-        services.submit_response(campaign, values=form.values())
+        services.submit_response(campaign, values=form.values(), respondent_name=form.respondent_name())
     except ValidationError:
         campaign.refresh_from_db(fields=["status", "period_start", "period_end"])
         context["outside"] = campaign.period_refusal(timezone.localdate()) if campaign.is_open else ""

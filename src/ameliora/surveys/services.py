@@ -345,11 +345,13 @@ def submit_response(
     values: AnswerValues,
     mode: str = Response.Mode.PUBLIC,
     entered_by: Membership | None = None,
+    respondent_name: str = "",
 ) -> Response:
     """Store one response: ``values`` come from a valid :class:`AnswerForm` (conditions applied).
 
     Public answers are accepted only while the campaign is open and within its period; staff may
-    type paper answers in until it is closed.
+    type paper answers in until it is closed. ``respondent_name`` is kept only when the campaign is
+    not anonymous.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.is_frozen:
@@ -364,6 +366,7 @@ def submit_response(
         campaign=campaign,
         mode=mode,
         entered_by=entered_by if mode == Response.Mode.PAPER else None,
+        respondent_name="" if campaign.anonymous else respondent_name.strip()[:200],
     )
     rows: list[Answer] = []
     for question_id, value in values.items():

@@ -248,3 +248,59 @@ def test_an_open_campaign_before_its_start_says_when_to_come_back(campaign: Camp
 def test_the_first_and_last_days_of_the_period_take_answers(campaign: Campaign) -> None:
     _move_period(campaign, 0, 0)
     assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "5"}).status_code == 201
+
+
+def test_an_anonymous_campaign_asks_no_name_and_keeps_none(campaign: Campaign) -> None:
+    page = Client().get(_url(campaign))
+    assert "respondent_name" not in page.context["form"].fields
+    assert 'id="not-anonymous"' not in page.content.decode()
+
+    data = {_q(campaign, "Bon accueil"): "5", "respondent_name": "Jeanne Martin"}
+    assert _post(Client(), campaign, data).status_code == 201
+    assert Response.objects.get().respondent_name == ""
+    services.submit_response(campaign, values={}, respondent_name="Forgé")
+    assert not Response.objects.exclude(respondent_name="").exists()
+
+
+def test_a_named_campaign_asks_an_optional_name_shown_to_managers_only(
+    campaign: Campaign, client_for: Any, alice: Membership, bob: Membership
+) -> None:
+    campaign.anonymous = False
+    campaign.save(update_fields=["anonymous"])
+    client = _english(Client())
+    page = client.get(_url(campaign))
+    assert "respondent_name" in page.context["form"].fields
+    assert 'id="not-anonymous"' in page.content.decode()
+
+    named = {
+        _q(campaign, "Bon accueil"): "5",
+        _q(campaign, "Un souci ?"): "yes",
+        _q(campaign, "Lequel ?"): "L'attente",
+        "respondent_name": "  Jeanne Martin ",
+    }
+    assert _post(client, campaign, named).status_code == 201
+    assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4"}).status_code == 201  # the name is optional
+    too_long = _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4", "respondent_name": "x" * 201})
+    assert too_long.status_code == 400
+    assert "respondent_name" in too_long.context["form"].errors
+    assert sorted(Response.objects.values_list("respondent_name", flat=True)) == ["", "Jeanne Martin"]
+
+    results = reverse("surveys:campaign_results", args=[alice.organization.slug, campaign.pk])
+    assert "Jeanne Martin" in client_for(alice).get(results).content.decode()
+    assert "Jeanne Martin" not in client_for(bob).get(results).content.decode()
+
+
+def test_the_printable_and_campaign_pages_say_whether_the_survey_is_anonymous(
+    campaign: Campaign, client_for: Any, alice: Membership
+) -> None:
+    manager = _english(client_for(alice))
+    print_url = reverse("surveys:campaign_print", args=[alice.organization.slug, campaign.pk])
+    assert "a few minutes, anonymous, no account" in manager.get(print_url).content.decode()
+
+    campaign.anonymous = False
+    campaign.save(update_fields=["anonymous"])
+    printed = manager.get(print_url).content.decode()
+    assert "a few minutes, anonymous" not in printed
+    assert "This survey is not anonymous" in printed
+    detail = manager.get(reverse("surveys:campaign_detail", args=[alice.organization.slug, campaign.pk]))
+    assert "Not anonymous" in detail.content.decode()
