@@ -10,4 +10,4 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         # Demo content, the freeze check, the export job runner, the computed sources, the agenda
         # proposals and the daily closing of ended campaigns register on import.
-        from ameliora.surveys import access, demo, exports, reminders, sources  # noqa: F401
+        from ameliora.surveys import access, agenda, demo, exports, reminders, sources  # noqa: F401
