@@ -66,7 +66,8 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
     context["form"] = form
     if request.method != "POST":
         return render(request, "surveys/public_answer.html", context)
-    if ratelimit.is_limited(request, "answer"):
+    if ratelimit.is_limited(request, "answer") or ratelimit.is_limited(request, "invalid"):
+        # The typed answers come back, with their field messages if some are wrong.
         context["refusal"] = TOO_MANY_ANSWERS
         return render(request, "surveys/public_answer.html", context, status=429)
     if form.is_robot:
@@ -74,6 +75,7 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
         ratelimit.hit(request, "answer")
         return render(request, "surveys/public_thanks.html", context)
     if not form.is_valid():
+        ratelimit.hit(request, "invalid")
         context["refusal"] = FIX_ERRORS
         return render(request, "surveys/public_answer.html", context, status=400)
     try:

@@ -18,6 +18,9 @@ from django.http import HttpRequest
 # scope -> (allowed attempts, window in seconds). A shared tablet in a waiting room answers often.
 LIMITS: dict[str, tuple[int, int]] = {
     "answer": (30, 3600),  # thirty submitted questionnaires an hour from one connection
+    # Refused submissions (missing or malformed answers) count apart, with room for honest corrections:
+    # a flood of invalid posts costs a form validation each and is stopped too.
+    "invalid": (120, 3600),
 }
 
 

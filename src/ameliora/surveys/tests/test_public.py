@@ -19,7 +19,7 @@ from ameliora.core.models import Membership
 from ameliora.surveys import ratelimit, services
 from ameliora.surveys.forms import ANSWER_REQUIRED, NUMBER_BETWEEN, TEXT_TOO_LONG
 from ameliora.surveys.models import Answer, Campaign, Question, Response
-from ameliora.surveys.public_views import TOO_MANY_ANSWERS
+from ameliora.surveys.public_views import FIX_ERRORS, TOO_MANY_ANSWERS
 from ameliora.surveys.tests.factories import CampaignFactory
 
 ADDRESS = "203.0.113.42"
@@ -304,3 +304,29 @@ def test_the_printable_and_campaign_pages_say_whether_the_survey_is_anonymous(
     assert "This survey is not anonymous" in printed
     detail = manager.get(reverse("surveys:campaign_detail", args=[alice.organization.slug, campaign.pk]))
     assert "Not anonymous" in detail.content.decode()
+
+
+def test_a_flood_of_invalid_submissions_is_rate_limited_too_with_its_field_messages(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ratelimit.LIMITS, "invalid", (3, 3600))
+    invalid = {_q(campaign, "Âge"): "37"}  # the required agreement answer is missing
+    for _attempt in range(3):
+        refused = _post(Client(), campaign, invalid)
+        assert refused.status_code == 400
+        assert str(FIX_ERRORS) in refused.content.decode()
+
+    flooded = _post(Client(), campaign, invalid)
+    html = flooded.content.decode()
+    assert flooded.status_code == 429
+    assert str(TOO_MANY_ANSWERS) in html
+    assert str(ANSWER_REQUIRED) in html  # the field's message is still there
+    assert 'value="37"' in html
+    assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4"}).status_code == 429  # valid ones wait too
+    assert not Response.objects.exists()
+    other = Client().post(_url(campaign), {_q(campaign, "Bon accueil"): "4"}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 201
+
+
+def test_invalid_submissions_have_a_higher_limit_than_accepted_ones() -> None:
+    assert ratelimit.LIMITS["invalid"][0] > ratelimit.LIMITS["answer"][0]
