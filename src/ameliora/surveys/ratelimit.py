@@ -9,6 +9,9 @@ from ameliora.core import ratelimit
 # scope -> (allowed attempts, window in seconds). A shared tablet in a waiting room answers often.
 LIMITS: dict[str, tuple[int, int]] = {
     "answer": (30, 3600),  # thirty submitted questionnaires an hour from one connection
+    # Refused submissions (missing or malformed answers) count apart, with room for honest corrections:
+    # a flood of invalid posts costs a form validation each and is stopped too.
+    "invalid": (120, 3600),
 }
 
 
