@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.evaluations import services
 from ameliora.evaluations.access import evaluations_for, get_case_for, get_evaluation_for
-from ameliora.evaluations.forms import ActionForm, CaseForm, EvaluationForm, StatusForm, WriteUpForm
+from ameliora.evaluations.forms import ActionForm, CaseForm, EvaluationForm, StatusForm, writeup_form_for
 from ameliora.evaluations.models import Evaluation
 from ameliora.evaluations.results import audit_results
 from ameliora.plans.models import Action
@@ -121,7 +121,7 @@ def _page(request: OrgRequest, evaluation: Evaluation, status: int = 200, **form
         context["case_form"] = forms.get("case_form") or CaseForm(criteria=criteria)
         context["recent_cases"] = evaluation.cases.select_related("observer__user")[:CASES_SHOWN]
     else:
-        context["writeup_form"] = forms.get("writeup_form") or WriteUpForm(instance=evaluation)
+        context["writeup_form"] = forms.get("writeup_form") or writeup_form_for(evaluation)
     return render(request, "evaluations/detail.html", context, status=status)
 
 
@@ -187,10 +187,17 @@ def status(request: OrgRequest, evaluation_id: int) -> HttpResponse:
 def writeup(request: OrgRequest, evaluation_id: int) -> HttpResponse:
     require(request.membership, "evaluations.manage")
     evaluation = get_evaluation_for(request.membership, evaluation_id)
-    form = WriteUpForm(request.POST, instance=evaluation)
-    if not form.is_valid():
+    if evaluation.is_audit:
+        raise Http404
+    form = writeup_form_for(evaluation, request.POST)
+    if form.is_valid():
+        try:
+            services.update_evaluation(evaluation, acting=request.membership, **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    if form.errors:
+        evaluation.refresh_from_db()  # the page shows what is saved; the form keeps what was typed
         return _page(request, evaluation, status=400, writeup_form=form)
-    services.update_evaluation(evaluation, acting=request.membership, **{n: form.cleaned_data[n] for n in form.fields})
     messages.success(request, _("Write-up saved."))
     return redirect(evaluation)
 

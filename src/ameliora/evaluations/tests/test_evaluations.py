@@ -194,6 +194,7 @@ def test_a_case_review_keeps_its_write_up(alice_client: Client, alice: Membershi
             "case_summary": "Chute la nuit",
             "chronology": "2 h 30",
             "avoidability": "avoidable",
+            "avoidability_reason": "Sonnette hors de portée",
             "findings": "",
             "lessons": "Veilleuse",
         },
