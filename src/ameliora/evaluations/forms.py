@@ -184,6 +184,15 @@ class CaseForm(forms.Form):
     def answers(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
 
+    @staticmethod
+    def initial_for(case: AuditCase) -> dict[str, Any]:
+        """What the form shows to correct a recorded case."""
+        return {
+            "label": case.label,
+            "observed_on": case.observed_on,
+            **{f"c{answer.criterion_id}": answer.value for answer in case.answers.all()},
+        }
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Evaluation.Status.choices)
