@@ -1,5 +1,6 @@
 """Demo practice evaluations: the pharmacy's audit of 30 prescriptions on the double check, done twice and showing
-improvement, with the action decided in between; the care service's case review (RMM) of a fall."""
+improvement, with the action decided in between, and its peer review of advice given with antibiotics; the care
+service's case review (RMM) of a fall, with the action it decided, and its patient tracer of a day-hospital stay."""
 
 from __future__ import annotations
 
@@ -91,13 +92,18 @@ def _pharmacy(organization: Organization) -> None:
     services.move_evaluation(second, wanted=Evaluation.Status.CLOSED, acting=owner)
 
 
+RMM_TITLE = "RMM : chute nocturne en chambre"
+TRACER_TITLE = "Patient traceur : parcours en hôpital de jour"
+PEER_TITLE = "Revue par les pairs : conseil à la délivrance d'un antibiotique"
+
+
 @transaction.atomic
-def _coteaux(organization: Organization) -> None:
+def _case_review(organization: Organization) -> None:
     owner = _member(organization, "claire.moreau@coteaux.test")
     review = services.create_evaluation(
         acting=owner,
         method=Evaluation.Method.CASE_REVIEW,
-        title="RMM : chute nocturne en chambre",
+        title=RMM_TITLE,
         purpose="Revue de morbidité et de mortalité d'une chute sans gravité survenue la nuit.",
         owner=owner,
     )
@@ -107,8 +113,78 @@ def _coteaux(organization: Organization) -> None:
         case_summary="Patiente âgée, hospitalisée en soins de suite, chute en se levant seule la nuit.",
         chronology="22 h : coucher. 2 h 30 : lever pour aller aux toilettes, chute. 2 h 35 : relevée par l'équipe.",
         avoidability=Evaluation.Avoidability.AVOIDABLE,
+        avoidability_reason="Le risque de chute était connu ; la sonnette et la veilleuse auraient dû être vérifiées.",
         findings="Éclairage de nuit insuffisant ; sonnette hors de portée.",
         lessons="Vérifier la sonnette et la veilleuse au coucher de chaque patient à risque de chute.",
+    )
+    services.move_evaluation(review, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
+    services.move_evaluation(review, wanted=Evaluation.Status.CLOSED, acting=owner)
+    services.open_action(
+        review,
+        acting=owner,
+        title="Vérification de la sonnette et de la veilleuse au coucher des patients à risque de chute",
+        owner=_member(organization, "julien.faure@coteaux.test"),
+        due_date=timezone.localdate() + timedelta(days=30),
+    )
+
+
+@transaction.atomic
+def _tracer(organization: Organization) -> None:
+    owner = _member(organization, "julien.faure@coteaux.test")
+    tracer = services.create_evaluation(
+        acting=owner,
+        method=Evaluation.Method.PATIENT_TRACER,
+        title=TRACER_TITLE,
+        purpose="Suivre le parcours d'un patient venu pour une journée de rééducation, de l'accueil à la sortie.",
+        owner=owner,
+        period_start=timezone.localdate() - timedelta(days=20),
+    )
+    services.update_evaluation(
+        tracer,
+        acting=owner,
+        tracer_steps=[
+            {
+                "place": "Accueil, 8 h 30",
+                "observed": "Identité vérifiée avec la pièce d'identité ; bracelet posé.",
+                "gaps": "",
+            },
+            {
+                "place": "Salle de rééducation, 10 h",
+                "observed": "Séance conforme au programme ; transmission orale au kinésithérapeute suivant.",
+                "gaps": "Transmission non tracée dans le dossier.",
+            },
+            {
+                "place": "Sortie, 16 h",
+                "observed": "Rendez-vous suivant remis au patient.",
+                "gaps": "Pas de courrier au médecin traitant le jour même.",
+            },
+        ],
+        professionals_met="Secrétaire médicale, kinésithérapeute, infirmière de l'hôpital de jour.",
+        strengths="Accueil et identitovigilance solides ; patient bien informé de son programme.",
+        weaknesses="Transmissions entre séances et lien avec le médecin traitant.",
+    )
+    services.move_evaluation(tracer, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
+
+
+@transaction.atomic
+def _peer_review(organization: Organization) -> None:
+    owner = _member(organization, "helene.garnier@tilleuls.test")
+    review = services.create_evaluation(
+        acting=owner,
+        method=Evaluation.Method.PEER_REVIEW,
+        title=PEER_TITLE,
+        purpose="Comparer entre pairs le conseil donné au comptoir lors de la délivrance d'un antibiotique.",
+        owner=owner,
+    )
+    services.update_evaluation(
+        review,
+        acting=owner,
+        practice_reviewed="Conseil oral à la délivrance d'une amoxicilline chez l'adulte",
+        reference_used="Fiche de bon usage des antibiotiques de la HAS ; résumé des caractéristiques du produit.",
+        peers_involved="Hélène Garnier, Marc Lefèvre, Anne Dubois (pharmaciens).",
+        agreements="Durée du traitement et respect des prises rappelés à chaque délivrance.",
+        divergences="Conseil sur les troubles digestifs donné par un seul pharmacien sur trois.",
+        changes_agreed="Une fiche conseil commune remise avec chaque antibiotique.",
     )
     services.move_evaluation(review, wanted=Evaluation.Status.IN_PROGRESS, acting=owner)
     services.move_evaluation(review, wanted=Evaluation.Status.CLOSED, acting=owner)
@@ -117,10 +193,14 @@ def _coteaux(organization: Organization) -> None:
 @register_demo
 def build_evaluations_demo(organizations: dict[str, Organization]) -> None:
     pharmacy, coteaux = organizations[PHARMACY], organizations[COTEAUX]
-    if not Evaluation.objects.for_org(pharmacy).filter(title=AUDIT_TITLE).exists():
-        _pharmacy(pharmacy)
-    if not Evaluation.objects.for_org(coteaux).exists():
-        _coteaux(coteaux)
+    for organization, title, build in (
+        (pharmacy, AUDIT_TITLE, _pharmacy),
+        (pharmacy, PEER_TITLE, _peer_review),
+        (coteaux, RMM_TITLE, _case_review),
+        (coteaux, TRACER_TITLE, _tracer),
+    ):
+        if not Evaluation.objects.for_org(organization).filter(title=title).exists():
+            build(organization)
 
 
 SCALE_TITLE = "Audit à grand volume"

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
-from ameliora.evaluations.models import AuditCase, CaseAnswer, Criterion, Evaluation
+from ameliora.evaluations.models import STEP_KEYS, AuditCase, CaseAnswer, Criterion, Evaluation
 from ameliora.plans.models import ActionPlan
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_CRITERIA = 40
+MAX_STEPS = 30
 
 
 class EvaluationForm(forms.ModelForm[Evaluation]):
@@ -49,13 +50,117 @@ class EvaluationForm(forms.ModelForm[Evaluation]):
         return data
 
 
+TEXTAREA = forms.Textarea(attrs={"rows": 3})
+
+
 class WriteUpForm(forms.ModelForm[Evaluation]):
+    """The write-up of a structured review; each method has its own subclass, with the fields it needs."""
+
+    required: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.required:
+            self.fields[name].required = True
+
+    def values(self) -> dict[str, Any]:
+        """The model fields this form writes, for ``services.update_evaluation``."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+class CaseReviewForm(WriteUpForm):
+    """RMM: what happened, in order, whether it was avoidable and why, and what is learnt."""
+
+    required = ("case_summary", "chronology", "avoidability", "avoidability_reason")
+
     class Meta:
         model = Evaluation
-        fields = ["case_summary", "chronology", "avoidability", "findings", "lessons"]
+        fields = ["case_summary", "chronology", "avoidability", "avoidability_reason", "findings", "lessons"]
         widgets = {
-            name: forms.Textarea(attrs={"rows": 4}) for name in ["case_summary", "chronology", "findings", "lessons"]
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ["case_summary", "chronology", "avoidability_reason", "findings", "lessons"]
         }
+
+
+class StepForm(forms.Form):
+    place = forms.CharField(label=_("Place or moment"), max_length=200, required=False)
+    observed = forms.CharField(label=_("What was observed"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    gaps = forms.CharField(label=_("Gaps"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("place") or data.get("gaps")) and not data.get("observed"):
+            self.add_error("observed", _("Say what was observed at this step."))
+        if (data.get("observed") or data.get("gaps")) and not data.get("place"):
+            self.add_error("place", _("Say where or when this step took place."))
+        return data
+
+    def step(self) -> dict[str, str] | None:
+        """The step as stored, or None for a row left empty."""
+        if not self.cleaned_data.get("place"):
+            return None
+        return {key: self.cleaned_data.get(key, "").strip() for key in STEP_KEYS}
+
+
+StepFormSet = forms.formset_factory(StepForm, extra=2, max_num=MAX_STEPS, validate_max=True)
+
+
+class PatientTracerForm(WriteUpForm):
+    """Patient tracer: the path followed step by step (rows of ``self.steps``), who was met, strengths, weaknesses."""
+
+    required = ("professionals_met",)
+
+    class Meta:
+        model = Evaluation
+        fields = ["professionals_met", "strengths", "weaknesses"]
+        widgets = dict.fromkeys(["professionals_met", "strengths", "weaknesses"], TEXTAREA)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.steps = StepFormSet(self.data or None, prefix="step", initial=self.instance.tracer_steps or None)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.steps.is_valid():
+            self.add_error(None, _("Check the steps of the path."))
+            return data
+        steps = [step for form in self.steps.forms if (step := form.step()) is not None]
+        if not steps:
+            self.add_error(None, _("A patient tracer follows at least one step of the path."))
+        data["tracer_steps"] = steps
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {**super().values(), "tracer_steps": self.cleaned_data["tracer_steps"]}
+
+
+class PeerReviewForm(WriteUpForm):
+    """Peer review: the practice, the reference it is held against, the peers, and what they concluded."""
+
+    required = ("practice_reviewed", "reference_used", "peers_involved")
+
+    class Meta:
+        model = Evaluation
+        fields = [
+            "practice_reviewed",
+            "reference_used",
+            "peers_involved",
+            "agreements",
+            "divergences",
+            "changes_agreed",
+        ]
+        widgets = dict.fromkeys(fields[1:], TEXTAREA)
+
+
+WRITEUP_FORMS: dict[str, type[WriteUpForm]] = {
+    Evaluation.Method.CASE_REVIEW: CaseReviewForm,
+    Evaluation.Method.PATIENT_TRACER: PatientTracerForm,
+    Evaluation.Method.PEER_REVIEW: PeerReviewForm,
+}
+
+
+def writeup_form_for(evaluation: Evaluation, data: Any = None) -> WriteUpForm:
+    return WRITEUP_FORMS[evaluation.method](data, instance=evaluation)
 
 
 class CaseForm(forms.Form):
@@ -78,6 +183,15 @@ class CaseForm(forms.Form):
 
     def answers(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+    @staticmethod
+    def initial_for(case: AuditCase) -> dict[str, Any]:
+        """What the form shows to correct a recorded case."""
+        return {
+            "label": case.label,
+            "observed_on": case.observed_on,
+            **{f"c{answer.criterion_id}": answer.value for answer in case.answers.all()},
+        }
 
 
 class StatusForm(forms.Form):

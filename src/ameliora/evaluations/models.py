@@ -4,8 +4,10 @@ An audit is a list of criteria answered yes / no / not applicable for each obser
 a prescription, a preparation). Compliance per criterion is yes ÷ (yes + no). A second round copies
 the criteria and points back at the first (``previous``) so the results can be compared.
 
-Case reviews (RMM), patient tracers and peer reviews are structured write-ups on the same model,
-with their own fields (case summary, chronology, avoidability, findings, lessons). Cases carry a
+Case reviews (RMM), patient tracers and peer reviews are structured write-ups on the same model, each
+method with its own fields (RMM: case summary, chronology, avoidability and why, lessons; tracer: the path
+followed step by step, professionals met, strengths, weaknesses; peer review: practice reviewed, reference,
+peers, agreements, divergences, changes agreed); ``forms.WRITEUP_FORMS`` asks for them per method. Cases carry a
 label such as "Ordonnance 12", never a patient's identity.
 """
 
@@ -23,6 +25,22 @@ from simple_history.models import HistoricalRecords
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 
 NOT_COLLECTING = _("Cases are recorded while the evaluation is in progress.")
+BAD_STEPS = _("Each step of the path needs a place or moment and what was observed.")
+STEP_KEYS = ("place", "observed", "gaps")
+
+
+def _valid_steps(steps: object) -> bool:
+    """A patient tracer's path: a list of {"place", "observed", "gaps"} strings, the first two filled in."""
+    if not isinstance(steps, list):
+        return False
+    return all(
+        isinstance(step, dict)
+        and set(step) == set(STEP_KEYS)
+        and all(isinstance(step[key], str) for key in STEP_KEYS)
+        and step["place"].strip()
+        and step["observed"].strip()
+        for step in steps
+    )
 
 
 class Evaluation(models.Model):
@@ -72,8 +90,21 @@ class Evaluation(models.Model):
     case_summary = models.TextField(_("case summary"), blank=True)
     chronology = models.TextField(_("chronology"), blank=True)
     avoidability = models.CharField(_("avoidable?"), max_length=15, choices=Avoidability.choices, blank=True)
+    avoidability_reason = models.TextField(_("why (avoidable or not)"), blank=True)
     findings = models.TextField(_("findings"), blank=True)
     lessons = models.TextField(_("lessons"), blank=True)
+    # Patient tracer: the path followed, step by step ({"place", "observed", "gaps"} each), and who was met.
+    tracer_steps = models.JSONField(_("path steps followed"), default=list, blank=True)
+    professionals_met = models.TextField(_("professionals met"), blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), blank=True)
+    # Peer review: the practice reviewed against a reference, by whom, and what the peers concluded.
+    practice_reviewed = models.CharField(_("topic or practice reviewed"), max_length=200, blank=True)
+    reference_used = models.TextField(_("reference used"), blank=True)
+    peers_involved = models.TextField(_("peers involved"), blank=True)
+    agreements = models.TextField(_("points of agreement"), blank=True)
+    divergences = models.TextField(_("divergences"), blank=True)
+    changes_agreed = models.TextField(_("practice changes agreed"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
@@ -106,6 +137,10 @@ class Evaluation(models.Model):
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("The end cannot be before the start.")})
+        if not _valid_steps(self.tracer_steps):
+            raise ValidationError({"tracer_steps": BAD_STEPS})
+        if self.tracer_steps and self.method != self.Method.PATIENT_TRACER:
+            raise ValidationError({"tracer_steps": _("Only a patient tracer follows a path step by step.")})
 
     def allowed_transitions(self) -> list[str]:
         return [s for s in self.Status.values if s in self.TRANSITIONS[self.status]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from ameliora.analytics.compare import compare_proportions
 from ameliora.analytics.intervals import wilson_interval
@@ -38,12 +39,23 @@ class Compliance:
         return round(100 * low, 1), round(100 * high, 1)
 
 
+#: The tests ``compare_proportions`` may choose, as people read them (same wording as the indicator pages).
+TEST_LABELS = {
+    "two_proportion_z": _("two-proportion z test"),
+    "fisher_exact": _("Fisher's exact test"),
+}
+
+
 @dataclass(frozen=True)
 class Change:
     before: float | None
     p_value: float
     test: str
     trend: str  # "better", "worse", "same" (no significant change)
+
+    @property
+    def test_label(self) -> str:
+        return str(TEST_LABELS.get(self.test, self.test))
 
 
 @dataclass(frozen=True)

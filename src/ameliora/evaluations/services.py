@@ -104,6 +104,41 @@ def record_case(
 
 
 @transaction.atomic
+def update_case(
+    case: AuditCase,
+    *,
+    acting: Membership,
+    label: str,
+    answers: Mapping[int, str],
+    observed_on: date | None = None,
+) -> AuditCase:
+    """Correct a recorded case (label, day, every answer) while its round is collecting; a closed round is frozen."""
+    evaluation = case.evaluation
+    if evaluation.status != Evaluation.Status.IN_PROGRESS:
+        raise ValidationError(NOT_COLLECTING, code="not_collecting")
+    criteria = list(evaluation.criteria.all())
+    if {c.pk for c in criteria} != set(answers) or any(v not in CaseAnswer.Value.values for v in answers.values()):
+        raise ValidationError(ALL_CRITERIA, code="incomplete")
+    if evaluation.cases.filter(label=label).exclude(pk=case.pk).exists():
+        raise ValidationError(
+            {"label": _("Case “%(label)s” is already recorded in this audit.") % {"label": label}}, code="duplicate"
+        )
+    case.label = label
+    case.observed_on = observed_on or case.observed_on
+    case.full_clean()
+    case.save(update_fields=["label", "observed_on"])
+    current = {a.criterion_id: a for a in case.answers.all()}
+    for criterion in criteria:  # row by row, so that the history records each corrected answer
+        answer = current.get(criterion.pk)
+        if answer is None:
+            CaseAnswer.objects.create(case=case, criterion=criterion, value=answers[criterion.pk])
+        elif answer.value != answers[criterion.pk]:
+            answer.value = answers[criterion.pk]
+            answer.save(update_fields=["value"])
+    return case
+
+
+@transaction.atomic
 def delete_case(case: AuditCase, *, acting: Membership) -> None:
     if case.evaluation.status != Evaluation.Status.IN_PROGRESS:
         raise ValidationError(NOT_COLLECTING, code="not_collecting")

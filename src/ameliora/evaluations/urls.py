@@ -15,5 +15,7 @@ urlpatterns = [
     path(evaluation + "write-up/", views.writeup, name="writeup"),
     path(evaluation + "next-round/", views.next_round, name="next_round"),
     path(evaluation + "actions/", views.action_add, name="action_add"),
+    path(evaluation + "cases/all/", views.case_list, name="case_list"),
+    path("cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<int:case_id>/delete/", views.case_delete, name="case_delete"),
 ]

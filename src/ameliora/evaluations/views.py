@@ -8,8 +8,8 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpResponse
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,13 +20,14 @@ from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.evaluations import services
 from ameliora.evaluations.access import evaluations_for, get_case_for, get_evaluation_for
-from ameliora.evaluations.forms import ActionForm, CaseForm, EvaluationForm, StatusForm, WriteUpForm
-from ameliora.evaluations.models import Evaluation
+from ameliora.evaluations.forms import ActionForm, CaseForm, EvaluationForm, StatusForm, writeup_form_for
+from ameliora.evaluations.models import CaseAnswer, Evaluation
 from ameliora.evaluations.results import audit_results
 from ameliora.plans.models import Action
 
 PAGE_SIZE = 25
 CASES_SHOWN = 20
+CASE_PAGE_SIZE = 50
 FIELDS = ["method", "title", "purpose", "owner", "planned_sample", "period_start", "period_end"]
 
 
@@ -105,23 +106,27 @@ def _actions(evaluation: Evaluation) -> list[Action]:
     )
 
 
-def _page(request: OrgRequest, evaluation: Evaluation, status: int = 200, **forms: Any) -> HttpResponse:
+def _context(request: OrgRequest, evaluation: Evaluation, **forms: Any) -> dict[str, Any]:
     manage = can(request.membership, "evaluations.manage")
-    criteria = list(evaluation.criteria.all())
     context: dict[str, Any] = {
         "evaluation": evaluation,
         "manage": manage,
         "collecting": evaluation.status == Evaluation.Status.IN_PROGRESS,
         "transitions": [(s, Evaluation.Status(s).label) for s in evaluation.allowed_transitions()],
-        "actions": _actions(evaluation),
-        "action_form": forms.get("action_form") or ActionForm(evaluation=evaluation),
     }
     if evaluation.is_audit:
         context["results"] = audit_results(evaluation)
-        context["case_form"] = forms.get("case_form") or CaseForm(criteria=criteria)
+        context["case_form"] = forms.get("case_form") or CaseForm(criteria=list(evaluation.criteria.all()))
         context["recent_cases"] = evaluation.cases.select_related("observer__user")[:CASES_SHOWN]
     else:
-        context["writeup_form"] = forms.get("writeup_form") or WriteUpForm(instance=evaluation)
+        context["writeup_form"] = forms.get("writeup_form") or writeup_form_for(evaluation)
+    return context
+
+
+def _page(request: OrgRequest, evaluation: Evaluation, status: int = 200, **forms: Any) -> HttpResponse:
+    context = _context(request, evaluation, **forms)
+    context["actions"] = _actions(evaluation)
+    context["action_form"] = forms.get("action_form") or ActionForm(evaluation=evaluation)
     return render(request, "evaluations/detail.html", context, status=status)
 
 
@@ -133,7 +138,11 @@ def detail(request: OrgRequest, evaluation_id: int) -> HttpResponse:
 
 @require_POST
 def case_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
-    """Record a case; the page comes back with an empty form, focused, for the next one."""
+    """Record a case; an empty form comes back, focused, for the next one.
+
+    With htmx the answer is the page's audit part alone (results, entry form, latest cases); without, a redirect
+    to the page (no fragment: it would cancel the autofocus on the next case). Errors answer 400 with what was typed.
+    """
     require(request.membership, "evaluations.collect")
     evaluation = get_evaluation_for(request.membership, evaluation_id)
     form = CaseForm(request.POST, criteria=list(evaluation.criteria.all()))
@@ -149,9 +158,87 @@ def case_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("label" if hasattr(exc, "error_dict") else None, exc.messages)
         else:
-            messages.success(request, _("Case “%(label)s” recorded.") % {"label": form.cleaned_data["label"]})
-            return redirect(evaluation)  # no fragment: it would cancel the autofocus on the next case
+            recorded = _("Case “%(label)s” recorded.") % {"label": form.cleaned_data["label"]}
+            if request.htmx:
+                context = _context(request, evaluation) | {"recorded": recorded}
+                return render(request, "evaluations/detail.html#audit_live", context)
+            messages.success(request, recorded)
+            return redirect(evaluation)
+    if request.htmx:
+        return render(
+            request, "evaluations/detail.html#audit_live", _context(request, evaluation, case_form=form), status=400
+        )
     return _page(request, evaluation, status=400, case_form=form)
+
+
+@require_GET
+def case_list(request: OrgRequest, evaluation_id: int) -> HttpResponse:
+    """Every case of an audit, newest first, a page at a time, with its count of "no" answers."""
+    require(request.membership, "evaluations.view")
+    evaluation = get_evaluation_for(request.membership, evaluation_id)
+    if not evaluation.is_audit:
+        raise Http404
+    rows = (
+        evaluation.cases.select_related("observer__user")
+        .annotate(no_count=Count("answers", filter=Q(answers__value=CaseAnswer.Value.NO)))
+        .order_by("-observed_on", "-pk")  # an aggregate drops Meta.ordering
+    )
+    page = Paginator(rows, CASE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "evaluations/case_list.html",
+        {
+            "evaluation": evaluation,
+            "page": page,
+            "editable": evaluation.status == Evaluation.Status.IN_PROGRESS
+            and can(request.membership, "evaluations.collect"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_detail(request: OrgRequest, case_id: int) -> HttpResponse:
+    """One recorded case: its answer per criterion; corrected here while the round collects, frozen once closed."""
+    require(request.membership, "evaluations.view")
+    case = get_case_for(request.membership, case_id)
+    evaluation = case.evaluation
+    criteria = list(evaluation.criteria.all())
+    editable = evaluation.status == Evaluation.Status.IN_PROGRESS and can(request.membership, "evaluations.collect")
+    form = None
+    status = 200
+    if request.method == "POST":
+        require(request.membership, "evaluations.collect")
+        form = CaseForm(request.POST, criteria=criteria)
+        if form.is_valid():
+            try:
+                services.update_case(
+                    case,
+                    acting=request.membership,
+                    label=form.cleaned_data["label"],
+                    observed_on=form.cleaned_data["observed_on"],
+                    answers=form.answers(),
+                )
+            except ValidationError as exc:
+                form.add_error("label" if hasattr(exc, "error_dict") else None, exc.messages)
+            else:
+                messages.success(request, _("Case “%(label)s” corrected.") % {"label": case.label})
+                return redirect(
+                    reverse(
+                        "evaluations:case_list",
+                        kwargs={"org_slug": request.organization.slug, "evaluation_id": evaluation.pk},
+                    )
+                )
+        status = 400
+    elif editable:
+        form = CaseForm(initial=CaseForm.initial_for(case), criteria=criteria)
+    answers = {a.criterion_id: a for a in case.answers.all()}
+    rows = [(criterion, answers.get(criterion.pk)) for criterion in criteria]
+    return render(
+        request,
+        "evaluations/case_detail.html",
+        {"evaluation": evaluation, "case": case, "case_form": form, "rows": rows, "editable": editable},
+        status=status,
+    )
 
 
 @require_POST
@@ -187,10 +274,17 @@ def status(request: OrgRequest, evaluation_id: int) -> HttpResponse:
 def writeup(request: OrgRequest, evaluation_id: int) -> HttpResponse:
     require(request.membership, "evaluations.manage")
     evaluation = get_evaluation_for(request.membership, evaluation_id)
-    form = WriteUpForm(request.POST, instance=evaluation)
-    if not form.is_valid():
+    if evaluation.is_audit:
+        raise Http404
+    form = writeup_form_for(evaluation, request.POST)
+    if form.is_valid():
+        try:
+            services.update_evaluation(evaluation, acting=request.membership, **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+    if form.errors:
+        evaluation.refresh_from_db()  # the page shows what is saved; the form keeps what was typed
         return _page(request, evaluation, status=400, writeup_form=form)
-    services.update_evaluation(evaluation, acting=request.membership, **{n: form.cleaned_data[n] for n in form.fields})
     messages.success(request, _("Write-up saved."))
     return redirect(evaluation)
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ameliora.core.models import Link, Membership, Organization
 from ameliora.evaluations import services
@@ -194,6 +194,7 @@ def test_a_case_review_keeps_its_write_up(alice_client: Client, alice: Membershi
             "case_summary": "Chute la nuit",
             "chronology": "2 h 30",
             "avoidability": "avoidable",
+            "avoidability_reason": "Sonnette hors de portée",
             "findings": "",
             "lessons": "Veilleuse",
         },
@@ -202,3 +203,26 @@ def test_a_case_review_keeps_its_write_up(alice_client: Client, alice: Membershi
     review.refresh_from_db()
     assert (review.avoidability, review.lessons) == ("avoidable", "Veilleuse")
     assert Action.objects.count() == 0
+
+
+def test_the_round_comparison_names_its_test_next_to_the_p_value(
+    alice_client: Client, alice: Membership, tilleuls: Organization
+) -> None:
+    first = make_audit(tilleuls)
+    _record(first, alice, [[N, Y]] * 15 + [[Y, Y]] * 15)
+    services.move_evaluation(first, wanted=Evaluation.Status.CLOSED, acting=alice)
+    second = services.start_next_round(first, acting=alice)
+    services.move_evaluation(second, wanted=Evaluation.Status.IN_PROGRESS, acting=alice)
+    _record(second, alice, [[Y, Y]] * 29 + [[N, Y]])
+
+    response = alice_client.get(second.get_absolute_url())
+
+    html = response.content.decode()
+    results = response.context["results"]
+    changes = [line.change for line in results.criteria if line.change] + [results.overall_change]
+    assert {change.test for change in changes} <= {"two_proportion_z", "fisher_exact"}
+    with translation.override("fr"):  # the pages are in French
+        labels = {change.test_label for change in changes}
+    assert labels <= {"test z de comparaison de deux proportions", "test exact de Fisher"}
+    for label in labels:
+        assert f"{label}, p" in html
