@@ -56,6 +56,7 @@ from ameliora.events.models import (
     FactorFamily,
     RexLevel,
     TimelineEntry,
+    suggested_vigilances,
 )
 from ameliora.events.qr import qr_svg
 from ameliora.events.stats import month_bars_svg, year_figures, years_with_events
@@ -74,6 +75,10 @@ QUEUES: dict[str, Any] = {
 }
 CELL_QUEUES = ("to_triage", "mine", "check_backs", "meeting", "no_feedback")
 SAVED = gettext_lazy("Saved.")
+SERIOUS_VIGILANCES_TO_CHECK = gettext_lazy(
+    "Serious event: the quality team will declare it to the ARS. "
+    "Given its category, check in particular: %(vigilances)s."
+)
 
 
 def _queue_filters(request: OrgRequest) -> dict[str, Q]:
@@ -155,7 +160,15 @@ def declare(request: OrgRequest) -> HttpResponse:
                 request, _("Thank you. Your declaration %(reference)s was received.") % {"reference": event.reference}
             )
             if can(request.membership, "events.view"):
-                return redirect(event)
+                return redirect(event)  # the event page shows the EIGS reminder and the vigilances to check
+            suggested = suggested_vigilances(
+                event.category.code if event.category else None, already=form.cleaned_data.get("vigilances") or []
+            )
+            if event.is_serious and suggested:
+                messages.warning(
+                    request,
+                    SERIOUS_VIGILANCES_TO_CHECK % {"vigilances": "; ".join(str(v.label) for v in suggested)},
+                )
             return redirect("events:library", org_slug=request.organization.slug)
     return render(request, "events/event_declare.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -234,6 +247,9 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "fishbone": _fishbone(event, factors),
         "decisions": list(event.decisions.select_related("owner__user", "decided_by__user", "action__plan")),
         "vigilances": vigilances,
+        "suggested_vigilances": suggested_vigilances(
+            event.category.code if event.category else None, already=[v.vigilance for v in vigilances]
+        ),
         "transitions": list(event.transitions.select_related("by__user")),
         "tracking_messages": list(event.messages.select_related("author__user")),
         "allowed": event.allowed_actions(),
