@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ameliora.core import agenda
 from ameliora.core.history import entries_from
 from ameliora.core.http import OrgRequest
 from ameliora.core.permissions import can, require
@@ -74,6 +75,7 @@ QUEUES: dict[str, Any] = {
     "declared": gettext_lazy("My declarations"),
 }
 CELL_QUEUES = ("to_triage", "mine", "check_backs", "meeting", "no_feedback")
+QUALITY_CELL_SPACE = "quality_cell"  # the kind of exchange space that analyses level-3 cases (core.agenda)
 SAVED = gettext_lazy("Saved.")
 SERIOUS_VIGILANCES_TO_CHECK = gettext_lazy(
     "Serious event: the quality team will declare it to the ARS. "
@@ -128,6 +130,7 @@ def home(request: OrgRequest) -> HttpResponse:
     page = Paginator(events.order_by(*order, "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     today, now = timezone.localdate(), timezone.now()
     rows = [(event, _is_overdue(event, today, now)) for event in page]
+    settings = services.ensure_event_settings(request.organization)
     return render(
         request,
         "events/event_list.html",
@@ -137,7 +140,10 @@ def home(request: OrgRequest) -> HttpResponse:
             "queue": queue,
             "queues": [(name, QUEUES[name], counts[name]) for name in available],
             "query": query,
-            "settings": services.ensure_event_settings(request.organization),
+            "settings": settings,
+            "next_session": agenda.next_session(request.organization, QUALITY_CELL_SPACE)
+            if queue == "meeting"
+            else None,
         },
     )
 
@@ -257,6 +263,7 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "check_back_overdue": event.check_back_overdue(today),
         "criteria": [(label, getattr(event, name)) for name, label, _help in COMPLEX_CASE_CRITERIA],
         "history": _history(request, event),
+        "sessions": agenda.sessions_about(event),
         "today": today,
         **defaults,
     }
