@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from .support import SCREENSHOTS, SignIn
@@ -67,8 +69,10 @@ def test_a_survey_is_built_answered_twice_on_phones_and_read(
     add_question(manager, "number", "Années d’exercice")
     manager.get_by_role("button", name="Publier").click()
     manager.get_by_role("link", name="Nouvelle campagne").click()
-    manager.fill("#id_period_start", "2026-01-01")
-    manager.fill("#id_period_end", "2026-12-31")
+    # The public page takes answers only within the period: one that includes today.
+    today = timezone.localdate()
+    manager.fill("#id_period_start", (today - timedelta(days=30)).isoformat())
+    manager.fill("#id_period_end", (today + timedelta(days=30)).isoformat())
     manager.fill("#id_audience_size", "10")
     manager.get_by_role("button", name="Enregistrer").click()
     manager.get_by_role("button", name="Ouvrir la campagne").click()

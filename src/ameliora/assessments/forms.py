@@ -26,10 +26,49 @@ class BuiltinGridForm(forms.Form):
 
 
 class GridForm(forms.ModelForm[Grid]):
+    """Wording of a grid; its scale and kinds too while no campaign has copied it."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Applicable organization kinds"),
+        choices=Organization.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None checked: every kind."),
+    )
+
     class Meta:
         model = Grid
-        fields = ["name", "source", "description"]
+        fields = ["name", "source", "description", "answer_scale", "kinds"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.has_campaigns():
+            del self.fields["answer_scale"]
+            del self.fields["kinds"]
+
+
+class NewGridVersionForm(forms.Form):
+    version = forms.CharField(
+        label=_("New version"), max_length=30, help_text=_("For example the year, or “2” after “1”.")
+    )
+
+    def __init__(self, *args: Any, grid: Grid, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+
+    def clean_version(self) -> str:
+        version: str = self.cleaned_data["version"].strip()
+        if Grid.objects.filter(organization=self.grid.organization, key=self.grid.key, version=version).exists():
+            raise forms.ValidationError(_("This version of the grid already exists."), code="unique")
+        return version
+
+
+class SectionForm(forms.ModelForm[Section]):
+    class Meta:
+        model = Section
+        fields = ["code", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class CriterionForm(forms.ModelForm[Criterion]):

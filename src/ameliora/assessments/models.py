@@ -3,9 +3,10 @@
 Grids belong to an organization. The built-in grids are YAML files shipped with the code
 (``assessments/grids/``); an organization *installs* one, which copies it into its own rows. So an
 organization can adapt its copy (wording, weights, criteria) without touching anyone else's, and a
-new edition of a built-in grid never changes a campaign already run. A grid used by a campaign is
-locked: to change it, export it, edit the YAML and import it as a new version (same ``key``). The
-comparison between campaigns matches criteria by code across versions of the same key.
+new edition of a built-in grid never changes a campaign already run. A grid used by a campaign has
+a frozen structure (its answers copied the criteria) and, once the campaign opens, frozen wording:
+to change it, make a new version (same ``key``), in the app or by importing YAML. The comparison
+between campaigns matches criteria by code across versions of the same key.
 """
 
 from __future__ import annotations
@@ -60,7 +61,12 @@ class Grid(models.Model):
         return reverse("assessments:grid_detail", kwargs={"org_slug": self.organization.slug, "grid_id": self.pk})
 
     def is_locked(self) -> bool:
+        """Wording is frozen once a campaign has opened on this grid."""
         return Campaign.objects.filter(grid=self).exclude(status=Campaign.Status.DRAFT).exists()
+
+    def has_campaigns(self) -> bool:
+        """Structure is frozen once any campaign (even a draft) copied the criteria into answers."""
+        return Campaign.objects.filter(grid=self).exists()
 
     def kind_labels(self) -> list[str]:
         return [str(Organization.Kind(k).label) for k in self.kinds if k in Organization.Kind.values]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from ameliora.assessments import scales
 from ameliora.assessments.access import answerable_sections, may_answer
-from ameliora.assessments.gridfile import GridSpec, parse_grid
+from ameliora.assessments.gridfile import GridSpec, dump_grid, parse_grid
 from ameliora.assessments.models import (
     CAMPAIGN_FROZEN,
     GRID_LOCKED,
@@ -32,6 +33,12 @@ from ameliora.core.models import Attachment, Membership, Organization
 
 GRIDS_DIR = Path(__file__).resolve().parent / "grids"
 
+GRID_HAS_CAMPAIGNS = _(
+    "This grid already has a campaign: create a new version of the grid "
+    "to add, remove or move its sections and criteria."
+)
+SECTION_NOT_EMPTY = _("Remove or move this section's criteria before removing the section.")
+SECTION_CODE_TAKEN = _("Another section of this grid already has this code.")
 GRID_EXISTS = _("This organization already has version %(version)s of the grid “%(key)s”.")
 NOT_OPEN = _("Answers can be given only while the campaign is open.")
 NOT_YOUR_SECTION = _("You are not a respondent for this section.")
@@ -116,10 +123,104 @@ def _check_unlocked(grid: Grid) -> None:
 @transaction.atomic
 def update_grid(grid: Grid, *, acting: Membership, **fields: object) -> Grid:
     _check_unlocked(grid)
+    if {"answer_scale", "kinds"} & fields.keys():
+        _check_no_campaign(grid)
     for name, value in fields.items():
         setattr(grid, name, value)
     grid.save(update_fields=list(fields))
     return grid
+
+
+def _check_no_campaign(grid: Grid) -> None:
+    """Sections and criteria may be added, removed or moved only before any campaign copies them."""
+    if grid.has_campaigns():
+        raise ValidationError(GRID_HAS_CAMPAIGNS, code="grid_has_campaigns")
+
+
+def _next_position(rows: Iterable[int]) -> int:
+    return max(rows, default=-1) + 1
+
+
+@transaction.atomic
+def new_grid_version(grid: Grid, *, version: str, acting: Membership) -> Grid:
+    """A copy of ``grid`` under a new version label, free to edit; the original stays as it was."""
+    spec = replace(parse_grid(dump_grid(grid)), version=version)
+    return install_grid(spec, organization=grid.organization, acting=acting)
+
+
+@transaction.atomic
+def add_section(grid: Grid, *, code: str, title: str, description: str, acting: Membership) -> Section:
+    _check_no_campaign(grid)
+    if grid.sections.filter(code=code).exists():
+        raise ValidationError({"code": ValidationError(SECTION_CODE_TAKEN, code="unique")})
+    return Section.objects.create(
+        organization=grid.organization,
+        grid=grid,
+        code=code,
+        title=title,
+        description=description,
+        position=_next_position(grid.sections.values_list("position", flat=True)),
+    )
+
+
+@transaction.atomic
+def update_section(section: Section, *, acting: Membership, **fields: object) -> Section:
+    _check_unlocked(section.grid)
+    if "code" in fields and section.grid.sections.filter(code=fields["code"]).exclude(pk=section.pk).exists():
+        raise ValidationError({"code": ValidationError(SECTION_CODE_TAKEN, code="unique")})
+    for name, value in fields.items():
+        setattr(section, name, value)
+    section.save(update_fields=list(fields))
+    return section
+
+
+@transaction.atomic
+def delete_section(section: Section, *, acting: Membership) -> None:
+    _check_no_campaign(section.grid)
+    if section.criteria.exists():
+        raise ValidationError(SECTION_NOT_EMPTY, code="section_not_empty")
+    section.delete()
+
+
+@transaction.atomic
+def add_criterion(grid: Grid, *, acting: Membership, section: Section, **fields: object) -> Criterion:
+    _check_no_campaign(grid)
+    if section.grid_id != grid.pk:
+        raise ValidationError(SECTION_OTHER_GRID, code="section_other_grid")
+    criterion = Criterion(
+        organization=grid.organization,
+        grid=grid,
+        section=section,
+        position=_next_position(section.criteria.values_list("position", flat=True)),
+        **fields,
+    )
+    criterion.full_clean(exclude=["organization", "grid", "section"])
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(criterion: Criterion, *, acting: Membership) -> None:
+    _check_no_campaign(criterion.grid)
+    criterion.delete()
+
+
+@transaction.atomic
+def move(item: Section | Criterion, *, up: bool, acting: Membership) -> None:
+    """Swap ``item`` with its neighbour above (``up``) or below, within its grid or section."""
+    _check_no_campaign(item.grid)
+    siblings: list[Section | Criterion] = list(
+        item.grid.sections.all() if isinstance(item, Section) else item.section.criteria.order_by("position", "pk")
+    )
+    index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings):  # renumber: positions may have had gaps or ties
+        if sibling.position != position:
+            sibling.position = position
+            sibling.save(update_fields=["position"])
 
 
 @transaction.atomic

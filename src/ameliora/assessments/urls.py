@@ -6,6 +6,7 @@ app_name = "assessments"
 
 campaign = "campaigns/<int:campaign_id>/"
 answer = campaign + "answers/<int:answer_id>/"
+section = "grids/<int:grid_id>/sections/<int:grid_section_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,8 +15,16 @@ urlpatterns = [
     path("grids/<int:grid_id>/", views.grid_detail, name="grid_detail"),
     path("grids/<int:grid_id>/edit/", views.grid_edit, name="grid_edit"),
     path("grids/<int:grid_id>/export.yaml", views.grid_export, name="grid_export"),
+    path("grids/<int:grid_id>/new-version/", views.grid_new_version, name="grid_new_version"),
+    path("grids/<int:grid_id>/sections/new/", views.section_add, name="section_add"),
+    path(section, views.section_edit, name="section_edit"),
+    path(section + "delete/", views.section_delete, name="section_delete"),
+    path(section + "move/", views.section_move, name="section_move"),
+    path("grids/<int:grid_id>/criteria/new/", views.criterion_add, name="criterion_add"),
     path("criteria/<int:criterion_id>/", views.criterion_detail, name="criterion_detail"),
     path("criteria/<int:criterion_id>/edit/", views.criterion_edit, name="criterion_edit"),
+    path("criteria/<int:criterion_id>/delete/", views.criterion_delete, name="criterion_delete"),
+    path("criteria/<int:criterion_id>/move/", views.criterion_move, name="criterion_move"),
     # Campaigns
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path(campaign, views.campaign_detail, name="campaign_detail"),

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -38,7 +38,9 @@ from ameliora.assessments.forms import (
     EvidenceForm,
     GridForm,
     GridImportForm,
+    NewGridVersionForm,
     RespondentForm,
+    SectionForm,
 )
 from ameliora.assessments.gridfile import GridFileError, dump_grid
 from ameliora.assessments.models import Answer, Campaign, Criterion, Respondent, Section
@@ -157,6 +159,7 @@ def grid_detail(request: OrgRequest, grid_id: int) -> HttpResponse:
             "grid": grid,
             "sections": [(s, by_section[s.pk]) for s in sections],
             "locked": grid.is_locked(),
+            "structure_locked": grid.has_campaigns(),
             "scale_options": scales.options(grid.answer_scale, grid.answer_weights),
         },
     )
@@ -179,6 +182,125 @@ def grid_edit(request: OrgRequest, grid_id: int) -> HttpResponse:
             return redirect(grid)
     status = 400 if form.errors else 200
     return render(request, "assessments/grid_form.html", {"grid": grid, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def grid_new_version(request: OrgRequest, grid_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    grid = get_grid_for(request.membership, grid_id)
+    form = NewGridVersionForm(request.POST or None, grid=grid)
+    if request.method == "POST" and form.is_valid():
+        copy = services.new_grid_version(grid, version=form.cleaned_data["version"], acting=request.membership)
+        messages.success(request, _("New version created: you can now change its sections and criteria."))
+        return redirect(copy)
+    status = 400 if form.errors else 200
+    return render(request, "assessments/grid_version_form.html", {"grid": grid, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def section_add(request: OrgRequest, grid_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    grid = get_grid_for(request.membership, grid_id)
+    form = SectionForm(request.POST or None, instance=Section(grid=grid, organization=grid.organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_section(grid, acting=request.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Section added."))
+            return redirect(grid)
+    status = 400 if form.errors else 200
+    return render(request, "assessments/section_form.html", {"grid": grid, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def section_edit(request: OrgRequest, grid_id: int, grid_section_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    grid = get_grid_for(request.membership, grid_id)
+    section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
+    form = SectionForm(request.POST or None, instance=section)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_section(
+                section, acting=request.membership, **{f: form.cleaned_data[f] for f in form.changed_data}
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Section saved."))
+            return redirect(grid)
+    status = 400 if form.errors else 200
+    context = {"grid": grid, "form": form, "section": section}
+    return render(request, "assessments/section_form.html", context, status=status)
+
+
+@require_POST
+def section_delete(request: OrgRequest, grid_id: int, grid_section_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    grid = get_grid_for(request.membership, grid_id)
+    section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
+    try:
+        services.delete_section(section, acting=request.membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Section removed."))
+    return redirect(grid)
+
+
+@require_POST
+def section_move(request: OrgRequest, grid_id: int, grid_section_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    grid = get_grid_for(request.membership, grid_id)
+    section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
+    try:
+        services.move(section, up=request.POST.get("direction") == "up", acting=request.membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{grid.get_absolute_url()}#section-{section.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def criterion_add(request: OrgRequest, grid_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    grid = get_grid_for(request.membership, grid_id)
+    initial = {"section": request.GET.get("section")}
+    form = CriterionForm(request.POST or None, instance=Criterion(grid=grid), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_criterion(grid, acting=request.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Criterion added."))
+            return redirect(f"{grid.get_absolute_url()}#section-{form.cleaned_data['section'].pk}")
+    status = 400 if form.errors else 200
+    return render(request, "assessments/criterion_form.html", {"grid": grid, "form": form}, status=status)
+
+
+@require_POST
+def criterion_delete(request: OrgRequest, criterion_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    criterion = get_criterion_for(request.membership, criterion_id)
+    try:
+        services.delete_criterion(criterion, acting=request.membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Criterion removed."))
+    return redirect(criterion.grid)
+
+
+@require_POST
+def criterion_move(request: OrgRequest, criterion_id: int) -> HttpResponse:
+    require(request.membership, "assessments.manage")
+    criterion = get_criterion_for(request.membership, criterion_id)
+    try:
+        services.move(criterion, up=request.POST.get("direction") == "up", acting=request.membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(f"{criterion.grid.get_absolute_url()}#section-{criterion.section_id}")
 
 
 @require_GET

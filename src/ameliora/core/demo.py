@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit, User
 
@@ -29,6 +30,7 @@ class Persona:
     last_name: str
     title: str
     roles: tuple[Role, ...]
+    units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Moreau",
                 "Médecin responsable, pilote « Management »",
                 (R.ADMIN, R.QUALITY_MANAGER, R.PROCESS_PILOT),
+                ("Consultations", "Hôpital de jour"),
             ),
             Persona(
                 "julien.faure@coteaux.test",
@@ -81,6 +84,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Faure",
                 "Cadre de santé, pilote « Accueil et admission »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Hôpital de jour",),
             ),
             Persona(
                 "nadia.haddad@coteaux.test",
@@ -88,6 +92,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Haddad",
                 "Psychologue, pilote « Prise en charge »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Consultations",),
             ),
             Persona(
                 "thomas.girard@coteaux.test",
@@ -95,6 +100,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Girard",
                 "Kinésithérapeute, pilote « Rééducation »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Hôpital de jour",),
             ),
             Persona(
                 "emma.blanc@coteaux.test",
@@ -102,6 +108,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Blanc",
                 "Secrétaire médicale, pilote « Support »",
                 (R.PROCESS_PILOT, R.MEMBER),
+                ("Consultations",),
             ),
         ),
     ),
@@ -150,6 +157,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Robin",
                 "Chef de service (binôme médico-soignant)",
                 (R.MEMBER,),
+                ("Médecine A", "Médecine B"),
             ),
             Persona(
                 "sandrine.picard@ch-villefranche.test",
@@ -157,6 +165,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 "Picard",
                 "Cadre de santé (binôme médico-soignant)",
                 (R.MEMBER,),
+                ("Médecine A", "Médecine B"),
             ),
             Persona(
                 "gerard.leroy@ch-villefranche.test",
@@ -201,10 +210,22 @@ def ensure_user(email: str, first_name: str, last_name: str) -> User:
     return user
 
 
-def ensure_member(organization: Organization, user: User, *, roles: tuple[Role, ...], title: str = "") -> Membership:
-    membership, _created = Membership.objects.get_or_create(
+def ensure_member(
+    organization: Organization,
+    user: User,
+    *,
+    roles: tuple[Role, ...],
+    title: str = "",
+    joined_at: datetime | None = None,
+) -> Membership:
+    """``joined_at`` back-dates a new membership: a team's size over past periods (the computed source
+    "team members at the end of the period") counts members by the day they joined."""
+    membership, created = Membership.objects.get_or_create(
         organization=organization, user=user, defaults={"title": title}
     )
+    if created and joined_at is not None:
+        membership.joined_at = joined_at  # auto_now_add ignores a default: set it after the insert
+        membership.save(update_fields=["joined_at"])
     for role in roles:
         MembershipRole.objects.get_or_create(membership=membership, role=role)
     return membership
@@ -220,9 +241,15 @@ def build_demo() -> dict[str, Organization]:
         )
         for unit in spec.units:
             Unit.objects.get_or_create(organization=organization, name=unit)
-        for persona in spec.personas:
+        for k, persona in enumerate(spec.personas):
             user = ensure_user(persona.email, persona.first_name, persona.last_name)
-            ensure_member(organization, user, roles=persona.roles, title=persona.title)
+            # The teams existed before the demo: members joined one to four years ago, weeks apart.
+            joined_at = timezone.now() - timedelta(days=4 * 365 - 40 * min(k, 25))
+            membership = ensure_member(
+                organization, user, roles=persona.roles, title=persona.title, joined_at=joined_at
+            )
+            if persona.units:
+                membership.units.add(*Unit.objects.for_org(organization).filter(name__in=persona.units))
         organizations[spec.slug] = organization
     # Texts the services write for people (plan titles, notifications) are in the site's language.
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -45,6 +45,23 @@ class InvitationForm(forms.Form):
 class MemberRolesForm(forms.Form):
     title = forms.CharField(label=_("Job title"), max_length=120, required=False)
     roles = RolesField()
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The services, sites or teams where they work."),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.for_org(organization).order_by("name")
+        self.has_units = units.exists()
+        if self.has_units:
+            cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units  # type: ignore[type-arg]
+        else:
+            # Units are declared in the organization's settings; none yet, nothing to choose.
+            del self.fields["units"]
 
 
 class OrganizationForm(forms.ModelForm[Organization]):

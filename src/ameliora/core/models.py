@@ -151,6 +151,13 @@ class Membership(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     title = models.CharField(_("job title"), max_length=120, blank=True)
+    units = models.ManyToManyField(
+        Unit,
+        blank=True,
+        related_name="members",
+        verbose_name=_("units"),
+        help_text=_("The services, sites or teams where they work."),
+    )
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
     history = HistoricalRecords()
 

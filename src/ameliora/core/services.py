@@ -27,12 +27,14 @@ from ameliora.core.models import (
     Notification,
     Organization,
     Role,
+    Unit,
     display_name,
 )
 from ameliora.core.uploads import validate_upload
 
 LAST_ADMIN = _("An organization must keep at least one administrator.")
 NO_ROLE = _("Choose at least one role.")
+OTHER_ORGANIZATION_UNIT = _("This unit belongs to another organization.")
 ALREADY_MEMBER = _("This person is already a member of the organization.")
 INVITATION_NOT_PENDING = _("This invitation has expired, was revoked, or was already used.")
 INVITATION_WRONG_EMAIL = _("This invitation was sent to another email address.")
@@ -76,11 +78,23 @@ def set_member_roles(membership: Membership, *, roles: Iterable[str], acting: Me
 
 
 @transaction.atomic
-def update_member(membership: Membership, *, roles: Iterable[str], title: str, acting: Membership) -> Membership:
-    """Change a member's job title and roles together (both or neither)."""
+def update_member(
+    membership: Membership,
+    *,
+    roles: Iterable[str],
+    title: str,
+    acting: Membership,
+    units: Iterable[Unit] | None = None,
+) -> Membership:
+    """Change a member's job title, roles and (when given) units together (all or none)."""
     if membership.title != title:
         membership.title = title
         membership.save(update_fields=["title"])
+    if units is not None:
+        units = list(units)
+        if any(unit.organization_id != membership.organization_id for unit in units):
+            raise ValidationError(OTHER_ORGANIZATION_UNIT, code="other_organization")
+        membership.units.set(units)
     return set_member_roles(membership, roles=roles, acting=acting)
 
 

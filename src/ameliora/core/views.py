@@ -135,10 +135,14 @@ def member_detail(request: OrgRequest, membership_id: int) -> HttpResponse:
     require(request.membership, "members.view")
     member = _get_membership_for(request, membership_id)
     manage = can(request.membership, "members.manage")
-    form = MemberRolesForm(initial={"title": member.title, "roles": sorted(member.roles)})
+    units = list(member.units.all())
+    form = MemberRolesForm(
+        initial={"title": member.title, "roles": sorted(member.roles), "units": units},
+        organization=request.organization,
+    )
     if request.method == "POST":
         require(request.membership, "members.manage")
-        form = MemberRolesForm(request.POST)
+        form = MemberRolesForm(request.POST, organization=request.organization)
         if form.is_valid():
             try:
                 services.update_member(
@@ -146,6 +150,7 @@ def member_detail(request: OrgRequest, membership_id: int) -> HttpResponse:
                     roles=form.cleaned_data["roles"],
                     title=form.cleaned_data["title"],
                     acting=request.membership,
+                    units=form.cleaned_data["units"] if form.has_units else None,
                 )
             except ValidationError as exc:
                 form.add_error("roles", exc)
@@ -164,7 +169,7 @@ def member_detail(request: OrgRequest, membership_id: int) -> HttpResponse:
     return render(
         request,
         "core/member_detail.html",
-        {"member": member, "form": form, "manage": manage, "history": history},
+        {"member": member, "units": units, "form": form, "manage": manage, "history": history},
         status=400 if form.errors else 200,
     )
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from ameliora.core.demo import register_demo
 from ameliora.core.models import Membership, Organization
 from ameliora.documents import services
-from ameliora.documents.models import Document, DocumentKind
+from ameliora.documents.models import Document, DocumentKind, DocumentVersion
 from ameliora.processes.models import Process
 
 
@@ -26,6 +26,9 @@ class DemoDocument:
     body: str
     readers_who_read: tuple[str, ...] = ()
     second_version: str = ""
+    # A first version, now archived, that the one in force superseded (with what changed).
+    superseded_body: str = ""
+    superseded_change: str = ""
 
 
 DOUBLE_CHECK = """## Objet
@@ -54,6 +57,15 @@ Garantir que les produits reçus sont conformes à la commande et conservés cor
 2. Contrôler colis, quantités, dates de péremption.
 3. Ranger **immédiatement** les produits de la chaîne du froid (+2 / +8 °C).
 4. Enregistrer toute non-conformité et la suivre avec le fournisseur.
+"""
+
+RECEPTION_FIRST = """## Objet
+Garantir que les produits reçus sont conformes à la commande et conservés correctement.
+
+## Étapes
+1. Contrôler colis, quantités, dates de péremption.
+2. Ranger les produits de la chaîne du froid (+2 / +8 °C).
+3. Signaler toute non-conformité au fournisseur.
 """
 
 PREPARATIONS = """## Objet
@@ -107,6 +119,8 @@ DOCUMENTS: tuple[DemoDocument, ...] = (
         "pharmacie-des-tilleuls", "PR-RECEP-01", "Réception des commandes", DocumentKind.PROCEDURE,
         "marc.lefevre@tilleuls.test", "helene.garnier@tilleuls.test", "karim.benali@tilleuls.test", RECEPTION,
         readers_who_read=("sophie.roux@tilleuls.test", "karim.benali@tilleuls.test", "anne.dubois@tilleuls.test"),
+        superseded_body=RECEPTION_FIRST,
+        superseded_change="Vérification des retraits de lots et suivi des non-conformités ajoutés.",
     ),
     DemoDocument(
         "pharmacie-des-tilleuls", "PR-PREP-01", "Circuit des préparations magistrales", DocumentKind.PROCEDURE,
@@ -136,19 +150,13 @@ def _member(organization: Organization, email: str) -> Membership:
     return Membership.objects.select_related("user").get(organization=organization, user__email=email)
 
 
-def _build(organization: Organization, spec: DemoDocument) -> None:
-    author = _member(organization, spec.author)
-    approver = _member(organization, spec.approver)
-    reviewer = _member(organization, spec.reviewer)
-    document = services.create_document(
-        acting=author, kind=spec.kind, code=spec.code, title=spec.title, owner=author, body=spec.body
-    )
-    version = document.versions.get()
+def _review_and_publish(
+    version: DocumentVersion, *, author: Membership, reviewer: Membership, approver: Membership, effective: date
+) -> None:
+    organization = version.document.organization
     services.submit_for_review(version, reviewers=[reviewer], acting=author)
     services.record_review(version, reviewer=reviewer, approve=True, comment="")
     services.approve_version(version, acting=approver)
-    today = timezone.localdate()
-    effective = today - timedelta(days=120)
     members = list(Membership.objects.for_org(organization).exclude(pk=author.pk).select_related("user"))
     services.publish_version(
         version,
@@ -158,6 +166,33 @@ def _build(organization: Organization, spec: DemoDocument) -> None:
         expiry_date=None,
         readers=members,
     )
+
+
+def _build(organization: Organization, spec: DemoDocument) -> None:
+    author = _member(organization, spec.author)
+    approver = _member(organization, spec.approver)
+    reviewer = _member(organization, spec.reviewer)
+    people = {"author": author, "reviewer": reviewer, "approver": approver}
+    document = services.create_document(
+        acting=author,
+        kind=spec.kind,
+        code=spec.code,
+        title=spec.title,
+        owner=author,
+        body=spec.superseded_body or spec.body,
+    )
+    version = document.versions.get()
+    effective = timezone.localdate() - timedelta(days=120)
+    if spec.superseded_body:
+        # Version 1 was in force for a year before version 2 replaced it (and archived it).
+        _review_and_publish(version, **people, effective=effective - timedelta(days=365))
+        for email in spec.readers_who_read:
+            services.acknowledge_reading(version, reader=_member(organization, email))
+        version = services.start_new_version(document, acting=author)
+        version.body = spec.body
+        version.change_summary = spec.superseded_change
+        version.save(update_fields=["body", "change_summary"])
+    _review_and_publish(version, **people, effective=effective)
     for email in spec.readers_who_read:
         services.acknowledge_reading(version, reader=_member(organization, email))
     if spec.second_version:

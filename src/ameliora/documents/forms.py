@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import operator
 from datetime import date
+from functools import reduce
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
-from ameliora.core.models import Membership, Organization, Role
+from ameliora.core.models import Membership, Organization, Role, Unit
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
 from ameliora.processes.models import Process
 
@@ -18,6 +21,17 @@ CODE_TAKEN = _("Another document of your organization already uses this code.")
 
 def _processes(organization: Organization) -> Any:
     return Process.objects.for_org(organization).order_by("kind", "position", "name")
+
+
+def _free_code(typed: str, *, organization: Organization, document: Document | None = None) -> str:
+    """The code in capitals, if no other document of the organization uses it."""
+    code = typed.strip().upper()
+    taken = Document.objects.for_org(organization).filter(code=code)
+    if document is not None:
+        taken = taken.exclude(pk=document.pk)
+    if taken.exists():
+        raise forms.ValidationError(CODE_TAKEN, code="code_taken")
+    return code
 
 
 class DocumentProcessesForm(forms.Form):
@@ -57,16 +71,38 @@ class DocumentCreateForm(forms.Form):
         self.fields["processes"].queryset = _processes(organization)  # type: ignore[attr-defined]
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"].strip().upper()
-        if Document.objects.for_org(self.organization).filter(code=code).exists():
-            raise forms.ValidationError(CODE_TAKEN)
-        return code
+        return _free_code(self.cleaned_data["code"], organization=self.organization)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not (data.get("body", "").strip() or data.get("file")):
             raise forms.ValidationError(EMPTY_CONTENT)
         return data
+
+
+class DocumentEditForm(forms.Form):
+    """The document's details; its content lives in its versions."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=DocumentKind.choices)
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("For example PR-DISP-01."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    owner = MemberSelectField(
+        label=_("Owner"),
+        queryset=Membership.objects.none(),
+        help_text=_("The owner receives the review and expiry reminders."),
+    )
+
+    def __init__(self, *args: Any, document: Document, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"kind": document.kind, "code": document.code, "title": document.title, "owner": document.owner_id},
+        )
+        super().__init__(*args, **kwargs)
+        self.document = document
+        cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members_of(document.organization)  # type: ignore[type-arg]
+
+    def clean_code(self) -> str:
+        return _free_code(self.cleaned_data["code"], organization=self.document.organization, document=self.document)
 
 
 class VersionEditForm(forms.ModelForm[DocumentVersion]):
@@ -100,6 +136,13 @@ class PublishForm(forms.Form):
     reader_roles = forms.MultipleChoiceField(
         label=_("Who must read it: roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
+    reader_units = forms.ModelMultipleChoiceField(
+        label=_("Who must read it: units"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Everyone attached to these units (on their member page)."),
+    )
     reader_people = MembersField(
         label=_("Who must read it: people"), queryset=Membership.objects.none(), required=False
     )
@@ -107,6 +150,11 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organization = organization
+        units = Unit.objects.for_org(organization).order_by("name")
+        if units.exists():
+            cast(forms.ModelMultipleChoiceField, self.fields["reader_units"]).queryset = units  # type: ignore[type-arg]
+        else:
+            del self.fields["reader_units"]
         cast(MembersField, self.fields["reader_people"]).queryset = members_of(organization)
 
     def clean(self) -> dict[str, Any]:
@@ -121,10 +169,13 @@ class PublishForm(forms.Form):
         return data
 
     def readers(self) -> list[Membership]:
-        """Everyone holding one of the chosen roles, plus the people chosen by name."""
+        """Everyone holding one of the chosen roles or attached to one of the chosen units, plus the
+        people chosen by name."""
         chosen = {m.pk: m for m in self.cleaned_data.get("reader_people") or []}
         roles = self.cleaned_data.get("reader_roles") or []
-        if roles:
-            for membership in members_of(self.organization).filter(role_set__role__in=roles).distinct():
+        units = list(self.cleaned_data.get("reader_units") or [])
+        groups = ([Q(role_set__role__in=roles)] if roles else []) + ([Q(units__in=units)] if units else [])
+        if groups:
+            for membership in members_of(self.organization).filter(reduce(operator.or_, groups)).distinct():
                 chosen[membership.pk] = membership
         return list(chosen.values())

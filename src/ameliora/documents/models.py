@@ -142,6 +142,7 @@ class DocumentVersion(models.Model):
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     review_reminded_on = models.DateField(_("review reminder sent on"), null=True, blank=True)
+    expiry_reminded_on = models.DateField(_("expiry reminder sent on"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects: ClassVar[VersionQuerySet] = VersionQuerySet.as_manager()  # type: ignore[assignment]
@@ -185,6 +186,11 @@ class DocumentVersion(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    def is_expired(self, today: date) -> bool:
+        """In force past its expiry date (a version expires on that day). Its status does not change by
+        itself: the owner must publish a new version or archive it."""
+        return self.status == self.Status.IN_FORCE and self.expiry_date is not None and self.expiry_date <= today
 
     def allows(self, action: str) -> bool:
         allowed_from, _target = self.TRANSITIONS[action]

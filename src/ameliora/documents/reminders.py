@@ -1,10 +1,15 @@
-"""Daily: tell each owner when a document in force falls due for review (30 days ahead) or is overdue."""
+"""Daily: tell each owner when a document in force falls due for review or expires (30 days ahead), or is late.
+
+An expired version stays in force: nothing changes its status by itself. The owner is told, and must
+publish a new version or archive it.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,5 +51,45 @@ def remind_document_reviews() -> int:
         )
         version.review_reminded_on = today
         version.save(update_fields=["review_reminded_on"])
+        count += 1
+    return count
+
+
+@register_reminder("document expiries")
+@transaction.atomic
+def remind_document_expiries() -> int:
+    """One reminder when the expiry date comes within 30 days, then one a week, and one on the day it expires."""
+    today = timezone.localdate()
+    due = (
+        DocumentVersion.objects.filter(
+            status=DocumentVersion.Status.IN_FORCE,
+            expiry_date__lte=today + timedelta(days=REVIEW_NOTICE_DAYS),
+            document__owner__isnull=False,
+        )
+        .filter(
+            Q(expiry_reminded_on__isnull=True)
+            | Q(expiry_reminded_on__lte=today - timedelta(days=REMIND_EVERY_DAYS))
+            # The day it expires, even if the weekly notice went out a few days before.
+            | Q(expiry_date__lte=today, expiry_reminded_on__lt=F("expiry_date"))
+        )
+        .select_related("document__organization", "document__owner__user")
+        .select_for_update(of=("self",))
+    )
+    count = 0
+    for version in due:
+        expires_on = version.expiry_date or today
+        title = (
+            _("Expired: %(document)s (on %(date)s), publish a new version or archive it")
+            if version.is_expired(today)
+            else _("Expires soon: %(document)s on %(date)s")
+        ) % {"document": version.document.code, "date": expires_on.strftime("%d/%m/%Y")}
+        notify(
+            [version.document.owner.user],  # type: ignore[union-attr]
+            organization=version.document.organization,
+            title=title,
+            url=version.document.get_absolute_url(),
+        )
+        version.expiry_reminded_on = today
+        version.save(update_fields=["expiry_reminded_on"])
         count += 1
     return count

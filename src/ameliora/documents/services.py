@@ -30,6 +30,8 @@ from ameliora.documents.models import (
 )
 from ameliora.processes.models import Process
 
+NOTHING_IN_FORCE = gettext_lazy("No version of this document is in force.")
+OTHER_ORGANIZATION_OWNER = gettext_lazy("The owner must be a member of the document's organization.")
 OTHER_ORGANIZATION_PROCESS = gettext_lazy("This process belongs to another organization.")
 DOCUMENT_FILE_TYPES = frozenset({"pdf", "docx", "odt", "png", "jpg", "jpeg"})
 
@@ -62,6 +64,30 @@ def create_document(
     version = DocumentVersion(document=document, number=1, body=body, author=acting)
     _store_file(version, upload)
     version.save()
+    return document
+
+
+@transaction.atomic
+def update_document(
+    document: Document, *, acting: Membership, kind: str, code: str, title: str, owner: Membership
+) -> Document:
+    """Change the document's details; history keeps the old values. A new owner is told, since
+    the review and expiry reminders now go to them."""
+    if owner.organization_id != document.organization_id:
+        raise ValidationError(OTHER_ORGANIZATION_OWNER, code="other_organization")
+    previous_owner_id = document.owner_id
+    document.kind = kind
+    document.code = code
+    document.title = title
+    document.owner = owner
+    document.save(update_fields=["kind", "code", "title", "owner"])
+    if owner.pk not in (previous_owner_id, acting.pk):
+        notify(
+            [owner.user],
+            organization=document.organization,
+            title=_("You are now the owner of %(document)s") % {"document": document.code},
+            url=document.get_absolute_url(),
+        )
     return document
 
 
@@ -182,6 +208,20 @@ def publish_version(
         url=version.get_absolute_url(),
     )
     return len(unique_readers)
+
+
+@transaction.atomic
+def archive_document(document: Document, *, acting: Membership) -> DocumentVersion:
+    """Archive the version in force without a successor (an expired or withdrawn document).
+
+    The old versions stay readable; a new version can be started and published later.
+    """
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    version = document.versions.filter(status=DocumentVersion.Status.IN_FORCE).first()
+    if version is None:
+        raise ValidationError(NOTHING_IN_FORCE, code="nothing_in_force")
+    version.save(update_fields=version.archive())
+    return version
 
 
 @transaction.atomic

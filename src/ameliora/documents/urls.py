@@ -11,6 +11,8 @@ urlpatterns = [
     path("new/", views.document_create, name="document_create"),
     path("<int:document_id>/", views.document_detail, name="document_detail"),
     path("<int:document_id>/new-version/", views.document_new_version, name="document_new_version"),
+    path("<int:document_id>/edit/", views.document_edit, name="document_edit"),
+    path("<int:document_id>/archive/", views.document_archive, name="document_archive"),
     path("<int:document_id>/processes/", views.document_processes, name="document_processes"),
     # One version and its lifecycle
     path(version, views.version_detail, name="version_detail"),

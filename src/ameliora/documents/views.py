@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
@@ -18,7 +22,9 @@ from ameliora.core.permissions import can, require
 from ameliora.documents import services
 from ameliora.documents.access import documents_for, get_document_for, get_version_for
 from ameliora.documents.forms import (
+    CODE_TAKEN,
     DocumentCreateForm,
+    DocumentEditForm,
     DocumentProcessesForm,
     PublishForm,
     ReviewForm,
@@ -26,10 +32,12 @@ from ameliora.documents.forms import (
     VersionEditForm,
 )
 from ameliora.documents.models import DocumentKind, DocumentVersion, ReadReceipt, Review
+from ameliora.documents.reminders import REVIEW_NOTICE_DAYS
 from ameliora.documents.rendering import render_markdown
 from ameliora.documents.search import search_documents
 
 PAGE_SIZE = 25
+DUE_FILTERS = [("expired", gettext_lazy("Expired")), ("review", gettext_lazy("Review due"))]
 
 
 def _in_force(field: str) -> Subquery:
@@ -45,6 +53,8 @@ def home(request: OrgRequest) -> HttpResponse:
     require(request.membership, "documents.view")
     query = request.GET.get("q", "")
     kind = request.GET.get("kind", "")
+    due = request.GET.get("due", "")
+    today = timezone.localdate()
     documents = search_documents(documents_for(request.membership), query)
     if kind in DocumentKind.values:
         documents = documents.filter(kind=kind)
@@ -52,8 +62,14 @@ def home(request: OrgRequest) -> HttpResponse:
         version_in_force=_in_force("number"),
         effective_date=_in_force("effective_date"),
         next_review_date=_in_force("next_review_date"),
+        expiry_date=_in_force("expiry_date"),
         drafts=Count("versions", filter=~Q(versions__status__in=["in_force", "archived"])),
     )
+    if due == "expired":
+        documents = documents.filter(expiry_date__lte=today)
+    elif due == "review":
+        # As the reminders: the review falls within the notice period, or is late.
+        documents = documents.filter(next_review_date__lte=today + timedelta(days=REVIEW_NOTICE_DAYS))
     page = Paginator(documents.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
     to_read = (
         ReadReceipt.objects.filter(reader=request.membership, acknowledged_at__isnull=True)
@@ -68,8 +84,11 @@ def home(request: OrgRequest) -> HttpResponse:
             "query": query,
             "kind": kind,
             "kinds": DocumentKind.choices,
+            "due": due,
+            "dues": DUE_FILTERS,
             "to_read": to_read,
-            "today": timezone.localdate(),
+            "today": today,
+            "expiry_notice": today + timedelta(days=REVIEW_NOTICE_DAYS),
         },
     )
 
@@ -98,6 +117,37 @@ def document_create(request: OrgRequest) -> HttpResponse:
     return render(request, "documents/document_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
+@require_http_methods(["GET", "POST"])
+def document_edit(request: OrgRequest, document_id: int) -> HttpResponse:
+    require(request.membership, "documents.edit")
+    document = get_document_for(request.membership, document_id)
+    form = DocumentEditForm(request.POST or None, document=document)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_document(
+                document,
+                acting=request.membership,
+                kind=form.cleaned_data["kind"],
+                code=form.cleaned_data["code"],
+                title=form.cleaned_data["title"],
+                owner=form.cleaned_data["owner"],
+            )
+        except ValidationError as exc:
+            form.add_error("owner", exc)
+        except IntegrityError:
+            # Another person took the code between the form's check and the save.
+            form.add_error("code", CODE_TAKEN)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(document)
+    return render(
+        request,
+        "documents/document_edit.html",
+        {"document": document, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_POST
 def document_processes(request: OrgRequest, document_id: int) -> HttpResponse:
     require(request.membership, "documents.edit")
@@ -120,6 +170,7 @@ def document_detail(request: OrgRequest, document_id: int) -> HttpResponse:
     if in_force is not None:
         receipts = list(in_force.read_receipts.select_related("reader__user").order_by("acknowledged_at"))
     read = sum(1 for r in receipts if r.acknowledged_at)
+    today = timezone.localdate()
     history = []
     if can(request.membership, "history.view"):
         records = list(document.history.select_related("history_user").order_by("-history_date")[:30])
@@ -146,7 +197,11 @@ def document_detail(request: OrgRequest, document_id: int) -> HttpResponse:
             "read_count": read,
             "read_share": round(100 * read / len(receipts)) if receipts else None,
             "history": history,
-            "today": timezone.localdate(),
+            "today": today,
+            "expired": in_force is not None and in_force.is_expired(today),
+            "expires_soon": in_force is not None
+            and in_force.expiry_date is not None
+            and in_force.expiry_date <= today + timedelta(days=REVIEW_NOTICE_DAYS),
         },
     )
 
@@ -159,6 +214,21 @@ def document_new_version(request: OrgRequest, document_id: int) -> HttpResponse:
     messages.success(request, _("Version %(number)s opened as a draft.") % {"number": version.number})
     return redirect("documents:version_edit", org_slug=request.organization.slug, document_id=document.pk,
                     number=version.number)  # fmt: skip
+
+
+@require_POST
+def document_archive(request: OrgRequest, document_id: int) -> HttpResponse:
+    """Withdraw the version in force without a successor: the document is no longer in force."""
+    require(request.membership, "documents.approve")
+    document = get_document_for(request.membership, document_id)
+    try:
+        version = services.archive_document(document, acting=request.membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        archived = _("Version %(number)s archived: no version is in force now.")
+        messages.success(request, archived % {"number": version.number})
+    return redirect(document)
 
 
 @require_GET

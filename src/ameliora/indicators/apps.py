@@ -9,5 +9,14 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         # Demo content, the import job runner, the daily recompute, the dashboard card and the
-        # computed sources core can provide register themselves on import.
-        from ameliora.indicators import agenda, core_sources, dashboard, demo, jobs, reminders  # noqa: F401
+        # computed sources core can provide, and what plans show of their indicators register
+        # themselves on import.
+        from ameliora.indicators import (  # noqa: F401
+            agenda,
+            core_sources,
+            dashboard,
+            demo,
+            jobs,
+            plan_measures,
+            reminders,
+        )

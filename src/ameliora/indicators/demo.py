@@ -3,6 +3,8 @@
 * Pharmacie des Tilleuls (seed 000): the yes/no milestone "double contrôle des ordonnances en
   place" and the weekly count of dispensing errors, ~4-5 a week for 26 weeks, then ~1-2 a week
   for 20 weeks after the double check started (a phase): a shift the run-chart rules detect.
+  Its second plan (preparations circuit): the milestone "fiche de fabrication complète à la
+  libération" and late sub-contracted preparations per month, ~4-5 then under 1 once delays are traced.
 * Service des Coteaux (seed 001): the five objectives of its quality system, with targets; all
   are met but one (missed appointments).
 * CPTS Lauragais Sud: a response delay and the size of its quality cell (a computed source).
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -147,6 +149,53 @@ def _pharmacy(organization: Organization, today: date) -> None:
         ),
         today=today,
     )
+    _preparations(organization, today)
+
+
+def _preparations(organization: Organization, today: date) -> None:
+    """The second pharmacy plan (PAQ-TIL-02, preparations circuit): a release milestone reached six
+    weeks ago, and late sub-contracted preparations falling once their delays are followed."""
+    lucas = _owner(organization, "lucas.martin@tilleuls.test")
+    weeks_before, weeks_after = 10, 6
+    _indicator(
+        organization,
+        "Fiche de fabrication complète à la libération",
+        kind=Kind.YES_NO,
+        indicator_type=IndicatorType.STRUCTURE,
+        periodicity=Periodicity.WEEK,
+        direction=Direction.UP,
+        target_value=Decimal(1),
+        target_date=today + timedelta(days=30),
+        description=(
+            "Chaque préparation est libérée par un pharmacien avec une fiche de fabrication remplie à chaque "
+            "étape (BPP 2022) : check-list de libération en place."
+        ),
+        owner=lucas,
+        points=lambda rng, k: (1.0 if k >= weeks_before else 0.0, None),
+        count=weeks_before + weeks_after,
+        phase=(weeks_before, "Check-list de libération"),
+        today=today,
+    )
+    months_before, months_after = 11, 3
+    _indicator(
+        organization,
+        "Préparations sous-traitées livrées en retard par mois",
+        kind=Kind.COUNT,
+        indicator_type=IndicatorType.OUTCOME,
+        periodicity=Periodicity.MONTH,
+        direction=Direction.DOWN,
+        unit="préparations",
+        target_value=Decimal(1),
+        target_date=today + timedelta(days=45),
+        description="Préparations confiées à un sous-traitant et délivrées après la date annoncée au patient.",
+        numerator_definition="Préparations sous-traitées délivrées au-delà de 3 jours ouvrés après la demande.",
+        owner=lucas,
+        points=lambda rng, k: (float(_poisson(rng, 4.5 if k < months_before else 1.2)), None),
+        count=months_before + months_after,
+        phase=(months_before, "Décision de sous-traiter et délai tracés"),
+        annotations=((months_before - 1, "Tableau de suivi des sous-traitances présenté à l'équipe"),),
+        today=today,
+    )
 
 
 def _care_service(organization: Organization, today: date) -> None:
@@ -270,6 +319,16 @@ DOUBLE_CHECK = "Mettre en place un double contrôle quotidien des dispensations"
 OBJECTIVE_LINKS = (
     ("PAQ-TIL-01", DOUBLE_CHECK, "Double contrôle des ordonnances en place"),
     ("PAQ-TIL-01", DOUBLE_CHECK, "Erreurs de dispensation par semaine"),
+    (
+        "PAQ-TIL-02",
+        "Libérer chaque préparation avec un dossier de lot complet",
+        "Fiche de fabrication complète à la libération",
+    ),
+    (
+        "PAQ-TIL-02",
+        "Tracer la décision de sous-traiter et son délai",
+        "Préparations sous-traitées livrées en retard par mois",
+    ),
     ("QSE-2026", "Réduire les délais d'attente", "Délai d'attente avant la première consultation"),
     (
         "QSE-2026",

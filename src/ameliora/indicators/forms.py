@@ -215,3 +215,43 @@ class FilterForm(forms.Form):
         owner.label_from_instance = lambda m: str(m.user)  # type: ignore[method-assign,assignment]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class ObjectiveLinkForm(forms.Form):
+    """Pick an existing indicator of the organization to measure an objective."""
+
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+
+    def __init__(self, *args: Any, objective: Objective, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        if not isinstance(field, forms.ModelChoiceField):  # pragma: no cover — declared above
+            raise TypeError(field)
+        field.queryset = (
+            Indicator.objects.for_org(objective.organization)
+            .active()
+            .exclude(objectives=objective)
+            .order_by("name", "pk")
+        )
+
+
+class ObjectiveTargetsForm(forms.Form):
+    """The target value and date of each indicator measuring an objective, pre-filled with today's."""
+
+    def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            value = _number(_("Target of “%(name)s”") % {"name": indicator.name})
+            value.help_text = indicator.display_unit
+            value.initial = indicator.target_value
+            self.fields[f"target_{indicator.pk}"] = value
+            self.fields[f"date_{indicator.pk}"] = forms.DateField(
+                label=_("Target date of “%(name)s”") % {"name": indicator.name},
+                required=False,
+                widget=DATE_INPUT,
+                initial=indicator.target_date,
+            )
+
+    def targets(self) -> list[tuple[Indicator, Decimal | None, date | None]]:
+        return [(i, self.cleaned_data[f"target_{i.pk}"], self.cleaned_data[f"date_{i.pk}"]) for i in self.indicators]

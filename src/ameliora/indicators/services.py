@@ -34,6 +34,7 @@ PERIOD_TWICE = _("The period %(period)s appears twice.")
 NOT_COMPUTED = _("This indicator is entered by hand: there is nothing to recompute.")
 OTHER_ORGANIZATION_OBJECTIVE = _("This objective belongs to another organization.")
 UNKNOWN_SOURCE = _("The data source “%(source)s” is not available.")
+PLAN_CLOSED = _("This plan is closed: reopen it through a revision before changing what measures it.")
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,44 @@ def save_indicator(indicator: Indicator, *, objectives: Iterable[Objective] | No
         indicator.objectives.set(objectives)
     refresh_status(indicator)
     return indicator
+
+
+def _check_objective(indicator: Indicator, objective: Objective) -> None:
+    if objective.organization_id != indicator.organization_id:
+        raise ValidationError(OTHER_ORGANIZATION_OBJECTIVE, code="other_organization")
+    if objective.plan.is_closed:
+        raise ValidationError(PLAN_CLOSED, code="plan_closed")
+
+
+@transaction.atomic
+def link_objective(indicator: Indicator, *, objective: Objective) -> None:
+    """Say that an existing indicator measures ``objective`` (linking twice is harmless)."""
+    _check_objective(indicator, objective)
+    indicator.objectives.add(objective)
+
+
+@transaction.atomic
+def unlink_objective(indicator: Indicator, *, objective: Objective) -> None:
+    """The indicator no longer measures ``objective``; both stay, with their history."""
+    _check_objective(indicator, objective)
+    indicator.objectives.remove(objective)
+
+
+@transaction.atomic
+def update_targets(targets: Iterable[tuple[Indicator, Decimal | None, date | None]]) -> list[Indicator]:
+    """Set the target value and date of several indicators (after a plan's revision changed the
+    target of the objective they measure). Unchanged ones are not saved; simple-history keeps the
+    previous target of the others, and their status is refreshed (a target can make one on target)."""
+    changed = []
+    for indicator, value, day in targets:
+        if indicator.target_value == value and indicator.target_date == day:
+            continue
+        indicator.target_value, indicator.target_date = value, day
+        indicator.full_clean(exclude=["objectives"])
+        indicator.save(update_fields=["target_value", "target_date"])
+        refresh_status(indicator)
+        changed.append(indicator)
+    return changed
 
 
 @transaction.atomic

@@ -19,6 +19,14 @@ urlpatterns = [
     # Import
     path("<int:indicator_id>/import/", views.import_upload, name="import"),
     path("<int:indicator_id>/import/<int:import_id>/", views.import_preview, name="import_preview"),
+    # Objectives of action plans measured by indicators
+    path("objectives/<int:objective_id>/link/", views.objective_link, name="objective_link"),
+    path(
+        "objectives/<int:objective_id>/unlink/<int:indicator_id>/",
+        views.objective_unlink,
+        name="objective_unlink",
+    ),
+    path("objectives/<int:objective_id>/targets/", views.objective_targets, name="objective_targets"),
     # Phases and annotations
     path("<int:indicator_id>/phases/", views.phase_add, name="phase_add"),
     path("<int:indicator_id>/phases/<int:phase_id>/delete/", views.phase_delete, name="phase_delete"),

@@ -38,11 +38,15 @@ from ameliora.indicators.forms import (
     ImportForm,
     IndicatorForm,
     MeasurementForm,
+    ObjectiveLinkForm,
+    ObjectiveTargetsForm,
     PhaseForm,
 )
 from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
 from ameliora.indicators.models import Indicator, Kind, MeasurementImport, Status
 from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
+from ameliora.plans.access import get_objective_for
+from ameliora.plans.models import Objective
 
 PAGE_SIZE = 25
 #: Files with more data rows than this are committed by the background worker.
@@ -138,6 +142,91 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
             return _detail(indicator)
         return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=400)
     return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
+
+
+# --- Objectives of action plans (reached from the plan page) ---------------------------------------
+
+
+def _objective_page(request: OrgRequest, objective: Objective, form: Any, *, title: str, intro: str) -> HttpResponse:
+    return render(
+        request,
+        "indicators/objective_form.html",
+        {"objective": objective, "plan": objective.plan, "form": form, "title": title, "intro": intro},
+        status=400 if form.errors else 200,
+    )
+
+
+def _back_to_plan(objective: Objective) -> HttpResponse:
+    return redirect(objective.plan.get_absolute_url() + "#objectives")
+
+
+@require_http_methods(["GET", "POST"])
+def objective_link(request: OrgRequest, objective_id: int) -> HttpResponse:
+    """Link an existing indicator of the organization to a plan's objective."""
+    require(request.membership, "indicators.edit")
+    objective = get_objective_for(request.membership, objective_id)
+    form = ObjectiveLinkForm(request.POST or None, objective=objective)
+    if request.method == "POST" and form.is_valid():
+        indicator = form.cleaned_data["indicator"]
+        try:
+            services.link_objective(indicator, objective=objective)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("“%(name)s” now measures this objective.") % {"name": indicator.name})
+            return _back_to_plan(objective)
+    return _objective_page(
+        request,
+        objective,
+        form,
+        title=_("Link an existing indicator"),
+        intro=_("Choose the indicator that measures “%(objective)s”.") % {"objective": objective.statement},
+    )
+
+
+@require_POST
+def objective_unlink(request: OrgRequest, objective_id: int, indicator_id: int) -> HttpResponse:
+    require(request.membership, "indicators.edit")
+    objective = get_objective_for(request.membership, objective_id)
+    indicator = get_indicator_for(request.membership, indicator_id)
+    try:
+        services.unlink_objective(indicator, objective=objective)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("“%(name)s” no longer measures this objective (both are kept).") % {"name": indicator.name}
+        )
+    return _back_to_plan(objective)
+
+
+@require_http_methods(["GET", "POST"])
+def objective_targets(request: OrgRequest, objective_id: int) -> HttpResponse:
+    """Update the targets of the indicators measuring an objective, offered after a plan's revision
+    changed the objective's target (the history keeps the previous ones)."""
+    require(request.membership, "indicators.edit")
+    objective = get_objective_for(request.membership, objective_id)
+    indicators = list(objective.indicators.select_related("organization").order_by("name", "pk"))
+    if not indicators:
+        return _back_to_plan(objective)
+    form = ObjectiveTargetsForm(request.POST or None, indicators=indicators)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_targets(form.targets())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if changed:
+                messages.success(request, _("Targets updated; the previous ones stay in the history."))
+            return _back_to_plan(objective)
+    return _objective_page(
+        request,
+        objective,
+        form,
+        title=_("Update the indicators' targets"),
+        intro=_("The objective “%(objective)s” now aims at: %(target)s. Update the indicators that measure it?")
+        % {"objective": objective.statement, "target": objective.target_description or "—"},
+    )
 
 
 # --- Indicator page ------------------------------------------------------------------------------

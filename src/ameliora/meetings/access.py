@@ -7,7 +7,16 @@ from django.shortcuts import get_object_or_404
 
 from ameliora.core.access import register_freeze_check
 from ameliora.core.models import Membership, OrgQuerySet
-from ameliora.meetings.models import MINUTES_APPROVED, AgendaItem, Decision, ExchangeSpace, Session, SessionQuerySet
+from ameliora.core.permissions import can
+from ameliora.meetings.models import (
+    MINUTES_APPROVED,
+    AgendaItem,
+    Decision,
+    ExchangeSpace,
+    MissionLetter,
+    Session,
+    SessionQuerySet,
+)
 
 
 def spaces_for(membership: Membership) -> OrgQuerySet[ExchangeSpace]:
@@ -40,6 +49,23 @@ def get_decision_for(membership: Membership, decision_id: int) -> Decision:
     return get_object_or_404(
         Decision.objects.for_org(membership.organization).select_related("session__space", "organization"),
         pk=decision_id,
+    )
+
+
+def letters_for(membership: Membership) -> OrgQuerySet[MissionLetter]:
+    """The organization's mission letters; a draft is seen by the managers who write it, not yet by others."""
+    letters = MissionLetter.objects.for_org(membership.organization)
+    if can(membership, "meetings.manage"):
+        return letters
+    return letters.exclude(status=MissionLetter.Status.DRAFT)
+
+
+def get_letter_for(membership: Membership, letter_id: int) -> MissionLetter:
+    return get_object_or_404(
+        letters_for(membership).select_related(
+            "organization", "person__user", "space__organization", "document__organization", "issued_by__user"
+        ),
+        pk=letter_id,
     )
 
 

@@ -1,11 +1,13 @@
 """Demo exchange spaces: the care service's quality circle (six sessions a year, minutes, decisions feeding its
 plan, the mission letter of its facilitating pair), the CPTS quality cell analysing level-3 cases, the
-hospital's CREX. Runs after the documents and events demos (``INSTALLED_APPS`` order)."""
+hospital's CREX; mission letters (the pair, a process pilot, a member of the quality cell). Runs after the
+documents and events demos (``INSTALLED_APPS`` order)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +17,7 @@ from ameliora.core.models import Membership, Organization
 from ameliora.documents import services as document_services
 from ameliora.documents.models import Document, DocumentKind
 from ameliora.meetings import services
-from ameliora.meetings.models import AgendaItem, Attendance, Decision, ExchangeSpace, Session
+from ameliora.meetings.models import AgendaItem, Attendance, Decision, ExchangeSpace, MissionLetter, Session
 from ameliora.plans import services as plan_services
 from ameliora.plans.models import Action, ActionPlan
 
@@ -325,6 +327,108 @@ def build_meetings_demo(organizations: dict[str, Organization]) -> None:
         organization = organizations[spec.org]
         if not ExchangeSpace.objects.for_org(organization).filter(code=spec.code).exists():
             _build(organization, spec)
+
+
+@dataclass(frozen=True)
+class DemoLetter:
+    org: str
+    person: str
+    issuer: str
+    role: str
+    scope: str
+    hours_per_month: str
+    space: str = ""  # the space's code
+    document: str = ""  # the code of the controlled document holding the text
+    signed: bool = False
+
+
+PAIR_ROLE = "Binôme médico-soignant animateur du cercle qualité"
+PAIR_SCOPE = (
+    "Préparer l'ordre du jour avec la responsable qualité, conduire les six séances de l'année, faire valider "
+    "le compte rendu et suivre les décisions dans le plan d'action du service."
+)
+LETTERS: tuple[DemoLetter, ...] = (
+    DemoLetter(
+        org=COTEAUX,
+        person="claire.moreau@coteaux.test",
+        issuer="claire.moreau@coteaux.test",
+        role=PAIR_ROLE,
+        scope=PAIR_SCOPE,
+        hours_per_month="4",
+        space="CQ",
+        document="LM-CQ",
+        signed=True,
+    ),
+    DemoLetter(
+        org=COTEAUX,
+        person="julien.faure@coteaux.test",
+        issuer="claire.moreau@coteaux.test",
+        role=PAIR_ROLE,
+        scope=PAIR_SCOPE,
+        hours_per_month="4",
+        space="CQ",
+        document="LM-CQ",
+    ),
+    DemoLetter(
+        org=COTEAUX,
+        person="nadia.haddad@coteaux.test",
+        issuer="claire.moreau@coteaux.test",
+        role="Pilote du processus « Prise en charge pluriprofessionnelle » (R2)",
+        scope=(
+            "Tenir à jour la carte du processus et ses risques, suivre ses indicateurs, présenter son bilan à la "
+            "revue de direction et porter ses actions dans le plan d'action."
+        ),
+        hours_per_month="2.5",
+        signed=True,
+    ),
+    DemoLetter(
+        org=CPTS,
+        person="paul.mercier@lauragais.test",
+        issuer="isabelle.caron@lauragais.test",
+        role="Membre de la cellule qualité REX",
+        scope=(
+            "Participer aux réunions mensuelles de la cellule, analyser les situations de niveau 3 qui lui sont "
+            "confiées et restituer les enseignements aux professionnels du territoire."
+        ),
+        hours_per_month="3",
+        space="CELLULE",
+        signed=True,
+    ),
+)
+
+
+def _letter(organization: Organization, spec: DemoLetter) -> None:
+    person = _member(organization, spec.person)
+    if MissionLetter.objects.for_org(organization).filter(person=person, role=spec.role).exists():
+        return
+    issuer = _member(organization, spec.issuer)
+    today = timezone.localdate()
+    letter = services.save_mission_letter(
+        MissionLetter(
+            person=person,
+            role=spec.role,
+            scope=spec.scope,
+            hours_per_month=Decimal(spec.hours_per_month),
+            starts_on=date(today.year, 1, 1),
+            ends_on=date(today.year, 12, 31),
+            space=ExchangeSpace.objects.for_org(organization).filter(code=spec.space).first() if spec.space else None,
+            document=Document.objects.for_org(organization).filter(code=spec.document).first()
+            if spec.document
+            else None,
+        ),
+        acting=issuer,
+    )
+    services.issue_mission_letter(letter, acting=issuer)
+    if spec.signed:
+        services.sign_mission_letter(letter, acting=person)
+
+
+@register_demo
+@transaction.atomic
+def build_mission_letters_demo(organizations: dict[str, Organization]) -> None:
+    """The quality circle's pair (one has signed, one not yet), a process pilot, a member of the CPTS quality cell."""
+    for spec in LETTERS:
+        _letter(organizations[spec.org], spec)
 
 
 SCALE_CODE = "VOLUME"

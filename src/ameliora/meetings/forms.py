@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.documents.models import Document, DocumentKind
-from ameliora.meetings.models import AgendaItem, Attendance, ExchangeSpace, Session, SpaceMember
+from ameliora.meetings.models import AgendaItem, Attendance, ExchangeSpace, MissionLetter, Session, SpaceMember
 from ameliora.plans.models import ActionPlan
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -160,3 +160,28 @@ class MinutesForm(forms.Form):
 
     def item_minutes(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"item_{item.pk}", "") for item in self.items}
+
+
+class MissionLetterForm(forms.ModelForm[MissionLetter]):
+    person = MemberSelectField(label=_("Person"), queryset=Membership.objects.none())
+
+    class Meta:
+        model = MissionLetter
+        fields = ["person", "role", "space", "scope", "hours_per_month", "starts_on", "ends_on", "document"]
+        localized_fields = ["hours_per_month"]  # "2,5" in French, "2.5" in English
+        widgets = {"scope": forms.Textarea(attrs={"rows": 5}), "starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = members_of(organization)  # type: ignore[attr-defined]
+        self.fields["space"].queryset = ExchangeSpace.objects.for_org(organization)  # type: ignore[attr-defined]
+        self.fields["document"].queryset = Document.objects.for_org(organization).filter(  # type: ignore[attr-defined]
+            kind=DocumentKind.MISSION_LETTER
+        )
+
+
+class LetterFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *MissionLetter.Status.choices], required=False
+    )
+    mine = forms.BooleanField(label=_("My mission letters only"), required=False)

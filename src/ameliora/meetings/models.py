@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import ClassVar, Self
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -23,10 +25,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet
+from ameliora.documents.models import DocumentKind
 
 MINUTES_APPROVED = _("The minutes of this session are approved: it can no longer be changed.")
 SESSION_CANCELLED = _("This session is cancelled.")
 SESSION_NOT_HELD = _("Mark the session as held before approving its minutes.")
+LETTER_ENDS_BEFORE_START = _("The mission cannot end before it starts.")
+LETTER_NOT_A_MISSION_LETTER = _("Choose a controlled document of type “mission letter”.")
+LETTER_SIGNED = _("This mission letter is signed: it can no longer be changed.")
+LETTER_NOT_ISSUED = _("Only an issued mission letter can be signed.")
+LETTER_NOT_DRAFT = _("This mission letter has already been issued.")
+LETTER_NOT_THE_PERSON = _("Only the person named in the mission letter can sign it.")
 
 
 def new_token() -> str:
@@ -310,3 +319,133 @@ class MemberCalendar(models.Model):
 
     def __str__(self) -> str:
         return str(self.member.user)
+
+
+class MissionLetter(models.Model):
+    """A role entrusted to one person (facilitating a space, piloting a process, sitting on the quality cell).
+
+    Issued by a manager, then signed by the person themself: the signature says they accept the mission,
+    its scope, the time allotted and the period. The signed text may live in a controlled document
+    (``documents``, kind mission letter); this row holds what the platform needs to follow the mission.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ISSUED = "issued", _("Issued, awaiting signature")
+        SIGNED = "signed", _("Signed")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.DRAFT: frozenset({Status.ISSUED}),
+        Status.ISSUED: frozenset({Status.SIGNED}),
+        Status.SIGNED: frozenset(),
+    }
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("person"))
+    role = models.CharField(
+        _("role"),
+        max_length=200,
+        help_text=_("For example “Medical and nursing pair facilitating the quality circle”."),
+    )
+    space = models.ForeignKey(
+        ExchangeSpace,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mission_letters",
+        verbose_name=_("exchange space"),
+        help_text=_("The space the mission is about, if any."),
+    )
+    scope = models.TextField(_("what the mission covers"))
+    hours_per_month = models.DecimalField(
+        _("time allotted (hours per month)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty for an open mission."))
+    document = models.ForeignKey(
+        "documents.Document",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed text"),
+        help_text=_("The controlled document (type “mission letter”) that holds the text of the letter."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[MissionLetter]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("mission letter")
+        verbose_name_plural = _("mission letters")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="mission_letter_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="signed") | models.Q(signed_at__isnull=False),
+                name="mission_letter_signed_has_date",
+            ),
+        ]
+        indexes = [
+            # The list page filtered by status; "my mission letters" (dashboard card, list filter).
+            models.Index(fields=["organization", "status", "starts_on"]),
+            models.Index(fields=["person", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} — {self.person.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:letter_detail", kwargs={"org_slug": self.organization.slug, "letter_id": self.pk})
+
+    def clean(self) -> None:
+        errors: dict[str, list[ValidationError]] = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors.setdefault("ends_on", []).append(ValidationError(LETTER_ENDS_BEFORE_START, code="ends_before"))
+        if self.document is not None and self.document.kind != DocumentKind.MISSION_LETTER:
+            errors.setdefault("document", []).append(
+                ValidationError(LETTER_NOT_A_MISSION_LETTER, code="not_mission_letter")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def check_editable(self) -> None:
+        if self.is_signed:
+            raise ValidationError(LETTER_SIGNED, code="signed")
+
+    def issue(self, *, by: Membership) -> list[str]:
+        """Send the letter to the person; returns the fields to save."""
+        if self.status != self.Status.DRAFT:
+            raise ValidationError(LETTER_NOT_DRAFT, code="not_draft")
+        self.status = self.Status.ISSUED
+        self.issued_at = timezone.now()
+        self.issued_by = by
+        return ["status", "issued_at", "issued_by"]
+
+    def sign(self, *, by: Membership) -> list[str]:
+        """The person named in the letter accepts it; nobody signs for them."""
+        if by.pk != self.person_id:
+            raise ValidationError(LETTER_NOT_THE_PERSON, code="not_the_person")
+        if self.status != self.Status.ISSUED:
+            raise ValidationError(LETTER_SIGNED if self.is_signed else LETTER_NOT_ISSUED, code="not_issued")
+        self.status = self.Status.SIGNED
+        self.signed_at = timezone.now()
+        return ["status", "signed_at"]

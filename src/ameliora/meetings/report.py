@@ -5,17 +5,19 @@ Definitions (shown on the page under the figures):
 - *sessions planned* is the space's ``sessions_per_year``; *held* counts the year's sessions marked held;
 - *attendance rate* = members recorded present ÷ members recorded (present, excused or absent), over held sessions;
 - *cases analysed* = agenda items of held sessions that came from an event (``events.*`` proposals);
-- *decisions completed* = decisions whose action is done, over the decisions of the year's sessions.
+- *decisions completed* = decisions whose action is done, over the decisions of the year's sessions;
+- *mission letters* = the space's letters issued or signed whose period overlaps the year.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ameliora.meetings.models import AgendaItem, Attendance, Decision, ExchangeSpace, Session
+from ameliora.meetings.models import AgendaItem, Attendance, Decision, ExchangeSpace, MissionLetter, Session
 from ameliora.plans.models import Action
 
 
@@ -44,6 +46,7 @@ class SpaceReport:
     decisions_done: int
     decisions_cancelled: int
     rows: list[SessionRow]
+    letters: list[MissionLetter]
 
     @property
     def attendance_rate(self) -> float | None:
@@ -59,7 +62,7 @@ class SpaceReport:
 
 
 def yearly_report(space: ExchangeSpace, year: int) -> SpaceReport:
-    """The figures of ``year`` for ``space`` in five queries, whatever the number of sessions."""
+    """The figures of ``year`` for ``space`` in six queries, whatever the number of sessions."""
     sessions = list(
         Session.objects.filter(space=space)
         .in_year(year)
@@ -100,4 +103,11 @@ def yearly_report(space: ExchangeSpace, year: int) -> SpaceReport:
             SessionRow(s, s.present, s.recorded, s.n_items, s.n_decisions)  # type: ignore[attr-defined]
             for s in sessions
         ],
+        letters=list(
+            MissionLetter.objects.filter(space=space, starts_on__lte=date(year, 12, 31))
+            .exclude(status=MissionLetter.Status.DRAFT)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=date(year, 1, 1)))
+            .select_related("person__user")
+            .order_by("role", "person__user__last_name")
+        ),
     )

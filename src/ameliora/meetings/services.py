@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,6 +25,7 @@ from ameliora.meetings.models import (
     Decision,
     ExchangeSpace,
     MemberCalendar,
+    MissionLetter,
     Session,
     SpaceMember,
 )
@@ -331,3 +332,55 @@ def approve_minutes(session: Session, *, acting: Membership) -> Session:
             url=session.get_absolute_url(),
         )
     return session
+
+
+# --- mission letters -----------------------------------------------------------------------------
+
+
+def _require_manager(acting: Membership) -> None:
+    if not can(acting, "meetings.manage"):
+        raise PermissionDenied
+
+
+def _lock_letter(letter: MissionLetter) -> MissionLetter:
+    """Reload under a row lock: issuing and signing at once must not both read the old status."""
+    return MissionLetter.objects.select_for_update().select_related("organization", "person__user").get(pk=letter.pk)
+
+
+@transaction.atomic
+def save_mission_letter(letter: MissionLetter, *, acting: Membership) -> MissionLetter:
+    """Create or update a letter (managers; a signed letter is frozen). Person, space and text: same organization."""
+    _require_manager(acting)
+    if letter.pk is not None:
+        _lock_letter(letter).check_editable()
+    letter.organization = acting.organization
+    for related in (letter.person, letter.space, letter.document):
+        if related is not None and related.organization_id != acting.organization_id:
+            raise ValidationError(OTHER_ORGANIZATION, code="other_organization")
+    letter.check_editable()
+    letter.full_clean()
+    letter.save()
+    return letter
+
+
+@transaction.atomic
+def issue_mission_letter(letter: MissionLetter, *, acting: Membership) -> MissionLetter:
+    """Send the letter to the person, who is told it awaits their signature (the title is a label only)."""
+    _require_manager(acting)
+    letter = _lock_letter(letter)
+    letter.save(update_fields=letter.issue(by=acting))
+    core_services.notify(
+        [letter.person.user],
+        organization=letter.organization,
+        title=_("A mission letter awaits your signature"),
+        url=letter.get_absolute_url(),
+    )
+    return letter
+
+
+@transaction.atomic
+def sign_mission_letter(letter: MissionLetter, *, acting: Membership) -> MissionLetter:
+    """The person accepts the mission: only them, only once issued, only once."""
+    letter = _lock_letter(letter)
+    letter.save(update_fields=letter.sign(by=acting))
+    return letter

@@ -5,6 +5,7 @@ from ameliora.meetings import views
 app_name = "meetings"
 
 session = "sessions/<int:session_id>/"
+letter = "mission-letters/<int:letter_id>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.space_create, name="space_create"),
@@ -22,6 +23,13 @@ urlpatterns = [
     path(session + "minutes/", views.minutes, name="minutes"),
     path(session + "decisions/", views.decision_add, name="decision_add"),
     path(session + "approve/", views.approve, name="approve"),
+    # mission letters
+    path("mission-letters/", views.letters, name="letters"),
+    path("mission-letters/new/", views.letter_create, name="letter_create"),
+    path(letter, views.letter_detail, name="letter_detail"),
+    path(letter + "edit/", views.letter_edit, name="letter_edit"),
+    path(letter + "issue/", views.letter_issue, name="letter_issue"),
+    path(letter + "sign/", views.letter_sign, name="letter_sign"),
     path("items/<int:item_id>/remove/", views.item_remove, name="item_remove"),
     path("items/<int:item_id>/up/", views.item_move, {"direction": "up"}, name="item_up"),
     path("items/<int:item_id>/down/", views.item_move, {"direction": "down"}, name="item_down"),

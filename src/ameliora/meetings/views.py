@@ -27,31 +27,44 @@ from ameliora.core.http import OrgRequest
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.meetings import ical, services
-from ameliora.meetings.access import get_item_for, get_session_for, get_space_for, sessions_for, spaces_for
+from ameliora.meetings.access import (
+    get_item_for,
+    get_letter_for,
+    get_session_for,
+    get_space_for,
+    letters_for,
+    sessions_for,
+    spaces_for,
+)
 from ameliora.meetings.forms import (
     AgendaAcceptForm,
     AgendaItemForm,
     AttendanceForm,
     CalendarForm,
     DecisionForm,
+    LetterFilterForm,
     MinutesForm,
+    MissionLetterForm,
     ReportYearForm,
     SessionForm,
     SpaceForm,
     StatusForm,
 )
 from ameliora.meetings.models import (
+    LETTER_SIGNED,
     AgendaItem,
     Attendance,
     Decision,
     ExchangeSpace,
     MemberCalendar,
+    MissionLetter,
     Session,
     SpaceMember,
 )
 from ameliora.meetings.report import yearly_report
 
 PAGE_SIZE = 25
+MY_LETTERS_LIMIT = 10
 UPCOMING_LIMIT = 10
 HISTORY_LIMIT = 30
 FEED_HISTORY = timedelta(days=365)
@@ -181,6 +194,7 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
         .annotate(n_items=Count("items", distinct=True), n_decisions=Count("decisions", distinct=True))
     )
     members = space.members.select_related("member__user").order_by("role", "member__user__last_name")
+    letters = letters_for(request.membership).filter(space=space).select_related("person__user", "organization")
     feed = request.build_absolute_uri(reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token}))
     return render(
         request,
@@ -191,6 +205,7 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
             "calendar_form": calendar_form,
             "sessions": sessions,
             "members": members,
+            "letters": letters,
             "year": year,
             "feed": feed,
             "history": entries_from(
@@ -460,6 +475,120 @@ def report_pdf(request: OrgRequest, space_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="bilan-{space.code}-{figures.year}.pdf"'
     return response
+
+
+# --- mission letters ------------------------------------------------------------------------------
+
+
+@require_GET
+def letters(request: OrgRequest) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    form = LetterFilterForm(request.GET)
+    rows = letters_for(request.membership).select_related("organization", "person__user", "space__organization")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            rows = rows.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["mine"]:
+            rows = rows.filter(person=request.membership)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = (
+        letters_for(request.membership)
+        .filter(person=request.membership)
+        .select_related("organization")
+        .order_by("-status", "-starts_on")[:MY_LETTERS_LIMIT]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/letter_list.html",
+        {"form": form, "page": page, "mine": mine, "query_string": query.urlencode()},
+    )
+
+
+@require_GET
+def letter_detail(request: OrgRequest, letter_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    letter = get_letter_for(request.membership, letter_id)
+    history = (
+        entries_from(list(letter.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT]))
+        if can(request.membership, "history.view")
+        else []
+    )
+    return render(
+        request,
+        "meetings/letter_detail.html",
+        {
+            "letter": letter,
+            "is_person": letter.person_id == request.membership.pk,
+            "may_manage": can(request.membership, "meetings.manage"),
+            "history": history,
+        },
+    )
+
+
+def _letter_form(request: OrgRequest, letter: MissionLetter | None) -> HttpResponse:
+    require(request.membership, "meetings.manage")
+    form = MissionLetterForm(request.POST or None, instance=letter, organization=request.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_mission_letter(form.save(commit=False), acting=request.membership)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Mission letter saved."))
+            return redirect(saved)
+    if letter is None:
+        title = _("New mission letter")
+        back = reverse("meetings:letters", kwargs={"org_slug": request.organization.slug})
+    else:
+        title, back = _("Edit the mission letter"), letter.get_absolute_url()
+    return _form_page(request, form, title=title, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def letter_create(request: OrgRequest) -> HttpResponse:
+    return _letter_form(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def letter_edit(request: OrgRequest, letter_id: int) -> HttpResponse:
+    require(request.membership, "meetings.manage")
+    letter = get_letter_for(request.membership, letter_id)
+    if letter.is_signed:
+        messages.error(request, str(LETTER_SIGNED))
+        return redirect(letter)
+    return _letter_form(request, letter)
+
+
+@require_POST
+def letter_issue(request: OrgRequest, letter_id: int) -> HttpResponse:
+    require(request.membership, "meetings.manage")
+    letter = get_letter_for(request.membership, letter_id)
+    try:
+        services.issue_mission_letter(letter, acting=request.membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Mission letter issued: the person has been asked to sign it."))
+    return redirect(letter)
+
+
+@require_POST
+def letter_sign(request: OrgRequest, letter_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    letter = get_letter_for(request.membership, letter_id)
+    if letter.person_id != request.membership.pk:
+        raise PermissionDenied
+    try:
+        services.sign_mission_letter(letter, acting=request.membership)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("You have signed this mission letter."))
+    return redirect(letter)
 
 
 # --- calendars -----------------------------------------------------------------------------------

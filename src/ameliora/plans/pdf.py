@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ameliora.core import services as core_services
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import Attachment, Job, Membership
+from ameliora.plans import measures
 from ameliora.plans.models import Action, ActionPlan, FinalReview, PlanExport, Tool
 from ameliora.plans.services import communications_with_adherence
 from ameliora.plans.timeline import Bar, timeline_svg
@@ -56,6 +57,7 @@ def plan_pdf_html(plan: ActionPlan) -> str:
             "communications": communications_with_adherence(plan),
             "progress_reviews": list(plan.progress_reviews.select_related("recorded_by__user")),
             "final_review": FinalReview.objects.filter(plan=plan).first(),
+            "indicator_results": measures.results_of(plan, today),
             "revisions": list(plan.revisions.select_related("objective").prefetch_related("new_actions")),
             "evidence": evidence_of(plan),
             "timeline": timeline_svg(bars, today=today, title=_("Timeline")) if bars else "",

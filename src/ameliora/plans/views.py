@@ -7,6 +7,7 @@ or section and link to the full, paginated list).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +29,7 @@ from ameliora.core.history import entries_from
 from ameliora.core.http import OrgRequest
 from ameliora.core.models import Attachment, Link, Membership
 from ameliora.core.permissions import can, require
-from ameliora.plans import pdf, services
+from ameliora.plans import measures, pdf, services
 from ameliora.plans.access import (
     get_action_for,
     get_communication_for,
@@ -275,6 +276,11 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
             ],
             "progress_reviews": list(plan.progress_reviews.select_related("recorded_by__user")),
             "final_review": final_review,
+            "indicator_results": measures.results_of(plan, today),
+            # Linking writes on the indicator (indicators:objective_link), so its right decides.
+            "link_indicators": can(membership, "plans.edit")
+            and can(membership, "indicators.edit")
+            and not plan.is_closed,
             "revisions": list(
                 plan.revisions.select_related("objective", "proposed_by__user").prefetch_related("new_actions")
             ),
@@ -663,28 +669,47 @@ def communication_acknowledge(request: OrgRequest, communication_id: int) -> Htt
     return redirect(communication.plan.get_absolute_url() + "#communication")
 
 
-def _indicator_readings(plan: ActionPlan) -> str:
-    """One line per indicator measuring an objective of the plan: its latest value and its target.
+def _review_date(request: OrgRequest) -> date:
+    """The date a new review is written for: ``?review_date=`` (the form asks again when it
+    changes), else today."""
+    try:
+        return parse_date(request.GET.get("review_date", "")) or timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
 
-    Read through the reverse relation ``objective.indicators`` (plans never imports indicators), to
-    pre-fill the "indicator values at that date" of a review, which people then complete.
-    """
-    lines: list[str] = []
-    seen: set[int] = set()
-    for objective in plan.objectives.prefetch_related("indicators").order_by("position", "pk"):
-        for indicator in objective.indicators.all():
-            if indicator.pk in seen:
-                continue
-            seen.add(indicator.pk)
-            if indicator.last_value is None or indicator.last_period_start is None:
-                reading = _("no value yet")
-            else:
-                reading = f"{number_format(round(indicator.last_value, 2))} {indicator.unit}".strip()
-                reading += f" ({date_format(indicator.last_period_start, 'SHORT_DATE_FORMAT')})"
-            if indicator.target_value is not None:
-                target = number_format(indicator.target_value.normalize())
-                reading += " · " + _("target %(target)s") % {"target": target}
-            lines.append(_("%(label)s:") % {"label": indicator.name} + " " + reading)
+
+def _refill_on_date_change(form: Any, *, date_field: str, text_field: str, request: OrgRequest) -> None:
+    """Changing the date fetches the page again for that date and swaps in the pre-filled text
+    (htmx; without JavaScript the text keeps the values at the first date shown)."""
+    form.fields[date_field].widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-trigger": "change",
+            "hx-target": f"#id_{text_field}",
+            "hx-select": f"#id_{text_field}",
+            "hx-swap": "outerHTML",
+        }
+    )
+
+
+def _before_after_text(plan: ActionPlan, day: date) -> str:
+    """The final review's starting text: each indicator's value at ``day`` and, when its page
+    compares two phases, the same before/after sentence."""
+    readings = measures.readings_at(plan, day)
+    lines = [readings] if readings else []
+    for result in measures.results_of(plan, day):
+        ba = result.before_after
+        if ba is None:
+            continue
+        change = ba.absolute_change + (f", {ba.relative_change}" if ba.relative_change else "")
+        sentence = _("Before: %(before)s; after: %(after)s (%(change)s); %(test)s, %(p)s.") % {
+            "before": ba.estimate_before,
+            "after": ba.estimate_after,
+            "change": change,
+            "test": ba.test_name,
+            "p": ba.p_value,
+        }
+        lines.append(_("%(label)s:") % {"label": result.name} + " " + sentence)
     return "\n".join(lines)
 
 
@@ -692,8 +717,10 @@ def _indicator_readings(plan: ActionPlan) -> str:
 def progress_review_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    initial = {"review_date": timezone.localdate(), "indicator_values": _indicator_readings(plan)}
+    day = _review_date(request)
+    initial = {"review_date": day, "indicator_values": measures.readings_at(plan, day)}
     form = ProgressReviewForm(request.POST or None, initial=initial)
+    _refill_on_date_change(form, date_field="review_date", text_field="indicator_values", request=request)
     if request.method == "POST" and form.is_valid():
         services.add_progress_review(plan, acting=request.membership, **form.cleaned_data)
         messages.success(request, _("Progress review recorded."))
@@ -707,14 +734,18 @@ def final_review(request: OrgRequest, plan_id: int) -> HttpResponse:
     plan = get_plan_for(request.membership, plan_id)
     objectives = list(plan.objectives.order_by("position", "pk"))
     existing = FinalReview.objects.filter(plan=plan).first()
-    initial: dict[str, object] = {"review_date": timezone.localdate(), "before_after": _indicator_readings(plan)}
     if existing is not None:
-        initial = {
+        initial: dict[str, object] = {
             "review_date": existing.review_date,
             "before_after": existing.before_after,
             "lessons": existing.lessons,
         }
+    else:
+        day = _review_date(request)
+        initial = {"review_date": day, "before_after": _before_after_text(plan, day)}
     form = FinalReviewForm(request.POST or None, objectives=objectives, initial=initial)
+    if existing is None:
+        _refill_on_date_change(form, date_field="review_date", text_field="before_after", request=request)
     if request.method == "POST" and form.is_valid():
         services.record_final_review(
             plan,
@@ -749,5 +780,17 @@ def revision_add(request: OrgRequest, plan_id: int) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Revision recorded; the previous version stays in the history."))
+            objective = form.cleaned_data["objective"]
+            # "indicators" is the reverse of indicators.Indicator.objectives (read, never imported):
+            # a new target in words is offered to the indicators that measure it, as numbers.
+            if (
+                objective is not None
+                and form.cleaned_data["new_target"]
+                and can(request.membership, "indicators.edit")
+                and objective.indicators.exists()
+            ):
+                return redirect(
+                    "indicators:objective_targets", org_slug=plan.organization.slug, objective_id=objective.pk
+                )
             return redirect(plan.get_absolute_url() + "#revisions")
     return _form_page(request, form, title=_("New revision of the plan"), back=plan.get_absolute_url(), plan=plan)

@@ -3,27 +3,38 @@
 ``reports`` reads every domain app (the arrows allow it) and writes nothing. Each section costs a
 bounded number of queries: indicators are capped at :data:`INDICATOR_LIMIT` lines, spaces at
 :data:`SPACE_LIMIT`, campaigns and documents at :data:`LINE_LIMIT` (the counts stay exact).
+
+A past year is reported as it stood on its 31 December: an indicator's status and value come from
+its measurements of periods up to that day, analysed as the indicators module does
+(:func:`ameliora.indicators.analysis.analyse_indicator`), and "late" actions are those late at the
+end of that day. The current year uses the stored status and today's lateness.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ameliora.assessments.models import Campaign
 from ameliora.assessments.results import campaign_results
 from ameliora.core.models import Organization
+from ameliora.core.scales import Severity
 from ameliora.documents.models import DocumentVersion, ReadReceipt
+from ameliora.evaluations.models import Evaluation
+from ameliora.evaluations.results import AuditResults, audit_results
+from ameliora.events.models import Event
 from ameliora.events.stats import YearFigures, year_figures
-from ameliora.indicators.models import Indicator, Status
+from ameliora.indicators.analysis import analyse_indicator
+from ameliora.indicators.models import Indicator, Measurement, Phase, Status
 from ameliora.learning.models import TrainingNeed
 from ameliora.meetings.models import ExchangeSpace
 from ameliora.meetings.report import SpaceReport, yearly_report
-from ameliora.plans.models import Action, ActionPlan
+from ameliora.plans.models import Action, ActionPlan, ActionQuerySet
 from ameliora.surveys.models import Campaign as SurveyCampaign
 from ameliora.surveys.models import Response
 from ameliora.surveys.sources import satisfaction_rate
@@ -36,7 +47,12 @@ LINE_LIMIT = 50
 @dataclass(frozen=True)
 class IndicatorLine:
     indicator: Indicator
-    status_label: str
+    status: str
+    value: float | None  # on the displayed scale, the last period up to the report's date
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,8 @@ class ActionFigures:
     opened: int
     done: int
     cancelled: int
-    late_now: int
+    late: int
+    late_on: date  # the day "late" is judged: 31 December of a past year, today otherwise
     plans_active: int
     plans_closed: int
 
@@ -85,13 +102,27 @@ class SurveyFigures:
 
 
 @dataclass(frozen=True)
+class EvaluationFigures:
+    audits: list[AuditResults]  # audits of the year, with their compliance and the comparison with their previous round
+    audit_total: int
+    write_ups: list[tuple[str, int]]  # (method, count) of the case reviews, patient tracers and peer reviews
+
+    @property
+    def write_up_total(self) -> int:
+        return sum(n for _method, n in self.write_ups)
+
+
+@dataclass(frozen=True)
 class AnnualReport:
     organization: Organization
     year: int
+    as_of: date  # 31 December of a past year, today for the current one
+    is_past: bool  # figures "as of" are those of 31 December, not today's
     indicators: list[IndicatorLine]
     indicator_total: int
     indicator_counts: list[tuple[str, int]]
     events: YearFigures
+    event_severities: list[tuple[str, int]]  # (severity, events), care services only (a CPTS reads levels)
     actions: ActionFigures
     campaigns: list[CampaignLine]
     spaces: list[SpaceReport]
@@ -99,6 +130,7 @@ class AnnualReport:
     trainings_done: int
     trainings_planned: int
     surveys: SurveyFigures
+    evaluations: EvaluationFigures
 
     @property
     def resolution_percent(self) -> float | None:
@@ -114,27 +146,127 @@ class AnnualReport:
         return self.organization.kind == Organization.Kind.CPTS
 
 
-def _indicators(organization: Organization) -> tuple[list[IndicatorLine], int, list[tuple[str, int]]]:
-    active = Indicator.objects.for_org(organization).filter(active=True)
-    counts = Counter(active.values_list("status", flat=True))
-    lines = [
-        IndicatorLine(i, str(Status(i.status).label))
-        for i in active.select_related("organization").order_by("name")[:INDICATOR_LIMIT]
-    ]
+def _year_end(year: int) -> datetime:
+    """The first instant after the year (local time): "by the end of the year" is "before this"."""
+    return datetime(year + 1, 1, 1, tzinfo=timezone.get_default_timezone())
+
+
+def _indicators(
+    organization: Organization, as_of: date, *, stored: bool
+) -> tuple[list[IndicatorLine], int, list[tuple[str, int]]]:
+    """Active indicators with their status and value on ``as_of``.
+
+    ``stored``: read the status and last value stored on write (they are today's). Otherwise
+    analyse each indicator's measurements of periods up to ``as_of``, in three queries whatever
+    the number of indicators; indicators created after ``as_of`` with no measurement by then are
+    left out (they did not exist yet).
+    """
+    active = Indicator.objects.for_org(organization).filter(active=True).select_related("organization")
+    if stored:
+        counts = Counter(active.values_list("status", flat=True))
+        lines = [IndicatorLine(i, i.status, i.last_value) for i in active.order_by("name")[:INDICATOR_LIMIT]]
+    else:
+        measured = Measurement.objects.filter(organization=organization, period_start__lte=as_of)
+        indicators = list(
+            active.filter(Q(created_at__lt=_year_end(as_of.year)) | Q(pk__in=measured.values("indicator"))).order_by(
+                "name"
+            )
+        )
+        # Joined on "active" rather than an IN list of ids, which grows with the indicators.
+        by_indicator: dict[int, list[Measurement]] = {i.pk: [] for i in indicators}
+        for m in measured.filter(indicator__active=True):
+            by_indicator[m.indicator_id].append(m)
+        phases: dict[int, list[Phase]] = {i.pk: [] for i in indicators}
+        for phase in Phase.objects.filter(organization=organization, indicator__active=True, start__lte=as_of):
+            if phase.indicator_id in phases:  # not an indicator created after the year, still unmeasured
+                phases[phase.indicator_id].append(phase)
+        all_lines = [_line_on(i, by_indicator[i.pk], phases[i.pk], as_of) for i in indicators]
+        counts = Counter(line.status for line in all_lines)
+        lines = all_lines[:INDICATOR_LIMIT]
     by_status = [(str(s.label), counts[s.value]) for s in Status if counts.get(s.value)]
     return lines, sum(counts.values()), by_status
 
 
-def _actions(organization: Organization, year: int) -> ActionFigures:
+def _line_on(indicator: Indicator, measurements: list[Measurement], phases: list[Phase], as_of: date) -> IndicatorLine:
+    analysis = analyse_indicator(indicator, measurements, phases, today=as_of)
+    value = analysis.series.displayed[-1] * indicator.scale if analysis.has_data else None
+    return IndicatorLine(indicator, analysis.status, value)
+
+
+def _actions(organization: Organization, year: int, as_of: date, *, today: date) -> ActionFigures:
     actions = Action.objects.for_org(organization)
     plans = ActionPlan.objects.for_org(organization)
     return ActionFigures(
         opened=actions.filter(created_at__year=year).count(),
         done=actions.filter(done_at__year=year).count(),
         cancelled=actions.filter(cancelled_at__year=year).count(),
-        late_now=actions.open().late().count(),
+        late=actions.open().late(today).count() if as_of >= today else _late_at_year_end(actions, year),
+        late_on=as_of,
         plans_active=plans.filter(status=ActionPlan.Status.ACTIVE).count(),
         plans_closed=plans.filter(closed_at__year=year).count(),
+    )
+
+
+def _late_at_year_end(actions: ActionQuerySet, year: int) -> int:
+    """Actions late at the end of 31 December: created by then, due that day or before, and not done
+    or cancelled by then (one query).
+
+    Read from the action's dates: done (or cancelled) before the year end and still so today; or
+    done before the year end and reopened after it (``started_at`` records the reopening). A
+    cancellation undone, or a due date moved, are not dated: the current state counts for them.
+    """
+    end = _year_end(year)
+    closed_then = (
+        Q(status=Action.Status.DONE, done_at__lt=end)
+        | Q(status=Action.Status.CANCELLED, cancelled_at__lt=end)
+        | Q(status=Action.Status.IN_PROGRESS, done_at__lt=end, started_at__gte=end)
+    )
+    return int(actions.filter(created_at__lt=end, due_date__lt=date(year + 1, 1, 1)).exclude(closed_then).count())
+
+
+def _event_severities(organization: Organization, year: int) -> list[tuple[str, int]]:
+    """Events received in the year per severity given at triage, most severe first (one query)."""
+    start, end = _year_end(year - 1), _year_end(year)
+    rows = dict(
+        Event.objects.for_org(organization)
+        .filter(received_at__gte=start, received_at__lt=end)
+        .values_list("severity")
+        .annotate(n=Count("pk"))
+        .values_list("severity", "n")
+    )
+    lines = [(str(s.label), rows[s.value]) for s in reversed(Severity) if rows.get(s.value)]
+    if rows.get(None):
+        lines.append((str(_("Severity not assessed")), rows[None]))
+    return lines
+
+
+def _evaluations(organization: Organization, year: int) -> EvaluationFigures:
+    """Evaluations of the year: those whose period ends in it, or, without a period, closed in it.
+
+    Audits read their results as the evaluations page does (:func:`audit_results`: a few queries
+    each, at most :data:`LINE_LIMIT` audits); write-ups are counted per method in one query.
+    """
+    of_year = (
+        Evaluation.objects.for_org(organization)
+        .exclude(status=Evaluation.Status.DRAFT)
+        .filter(Q(period_end__year=year) | Q(period_end__isnull=True, closed_at__year=year))
+    )
+    audits = of_year.filter(method=Evaluation.Method.AUDIT)
+    rows = dict(
+        of_year.exclude(method=Evaluation.Method.AUDIT)
+        .values_list("method")
+        .annotate(n=Count("pk"))
+        .values_list("method", "n")
+    )
+    shown = (
+        audits.select_related("organization", "previous")
+        .prefetch_related("criteria")
+        .order_by("period_end", "title")[:LINE_LIMIT]
+    )
+    return EvaluationFigures(
+        audits=[audit_results(audit) for audit in shown],
+        audit_total=audits.count(),
+        write_ups=[(str(m.label), rows[m.value]) for m in Evaluation.Method if rows.get(m.value)],
     )
 
 
@@ -183,20 +315,26 @@ def _surveys(organization: Organization, year: int) -> SurveyFigures:
 
 
 def annual_report(organization: Organization, year: int, *, today: date | None = None) -> AnnualReport:
-    indicators, indicator_total, indicator_counts = _indicators(organization)
+    today = today or timezone.localdate()
+    as_of = min(today, date(year, 12, 31))
+    indicators, indicator_total, indicator_counts = _indicators(organization, as_of, stored=as_of >= today)
     spaces = ExchangeSpace.objects.for_org(organization).filter(active=True).order_by("name")[:SPACE_LIMIT]
     return AnnualReport(
         organization=organization,
         year=year,
+        as_of=as_of,
+        is_past=as_of < today,
         indicators=indicators,
         indicator_total=indicator_total,
         indicator_counts=indicator_counts,
-        events=year_figures(organization, year, today=today or timezone.localdate()),
-        actions=_actions(organization, year),
+        events=year_figures(organization, year, today=today),
+        event_severities=[] if organization.kind == Organization.Kind.CPTS else _event_severities(organization, year),
+        actions=_actions(organization, year, as_of, today=today),
         campaigns=_campaigns(organization, year),
         spaces=[yearly_report(space, year) for space in spaces],
         documents=_documents(organization, year),
         trainings_done=TrainingNeed.objects.for_org(organization).filter(done_on__year=year).count(),
         trainings_planned=TrainingNeed.objects.for_org(organization).filter(status=TrainingNeed.Status.PLANNED).count(),
         surveys=_surveys(organization, year),
+        evaluations=_evaluations(organization, year),
     )

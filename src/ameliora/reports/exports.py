@@ -8,11 +8,13 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from ameliora.core.spreadsheets import neutralise
+from ameliora.evaluations.results import AuditResults
 from ameliora.reports.annual import AnnualReport
 
 
@@ -31,10 +33,33 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Seq
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
 
 
+def _audit_row(audit: AuditResults) -> tuple[Any, ...]:
+    interval = audit.overall.interval or (None, None)
+    change = audit.overall_change
+    trends = {"better": _("improved"), "worse": _("worse"), "same": _("no significant change")}
+    return (
+        audit.evaluation.title,
+        audit.evaluation.period_end,
+        audit.cases,
+        audit.overall.percent,
+        *interval,
+        change.before if change else None,
+        trends[change.trend] if change else None,
+        round(change.p_value, 4) if change else None,
+    )
+
+
 def report_xlsx(report: AnnualReport) -> bytes:
     book = Workbook()
     book.remove(book.active)
     events, actions, documents = report.events, report.actions, report.documents
+    cpts_rows: list[tuple[Any, ...]] = []
+    if report.is_cpts:
+        cpts_rows = [
+            (_("Professionals involved"), events.professionals),
+            (_("Level-2 check-backs due"), events.check_backs.due),
+            (_("Level-2 check-backs on time"), events.check_backs.on_time),
+        ]
     _sheet(
         book,
         _("Summary"),
@@ -43,12 +68,21 @@ def report_xlsx(report: AnnualReport) -> bytes:
             (_("Organization"), report.organization.name),
             (_("Year"), report.year),
             (_("Active indicators"), report.indicator_total),
-            (_("Events declared"), events.total),
+            (_("Declarations received") if report.is_cpts else _("Events declared"), events.total),
+            *cpts_rows,
             (_("Resolution rate (%)"), report.resolution_percent),
+            (_("Serious events"), events.serious),
             (_("Actions opened"), actions.opened),
             (_("Actions done"), actions.done),
-            (_("Actions late today"), actions.late_now),
+            (
+                _("Actions late on %(date)s") % {"date": date_format(actions.late_on, "SHORT_DATE_FORMAT")}
+                if report.is_past
+                else _("Actions late today"),
+                actions.late,
+            ),
             (_("Self-assessments"), len(report.campaigns)),
+            (_("Clinical audits"), report.evaluations.audit_total),
+            *report.evaluations.write_ups,
             (_("Sessions held"), report.sessions_held),
             (_("Document versions published"), documents.published),
             (_("Readings acknowledged (%)"), documents.read_share),
@@ -63,7 +97,7 @@ def report_xlsx(report: AnnualReport) -> bytes:
         _("Indicators"),
         [_("Indicator"), _("Status"), _("Last value"), _("Unit"), _("Target")],
         [
-            (i.indicator.name, i.status_label, i.indicator.last_value, i.indicator.unit, i.indicator.target_value)
+            (i.indicator.name, i.status_label, i.value, i.indicator.unit, i.indicator.target_value)
             for i in report.indicators
         ],
     )
@@ -71,12 +105,35 @@ def report_xlsx(report: AnnualReport) -> bytes:
         (_("Level %(n)s") % {"n": level} if level else _("No level"), n) for level, n in events.per_level.items()
     ]
     _sheet(book, _("Events by level"), [_("Level"), _("Events")], level_rows)
+    _sheet(book, _("Events by severity"), [_("Severity"), _("Events")], report.event_severities)
     _sheet(book, _("Events by category"), [_("Category"), _("Events")], events.per_category)
     _sheet(
         book,
         _("Self-assessments"),
         [_("Campaign"), _("Grid"), _("End of period"), _("Score (%)"), _("Previous score (%)")],
         [(c.campaign.name, c.campaign.grid.name, c.campaign.period_end, c.score, c.previous) for c in report.campaigns],
+    )
+    _sheet(
+        book,
+        _("Practice evaluations"),
+        [
+            _("Audit"),
+            _("End of period"),
+            _("Cases"),
+            _("Compliance (%)"),
+            _("Confidence interval, low"),
+            _("Confidence interval, high"),
+            _("Previous round (%)"),
+            _("Change since the previous round"),
+            _("p-value"),
+        ],
+        [_audit_row(a) for a in report.evaluations.audits],
+    )
+    _sheet(
+        book,
+        _("Survey campaigns"),
+        [_("Campaign"), _("Responses in the year")],
+        [(c.name, n) for c, n in report.surveys.campaigns],
     )
     _sheet(
         book,

@@ -8,5 +8,6 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        # Demo content, the freeze check, the export job runner and the computed sources register on import.
-        from ameliora.surveys import access, demo, exports, sources  # noqa: F401
+        # Demo content, the freeze check, the export job runner, the computed sources, the agenda
+        # proposals and the daily closing of ended campaigns register on import.
+        from ameliora.surveys import access, agenda, demo, exports, reminders, sources  # noqa: F401

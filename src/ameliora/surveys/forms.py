@@ -145,8 +145,15 @@ class AnswerForm(forms.Form):
     # Honeypot: hidden from people by CSS, filled in by robots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
-    def __init__(self, *args: Any, questions: list[Question], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, questions: list[Question], ask_name: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if ask_name:  # a campaign that is not anonymous: the name is optional
+            self.fields["respondent_name"] = forms.CharField(
+                label=_("Your name (optional)"),
+                help_text=_("This survey is not anonymous: only the team that runs it sees your name."),
+                max_length=200,
+                required=False,
+            )
         # Display order (sections, then questions) is also the order conditions are evaluated in.
         self.questions = sorted(questions, key=_display_order)
         self.by_name: dict[str, Question] = {}
@@ -257,6 +264,10 @@ class AnswerForm(forms.Form):
             self.add_error(name, message)
             return None
         return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    def respondent_name(self) -> str:
+        """The name given on a campaign that is not anonymous, else "" (after :meth:`is_valid`)."""
+        return str(self.cleaned_data.get("respondent_name") or "").strip()
 
     def values(self) -> dict[int, Any]:
         """Answers of the visible questions, by question id (after :meth:`is_valid`)."""

@@ -17,6 +17,7 @@ token"; tokens survive the copy of a template into an organization (no primary k
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -273,7 +274,12 @@ class Campaign(models.Model):
         _("audience size"), null=True, blank=True, help_text=_("If known, the response rate is computed.")
     )
     anonymous = models.BooleanField(
-        _("anonymous"), default=True, help_text=_("No name is asked; no IP address is ever stored.")
+        _("anonymous"),
+        default=True,
+        help_text=_(
+            "Ticked, no name is asked. Unticked, the public form asks for an optional name, shown only to "
+            "the survey's managers. No IP address is ever stored."
+        ),
     )
     public_key = models.CharField(max_length=64, unique=True, default=new_public_key, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -337,13 +343,26 @@ class Campaign(models.Model):
         self.status = self.TRANSITIONS[action][1]
         return ["status"]
 
+    def period_refusal(self, today: date) -> str:
+        """``"before"`` or ``"after"`` when ``today`` is outside the period, else ``""``.
+
+        Public answers are taken only within the period; an open campaign past its end is closed by
+        the daily reminders (see :mod:`ameliora.surveys.reminders`).
+        """
+        if today < self.period_start:
+            return "before"
+        if today > self.period_end:
+            return "after"
+        return ""
+
     def open(self, *, by: Membership) -> list[str]:
         fields = self._move("open")
         self.opened_by = by
         self.opened_at = timezone.now()
         return [*fields, "opened_by", "opened_at"]
 
-    def close(self, *, by: Membership) -> list[str]:
+    def close(self, *, by: Membership | None) -> list[str]:
+        """Close to answers; ``by`` is None when the daily job closes a campaign past its end."""
         fields = self._move("close")
         self.closed_by = by
         self.closed_at = timezone.now()
@@ -364,6 +383,9 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("typed in by")
     )
+    # Only on a campaign that is not anonymous, and only if the respondent chose to give it; shown to
+    # the survey's managers only (results), never in the export or the API.
+    respondent_name = models.CharField(_("respondent's name"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     objects: ClassVar[OrgQuerySet[Response]] = OrgQuerySet.as_manager()  # type: ignore[assignment]

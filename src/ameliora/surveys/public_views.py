@@ -13,6 +13,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -54,14 +55,19 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
     context: dict[str, Any] = {"campaign": campaign, "public_organization": campaign.organization}
     if not campaign.is_open:
         return render(request, "surveys/public_closed.html", context)
+    context["outside"] = campaign.period_refusal(timezone.localdate())
+    if context["outside"]:
+        # Open but outside its period (the daily job closes it the day after its end): say when it runs.
+        return render(request, "surveys/public_closed.html", context, status=409 if request.method == "POST" else 200)
     if already_answered(request, campaign):
         return render(request, "surveys/public_thanks.html", {**context, "again": True}, status=200)
     questions = list(campaign.questionnaire.questions.select_related("section").prefetch_related("choices"))
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(request.POST or None, questions=questions, ask_name=not campaign.anonymous)
     context["form"] = form
     if request.method != "POST":
         return render(request, "surveys/public_answer.html", context)
-    if ratelimit.is_limited(request, "answer"):
+    if ratelimit.is_limited(request, "answer") or ratelimit.is_limited(request, "invalid"):
+        # The typed answers come back, with their field messages if some are wrong.
         context["refusal"] = TOO_MANY_ANSWERS
         return render(request, "surveys/public_answer.html", context, status=429)
     if form.is_robot:
@@ -69,11 +75,14 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
         ratelimit.hit(request, "answer")
         return render(request, "surveys/public_thanks.html", context)
     if not form.is_valid():
+        ratelimit.hit(request, "invalid")
         context["refusal"] = FIX_ERRORS
         return render(request, "surveys/public_answer.html", context, status=400)
     try:
-        services.submit_response(campaign, values=form.values())
+        services.submit_response(campaign, values=form.values(), respondent_name=form.respondent_name())
     except ValidationError:
+        campaign.refresh_from_db(fields=["status", "period_start", "period_end"])
+        context["outside"] = campaign.period_refusal(timezone.localdate()) if campaign.is_open else ""
         return render(request, "surveys/public_closed.html", context, status=409)
     ratelimit.hit(request, "answer")
     response = render(request, "surveys/public_thanks.html", context, status=201)

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ameliora.surveys import stats
 from ameliora.surveys.charts import Bar, bars_svg
 from ameliora.surveys.models import LIKERT_LABELS, YES_NO_LABELS, Answer, Campaign, Question
 
-TEXTS_SHOWN = 100
+TEXTS_SHOWN = 10  # on the results page; every text is on the paged list (:func:`text_answers`)
+TEXTS_PER_PAGE = 50
 AGREE_MIN = 4  # "agree" and "strongly agree" count as satisfied
 
 
@@ -94,11 +95,7 @@ def _collect(  # noqa: PLR0912 - one branch per question kind, read top to botto
             results[row["question_id"]].text_total = row["n"]
     if with_texts:
         for question in text_kinds:
-            results[question.pk].texts = list(
-                answers.filter(question=question)
-                .select_related("response")
-                .order_by("-response__submitted_at", "-pk")[:TEXTS_SHOWN]
-            )
+            results[question.pk].texts = list(text_answers(campaign, question)[:TEXTS_SHOWN])
     for question in questions:
         result = results[question.pk]
         total = result.respondents
@@ -178,3 +175,12 @@ def campaign_results(campaign: Campaign, *, with_texts: bool = True) -> Campaign
         if result.bars:
             result.svg = bars_svg(_("Answers to “%(question)s”") % {"question": result.question.text}, result.bars)
     return results
+
+
+def text_answers(campaign: Campaign, question: Question) -> QuerySet[Answer]:
+    """Every answer of the campaign to a text question, latest first: the paged list of free texts."""
+    return (
+        Answer.objects.filter(response__campaign=campaign, question=question)
+        .select_related("response")
+        .order_by("-response__submitted_at", "-pk")
+    )

@@ -39,6 +39,8 @@ from ameliora.surveys.models import (
 from ameliora.surveys.templates_builtin import TEMPLATES
 
 CAMPAIGN_NOT_OPEN = "not_open"
+CAMPAIGN_OUTSIDE_PERIOD = "outside_period"
+OUTSIDE_PERIOD = _("This survey takes answers only within its period.")
 DUPLICATE_CHOICES = "duplicate_choices"
 NEEDS_CHOICES = "needs_choices"
 NEEDS_CHOICES_MESSAGE = _("Give at least two choices, one per line.")
@@ -303,15 +305,37 @@ def update_campaign(campaign: Campaign, *, acting: Membership, fields: Mapping[s
 
 
 @transaction.atomic
-def transition_campaign(campaign: Campaign, *, acting: Membership, action: str) -> None:
-    """Open or close; opening publishes nothing by itself: the questionnaire must be published."""
+def transition_campaign(campaign: Campaign, *, acting: Membership | None, action: str) -> None:
+    """Open or close; opening publishes nothing by itself: the questionnaire must be published.
+
+    ``acting`` is None only when the daily job closes a campaign past its end (:func:`close_ended_campaigns`).
+    """
     if action not in Campaign.TRANSITIONS:
         raise ValueError(f"Unknown campaign action {action!r}")
     campaign = Campaign.objects.select_for_update().select_related("questionnaire").get(pk=campaign.pk)
     if action == "open" and not campaign.questionnaire.is_published:
         raise ValidationError(NOT_PUBLISHED, code="not_published")
-    fields = campaign.open(by=acting) if action == "open" else campaign.close(by=acting)
+    if action == "open":
+        if acting is None:
+            raise ValueError("Only closing may happen without a member")
+        fields = campaign.open(by=acting)
+    else:
+        fields = campaign.close(by=acting)
     campaign.save(update_fields=fields)
+
+
+def close_ended_campaigns(*, today: date | None = None) -> int:
+    """Close every open campaign whose period ended before ``today``, as a manager would (frozen).
+
+    Idempotent: a closed campaign is no longer selected. Each campaign closes in its own transaction.
+    """
+    today = today or timezone.localdate()
+    ended = Campaign.objects.filter(status=Campaign.Status.OPEN, period_end__lt=today).order_by("pk")
+    count = 0
+    for campaign in ended:
+        transition_campaign(campaign, acting=None, action="close")
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -321,23 +345,28 @@ def submit_response(
     values: AnswerValues,
     mode: str = Response.Mode.PUBLIC,
     entered_by: Membership | None = None,
+    respondent_name: str = "",
 ) -> Response:
     """Store one response: ``values`` come from a valid :class:`AnswerForm` (conditions applied).
 
-    Public answers are accepted only while the campaign is open; staff may type paper answers
-    in until it is closed.
+    Public answers are accepted only while the campaign is open and within its period; staff may
+    type paper answers in until it is closed. ``respondent_name`` is kept only when the campaign is
+    not anonymous.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.is_frozen:
         raise ValidationError(CAMPAIGN_FROZEN, code="frozen")
     if mode == Response.Mode.PUBLIC and not campaign.is_open:
         raise ValidationError(CAMPAIGN_FROZEN, code=CAMPAIGN_NOT_OPEN)
+    if mode == Response.Mode.PUBLIC and campaign.period_refusal(timezone.localdate()):
+        raise ValidationError(OUTSIDE_PERIOD, code=CAMPAIGN_OUTSIDE_PERIOD)
     questions = {q.pk: q for q in campaign.questionnaire.questions.prefetch_related("choices")}
     response = Response.objects.create(
         organization=campaign.organization,
         campaign=campaign,
         mode=mode,
         entered_by=entered_by if mode == Response.Mode.PAPER else None,
+        respondent_name="" if campaign.anonymous else respondent_name.strip()[:200],
     )
     rows: list[Answer] = []
     for question_id, value in values.items():

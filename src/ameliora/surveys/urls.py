@@ -32,5 +32,6 @@ urlpatterns = [
     path(campaign + "results/", views.campaign_results_view, name="campaign_results"),
     path(campaign + "export.xlsx", views.campaign_export, name="campaign_export"),
     path(campaign + question + "action/", views.question_action, name="question_action"),
+    path(campaign + question + "texts/", views.campaign_texts, name="campaign_texts"),
     path("answers/<int:survey_answer_id>/flag/", views.answer_flag, name="answer_flag"),
 ]

@@ -46,7 +46,7 @@ from ameliora.surveys.forms import (
 )
 from ameliora.surveys.models import Campaign, Question, Questionnaire, Response
 from ameliora.surveys.qr import qr_svg
-from ameliora.surveys.results import campaign_results
+from ameliora.surveys.results import TEXTS_PER_PAGE, campaign_results, text_answers
 from ameliora.surveys.templates_builtin import TEMPLATES
 
 PAGE_SIZE = 25
@@ -507,8 +507,33 @@ def answer_flag(request: OrgRequest, survey_answer_id: int) -> HttpResponse:
     answer = get_answer_for(request.membership, survey_answer_id)
     services.flag_identifying(answer, acting=request.membership, hidden=request.POST.get("hidden") == "1")
     campaign = answer.response.campaign
+    page = request.POST.get("page", "")
+    if page.isdigit():  # flagged from the paged list of texts: back to the same page
+        url = reverse("surveys:campaign_texts", args=[request.organization.slug, campaign.pk, answer.question_id])
+        return redirect(f"{url}?page={page}")
     url = reverse("surveys:campaign_results", args=[request.organization.slug, campaign.pk])
     return redirect(f"{url}#q{answer.question_id}")
+
+
+@require_GET
+def campaign_texts(request: OrgRequest, survey_campaign_id: int, question_id: int) -> HttpResponse:
+    """Every free-text answer to one question, latest first, a page at a time (a count and a page query)."""
+    require(request.membership, "surveys.view")
+    campaign = get_campaign_for(request.membership, survey_campaign_id)
+    question = get_question_for(request.membership, question_id)
+    if question.questionnaire_id != campaign.questionnaire_id or not question.is_text:
+        raise Http404
+    page = Paginator(text_answers(campaign, question), TEXTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/campaign_texts.html",
+        {
+            "campaign": campaign,
+            "question": question,
+            "page": page,
+            "can_manage": can(request.membership, "surveys.manage"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -77,6 +77,10 @@ def any_criterion_id(organization: Organization, owner: Membership) -> int:
     return make_grid(organization, key=f"walk-{Grid.objects.count()}").criteria.first().pk  # type: ignore[union-attr]
 
 
+def any_grid_section_id(organization: Organization, owner: Membership) -> int:
+    return make_grid(organization, key=f"walk-{Grid.objects.count()}").sections.first().pk  # type: ignore[union-attr]
+
+
 def any_campaign_id(organization: Organization, owner: Membership) -> int:
     grid = make_grid(organization, key=f"walk-{Grid.objects.count()}")
     return make_campaign(owner, grid=grid).pk

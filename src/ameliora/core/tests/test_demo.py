@@ -20,6 +20,7 @@ COUNTED: tuple[type[models.Model], ...] = (
     EmailAddress,
     Membership,
     MembershipRole,
+    Membership.units.through,
     Notification,
 )
 
@@ -43,6 +44,9 @@ def test_the_demo_is_idempotent(db: None) -> None:
     assert first["Organization"] == len(ORGANIZATIONS)
     assert first["User"] == sum(len(spec.personas) for spec in ORGANIZATIONS)
     assert DEMO_PASSWORD in summary
+    # Documents are distributed to units: the care service's and the hospital's people belong to theirs.
+    for slug in ("service-des-coteaux", "ch-villefranche-medecine"):
+        assert Unit.objects.filter(organization__slug=slug, members__isnull=True).count() == 0
 
 
 def test_demo_list_prints_one_line_per_persona_with_email_slug_and_roles(db: None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,7 +16,7 @@ from ameliora.core import services
 from ameliora.core.models import Membership, MembershipRole, Organization, Role
 from ameliora.core.tests.assertions import flash_messages, page_text, shows
 from ameliora.core.tests.conftest import ClientFor
-from ameliora.core.tests.factories import InvitationFactory, MembershipFactory
+from ameliora.core.tests.factories import InvitationFactory, MembershipFactory, UnitFactory
 
 # Session, user, membership and its roles, the header's organizations and unread count, the page's
 # count, rows and their roles, the pending invitations: none of them depends on the number of rows.
@@ -215,3 +216,51 @@ def test_the_member_list_flash_message_names_the_invited_address(alice: Membersh
     response = alice_client.post(members_url(alice), {"email": "dora@example.test", "roles": [Role.MEMBER]})
 
     assert any("dora@example.test" in message for message in flash_messages(response))
+
+
+# --- Units --------------------------------------------------------------------------------------
+
+
+def test_an_admin_attaches_a_member_to_units(alice: Membership, bob: Membership, alice_client: Client) -> None:
+    counter = UnitFactory.create(organization=alice.organization, name="Comptoir")
+    UnitFactory.create(organization=alice.organization, name="Préparatoire")
+
+    response = alice_client.post(detail_url(bob), {"title": "", "roles": [Role.MEMBER], "units": [counter.pk]})
+
+    assert response.status_code == 302
+    assert list(bob.units.all()) == [counter]
+    page = page_text(alice_client.get(detail_url(bob)))
+    assert "Comptoir" in page
+    assert "Préparatoire" in page  # offered as a choice
+
+
+def test_a_unit_of_another_organization_is_refused(
+    alice: Membership, bob: Membership, charlie: Membership, alice_client: Client
+) -> None:
+    UnitFactory.create(organization=alice.organization, name="Comptoir")
+    foreign = UnitFactory.create(organization=charlie.organization, name="Consultations")
+
+    response = alice_client.post(detail_url(bob), {"title": "", "roles": [Role.MEMBER], "units": [foreign.pk]})
+
+    assert response.status_code == 400
+    assert not bob.units.exists()
+    with pytest.raises(ValidationError):
+        services.update_member(bob, roles=[Role.MEMBER], title="", acting=alice, units=[foreign])
+
+
+def test_a_plain_member_cannot_change_units(alice: Membership, bob: Membership, bob_client: Client) -> None:
+    unit = UnitFactory.create(organization=alice.organization, name="Comptoir")
+
+    response = bob_client.post(detail_url(bob), {"title": "", "roles": [Role.MEMBER], "units": [unit.pk]})
+
+    assert response.status_code == 403
+    assert not bob.units.exists()
+
+
+def test_without_units_the_member_form_offers_none_and_keeps_working(
+    alice: Membership, bob: Membership, alice_client: Client
+) -> None:
+    response = alice_client.post(detail_url(bob), {"title": "Préparateur", "roles": [Role.MEMBER]})
+
+    assert response.status_code == 302
+    assert 'name="units"' not in page_text(alice_client.get(detail_url(bob)))

@@ -22,6 +22,7 @@ from ameliora.assessments.tests.factories import (
     any_campaign_id,
     any_criterion_id,
     any_grid_id,
+    any_grid_section_id,
     any_respondent_id,
 )
 from ameliora.core.models import Membership, Organization, Unit
@@ -43,7 +44,7 @@ from ameliora.indicators.tests.factories import (
     any_phase_id,
 )
 from ameliora.learning.tests.factories import any_competency_id, any_situation_id, any_training_need_id
-from ameliora.meetings.tests.factories import any_item_id, any_session_id, any_space_id
+from ameliora.meetings.tests.factories import any_item_id, any_letter_id, any_session_id, any_space_id
 from ameliora.plans.tests.factories import (
     any_action_id,
     any_communication_id,
@@ -89,6 +90,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "category_id": any_category_id,
     # Self-assessment: a grid, a criterion, a campaign (open), one of its answers and respondents.
     "grid_id": any_grid_id,
+    "grid_section_id": any_grid_section_id,
     "criterion_id": any_criterion_id,
     "campaign_id": any_campaign_id,
     "answer_id": any_answer_id,
@@ -107,6 +109,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "space_id": any_space_id,
     "session_id": any_session_id,
     "item_id": any_item_id,
+    "letter_id": any_letter_id,
     # Practice evaluations: an audit and one of its cases.
     "evaluation_id": any_evaluation_id,
     "case_id": any_case_id,

@@ -13,7 +13,9 @@ from django.urls import reverse
 from ameliora.core.models import Membership
 from ameliora.indicators import services
 from ameliora.indicators.models import Indicator
+from ameliora.indicators.plan_measures import readings_at
 from ameliora.indicators.tests.factories import IndicatorFactory
+from ameliora.plans.models import Objective
 from ameliora.plans.tests.factories import ObjectiveFactory, PlanFactory
 
 
@@ -90,4 +92,49 @@ def test_a_progress_review_starts_from_the_latest_values_of_the_objectives_indic
         reverse("plans:progress_review_add", kwargs={"org_slug": alice.organization.slug, "plan_id": objective.plan_id})
     ).content.decode()
 
-    assert "Délai de dispensation\u00a0: 1,5 min (16/11/2026) · cible 1" in page
+    assert "Délai de dispensation\u00a0: 1,5\u00a0min (16/11/2026) · cible 1\u00a0min" in page
+
+
+def _plan_with_weekly_indicator(alice: Membership) -> tuple[Objective, Indicator]:
+    objective = ObjectiveFactory.create(plan=PlanFactory.create(organization=alice.organization, owner=alice))
+    indicator = IndicatorFactory.create(
+        organization=alice.organization, name="Erreurs de dispensation", kind="count", target_value=2
+    )
+    services.save_indicator(indicator, objectives=[objective])
+    for week, value in ((date(2026, 3, 2), 9), (date(2026, 3, 9), 6), (date(2026, 3, 16), 3)):
+        services.save_measurement(
+            indicator, services.MeasurementInput(period_start=week, value=Decimal(value)), acting_user=None
+        )
+    return objective, indicator
+
+
+@pytest.mark.parametrize(
+    ("review_date", "expected"),
+    [
+        ("2026-03-09", "Erreurs de dispensation\u00a0: 6 (09/03/2026) · cible 2"),  # the week that started that day
+        ("2026-03-15", "Erreurs de dispensation\u00a0: 6 (09/03/2026) · cible 2"),  # the last one before
+        ("2026-03-01", "Erreurs de dispensation\u00a0: pas encore de valeur · cible 2"),  # none yet
+        ("", "Erreurs de dispensation\u00a0: 3 (16/03/2026) · cible 2"),  # today: the latest
+    ],
+)
+@pytest.mark.parametrize("page", ["plans:progress_review_add", "plans:final_review"])
+def test_a_review_starts_from_the_values_at_its_date(
+    alice: Membership, alice_client: Client, page: str, review_date: str, expected: str
+) -> None:
+    objective, _indicator = _plan_with_weekly_indicator(alice)
+    address = reverse(page, kwargs={"org_slug": alice.organization.slug, "plan_id": objective.plan_id})
+
+    html = alice_client.get(address, {"review_date": review_date} if review_date else {}).content.decode()
+
+    assert expected in html
+    assert f'hx-get="{address}"' in html  # changing the date asks again
+
+
+def test_an_indicator_linked_to_two_objectives_is_read_once(alice: Membership) -> None:
+    objective, indicator = _plan_with_weekly_indicator(alice)
+    other = ObjectiveFactory.create(plan=objective.plan)
+    services.save_indicator(indicator, objectives=[objective, other])
+
+    lines = readings_at(objective.plan, date(2026, 3, 20))
+
+    assert lines == ["Erreurs de dispensation: 3 (03/16/2026) · target 2"]

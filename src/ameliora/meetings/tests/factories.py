@@ -5,15 +5,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 from factory.declarations import Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
 from ameliora.core.models import Membership, Organization
-from ameliora.core.tests.factories import OrganizationFactory
-from ameliora.meetings.models import AgendaItem, ExchangeSpace, Session
+from ameliora.core.tests.factories import MembershipFactory, OrganizationFactory
+from ameliora.meetings.models import AgendaItem, ExchangeSpace, MissionLetter, Session
 
 
 class SpaceFactory(DjangoModelFactory[ExchangeSpace]):
@@ -24,6 +24,18 @@ class SpaceFactory(DjangoModelFactory[ExchangeSpace]):
     kind = ExchangeSpace.Kind.QUALITY_CIRCLE
     name = Sequence(lambda n: f"Cercle qualité {n}")
     code = Sequence(lambda n: f"CQ{n}")
+
+
+def make_letter(person: Membership, **fields: object) -> MissionLetter:
+    """A draft letter for ``person`` in their organization (fields override the defaults)."""
+    values: dict[str, object] = {
+        "role": "Binôme médico-soignant animateur du cercle qualité",
+        "scope": "Animer les six séances de l'année.",
+        "starts_on": date(2026, 1, 1),
+        "ends_on": date(2026, 12, 31),
+        **fields,
+    }
+    return MissionLetter.objects.create(organization=person.organization, person=person, **values)
 
 
 def make_session(space: ExchangeSpace, *, days: int = 7) -> Session:
@@ -44,3 +56,7 @@ def any_session_id(organization: Organization, owner: Membership) -> int:
 def any_item_id(organization: Organization, owner: Membership) -> int:
     session = make_session(SpaceFactory.create(organization=organization))
     return AgendaItem.objects.create(organization=organization, session=session, title="Point divers").pk
+
+
+def any_letter_id(organization: Organization, owner: Membership) -> int:
+    return make_letter(MembershipFactory.create(organization=organization), status=MissionLetter.Status.ISSUED).pk

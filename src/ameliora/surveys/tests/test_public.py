@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 
 from ameliora.core.models import Membership
 from ameliora.surveys import ratelimit, services
 from ameliora.surveys.forms import ANSWER_REQUIRED, NUMBER_BETWEEN, TEXT_TOO_LONG
 from ameliora.surveys.models import Answer, Campaign, Question, Response
-from ameliora.surveys.public_views import TOO_MANY_ANSWERS
+from ameliora.surveys.public_views import FIX_ERRORS, TOO_MANY_ANSWERS
 from ameliora.surveys.tests.factories import CampaignFactory
 
 ADDRESS = "203.0.113.42"
@@ -199,3 +202,131 @@ def test_decimal_answers_keep_two_places(client: Client, campaign: Campaign) -> 
     # 1 000 is out of range: nothing stored; 12,345 is rounded to cents.
     _post(Client(), campaign, {_q(campaign, "Bon accueil"): "5", _q(campaign, "Âge"): "12,345"})
     assert Answer.objects.get(number__isnull=False, question__kind=Question.Kind.NUMBER).number == Decimal("12.35")
+
+
+def _english(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _move_period(campaign: Campaign, start_in_days: int, end_in_days: int) -> None:
+    today = timezone.localdate()
+    campaign.period_start = today + timedelta(days=start_in_days)
+    campaign.period_end = today + timedelta(days=end_in_days)
+    campaign.save(update_fields=["period_start", "period_end"])
+
+
+def test_an_open_campaign_past_its_end_refuses_answers_and_says_when_it_ran(campaign: Campaign) -> None:
+    _move_period(campaign, -30, -1)
+    client = _english(Client())
+
+    page = client.get(_url(campaign))
+    assert page.status_code == 200
+    assert "form" not in page.context
+    html = page.content.decode()
+    assert "no longer takes answers" in html
+    assert date_format(campaign.period_start, "DATE_FORMAT") in html
+    assert date_format(campaign.period_end, "DATE_FORMAT") in html
+
+    refused = _post(client, campaign, {_q(campaign, "Bon accueil"): "5"})
+    assert refused.status_code == 409
+    assert not Response.objects.exists()
+
+
+def test_an_open_campaign_before_its_start_says_when_to_come_back(campaign: Campaign) -> None:
+    _move_period(campaign, 2, 30)
+    client = _english(Client())
+
+    page = client.get(_url(campaign))
+    assert page.status_code == 200
+    assert "does not take answers yet" in page.content.decode()
+    assert date_format(campaign.period_start, "DATE_FORMAT") in page.content.decode()
+    assert _post(client, campaign, {_q(campaign, "Bon accueil"): "5"}).status_code == 409
+    assert not Response.objects.exists()
+
+
+def test_the_first_and_last_days_of_the_period_take_answers(campaign: Campaign) -> None:
+    _move_period(campaign, 0, 0)
+    assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "5"}).status_code == 201
+
+
+def test_an_anonymous_campaign_asks_no_name_and_keeps_none(campaign: Campaign) -> None:
+    page = Client().get(_url(campaign))
+    assert "respondent_name" not in page.context["form"].fields
+    assert 'id="not-anonymous"' not in page.content.decode()
+
+    data = {_q(campaign, "Bon accueil"): "5", "respondent_name": "Jeanne Martin"}
+    assert _post(Client(), campaign, data).status_code == 201
+    assert Response.objects.get().respondent_name == ""
+    services.submit_response(campaign, values={}, respondent_name="Forgé")
+    assert not Response.objects.exclude(respondent_name="").exists()
+
+
+def test_a_named_campaign_asks_an_optional_name_shown_to_managers_only(
+    campaign: Campaign, client_for: Any, alice: Membership, bob: Membership
+) -> None:
+    campaign.anonymous = False
+    campaign.save(update_fields=["anonymous"])
+    client = _english(Client())
+    page = client.get(_url(campaign))
+    assert "respondent_name" in page.context["form"].fields
+    assert 'id="not-anonymous"' in page.content.decode()
+
+    named = {
+        _q(campaign, "Bon accueil"): "5",
+        _q(campaign, "Un souci ?"): "yes",
+        _q(campaign, "Lequel ?"): "L'attente",
+        "respondent_name": "  Jeanne Martin ",
+    }
+    assert _post(client, campaign, named).status_code == 201
+    assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4"}).status_code == 201  # the name is optional
+    too_long = _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4", "respondent_name": "x" * 201})
+    assert too_long.status_code == 400
+    assert "respondent_name" in too_long.context["form"].errors
+    assert sorted(Response.objects.values_list("respondent_name", flat=True)) == ["", "Jeanne Martin"]
+
+    results = reverse("surveys:campaign_results", args=[alice.organization.slug, campaign.pk])
+    assert "Jeanne Martin" in client_for(alice).get(results).content.decode()
+    assert "Jeanne Martin" not in client_for(bob).get(results).content.decode()
+
+
+def test_the_printable_and_campaign_pages_say_whether_the_survey_is_anonymous(
+    campaign: Campaign, client_for: Any, alice: Membership
+) -> None:
+    manager = _english(client_for(alice))
+    print_url = reverse("surveys:campaign_print", args=[alice.organization.slug, campaign.pk])
+    assert "a few minutes, anonymous, no account" in manager.get(print_url).content.decode()
+
+    campaign.anonymous = False
+    campaign.save(update_fields=["anonymous"])
+    printed = manager.get(print_url).content.decode()
+    assert "a few minutes, anonymous" not in printed
+    assert "This survey is not anonymous" in printed
+    detail = manager.get(reverse("surveys:campaign_detail", args=[alice.organization.slug, campaign.pk]))
+    assert "Not anonymous" in detail.content.decode()
+
+
+def test_a_flood_of_invalid_submissions_is_rate_limited_too_with_its_field_messages(
+    campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(ratelimit.LIMITS, "invalid", (3, 3600))
+    invalid = {_q(campaign, "Âge"): "37"}  # the required agreement answer is missing
+    for _attempt in range(3):
+        refused = _post(Client(), campaign, invalid)
+        assert refused.status_code == 400
+        assert str(FIX_ERRORS) in refused.content.decode()
+
+    flooded = _post(Client(), campaign, invalid)
+    html = flooded.content.decode()
+    assert flooded.status_code == 429
+    assert str(TOO_MANY_ANSWERS) in html
+    assert str(ANSWER_REQUIRED) in html  # the field's message is still there
+    assert 'value="37"' in html
+    assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4"}).status_code == 429  # valid ones wait too
+    assert not Response.objects.exists()
+    other = Client().post(_url(campaign), {_q(campaign, "Bon accueil"): "4"}, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 201
+
+
+def test_invalid_submissions_have_a_higher_limit_than_accepted_ones() -> None:
+    assert ratelimit.LIMITS["invalid"][0] > ratelimit.LIMITS["answer"][0]

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ameliora.core.access import frozen_reason
 from ameliora.core.models import Link, Membership
+from ameliora.core.reminders import send_due_reminders
 from ameliora.surveys import services, sources, stats
 from ameliora.surveys.models import (
     CAMPAIGN_FROZEN,
@@ -318,3 +319,45 @@ def test_a_closed_campaign_takes_no_more_evidence(questionnaire: Questionnaire, 
     campaign = CampaignFactory.create(questionnaire=questionnaire, status=Campaign.Status.CLOSED)
     assert frozen_reason(campaign) == str(CAMPAIGN_FROZEN)
     assert frozen_reason(CampaignFactory.create(questionnaire=questionnaire)) is None
+
+
+def test_public_answers_are_refused_outside_the_period_but_paper_is_not(
+    questionnaire: Questionnaire, alice: Membership
+) -> None:
+    today = timezone.localdate()
+    ended = CampaignFactory.create(
+        questionnaire=questionnaire, period_start=today - timedelta(days=30), period_end=today - timedelta(days=1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.submit_response(ended, values={})
+    assert refused.value.code == services.CAMPAIGN_OUTSIDE_PERIOD
+    services.submit_response(ended, values={}, mode=Response.Mode.PAPER, entered_by=alice)
+
+    future = CampaignFactory.create(questionnaire=questionnaire, period_start=today + timedelta(days=1))
+    with pytest.raises(ValidationError):
+        services.submit_response(future, values={})
+    assert Response.objects.count() == 1
+
+
+def test_the_daily_job_closes_open_campaigns_the_day_after_their_end(questionnaire: Questionnaire) -> None:
+    today = timezone.localdate()
+    yesterday = today - timedelta(days=1)
+    ended = CampaignFactory.create(questionnaire=questionnaire, period_start=yesterday, period_end=yesterday)
+    ends_today = CampaignFactory.create(questionnaire=questionnaire, period_start=yesterday, period_end=today)
+    draft = CampaignFactory.create(
+        questionnaire=questionnaire, period_start=yesterday, period_end=yesterday, status=Campaign.Status.DRAFT
+    )
+
+    assert send_due_reminders()["survey campaigns past their end"] == 1
+
+    ended.refresh_from_db()
+    assert ended.status == Campaign.Status.CLOSED
+    assert ended.closed_at is not None
+    assert ended.closed_by is None
+    assert frozen_reason(ended) == str(CAMPAIGN_FROZEN)
+    assert ended.history.first().status == Campaign.Status.CLOSED
+    ends_today.refresh_from_db()
+    draft.refresh_from_db()
+    assert (ends_today.status, draft.status) == (Campaign.Status.OPEN, Campaign.Status.DRAFT)
+    assert services.close_ended_campaigns() == 0  # idempotent: run twice, closes nothing more
+    assert services.close_ended_campaigns(today=today + timedelta(days=1)) == 1

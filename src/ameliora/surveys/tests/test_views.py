@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -9,12 +10,14 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from ameliora.core.models import Job, Membership
 from ameliora.plans.models import Action
 from ameliora.surveys import exports, services
 from ameliora.surveys.models import Answer, Campaign, Question, Questionnaire, Response
+from ameliora.surveys.results import TEXTS_PER_PAGE, TEXTS_SHOWN
 from ameliora.surveys.tests.factories import AnswerFactory, CampaignFactory, QuestionFactory, ResponseFactory
 
 
@@ -265,3 +268,52 @@ def test_a_manager_copies_a_questionnaire_and_a_member_cannot(
     copy = Questionnaire.objects.exclude(pk=patients.pk).get()
     assert response["Location"] == copy.get_absolute_url()
     assert copy.questions.count() == patients.questions.count()
+
+
+def test_free_texts_are_paged_latest_first_at_a_fixed_cost(
+    alice: Membership, bob: Membership, patients: Questionnaire, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    campaign = CampaignFactory.create(questionnaire=patients)
+    text = patients.questions.filter(kind=Question.Kind.LONG_TEXT).last()
+    assert text is not None
+    start = timezone.now() - timedelta(days=1)
+    for index in range(TEXTS_PER_PAGE + 5):
+        response = ResponseFactory.create(campaign=campaign, submitted_at=start + timedelta(minutes=index))
+        AnswerFactory.create(response=response, question=text, text=f"Remarque n°{index}.")
+    client: Client = client_for(alice)
+
+    results = client.get(_url("campaign_results", alice, survey_campaign_id=campaign.pk))
+    shown = next(r for r in results.context["results"].questions if r.question == text)
+    assert len(shown.texts) == TEXTS_SHOWN
+    texts_url = _url("campaign_texts", alice, survey_campaign_id=campaign.pk, question_id=text.pk)
+    assert texts_url in results.content.decode()
+
+    client.get(texts_url)
+    with django_assert_max_num_queries(14):
+        first = client.get(texts_url)
+    latest = f"Remarque n°{TEXTS_PER_PAGE + 4}."
+    assert first.context["page"].object_list[0].text == latest
+    assert len(first.context["page"].object_list) == TEXTS_PER_PAGE
+    with django_assert_max_num_queries(14):
+        second = client.get(texts_url + "?page=2")
+    assert [a.text for a in second.context["page"].object_list] == [f"Remarque n°{i}." for i in range(4, -1, -1)]
+
+    # Hiding a text from page 2 comes back to page 2; a plain member reads the pages too.
+    oldest = Answer.objects.get(text="Remarque n°0.")
+    flagged = client.post(_url("answer_flag", alice, survey_answer_id=oldest.pk), {"hidden": "1", "page": "2"})
+    assert flagged["Location"] == texts_url + "?page=2"
+    assert "Remarque n°0." not in client.get(texts_url + "?page=2").content.decode()
+    assert client_for(bob).get(texts_url).status_code == 200
+
+
+def test_the_texts_page_is_only_for_a_text_question_of_the_campaign(
+    alice: Membership, patients: Questionnaire, client_for: Any
+) -> None:
+    campaign = CampaignFactory.create(questionnaire=patients)
+    client: Client = client_for(alice)
+    likert = patients.questions.filter(kind=Question.Kind.LIKERT).first()
+    other = QuestionFactory.create(questionnaire__organization=alice.organization, kind=Question.Kind.LONG_TEXT)
+    for question in (likert, other):
+        assert question is not None
+        url = _url("campaign_texts", alice, survey_campaign_id=campaign.pk, question_id=question.pk)
+        assert client.get(url).status_code == 404
