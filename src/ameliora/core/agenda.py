@@ -10,12 +10,23 @@ review… Each proposal carries the object itself, so that an accepted item can 
 and a stable ``key`` so that it is not proposed twice for the same session. Providers keep to a few
 bounded queries and at most :data:`LIMIT` proposals each. Titles are references and labels, which
 may still name a case: agendas are shown to members only, never logged or emailed.
+
+The other way round, a module may ask which sessions took one of its objects up, and when the next
+session of a kind of space is planned, without importing the meetings app::
+
+    sessions_about(event)                 # [SessionRef(...)], oldest first
+    next_session(organization, "quality_cell")
+
+The meetings app answers through :func:`register_session_finder` (one finder; a later registration
+replaces it). Without it both answer "nothing".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from django.db import models
 
@@ -49,3 +60,43 @@ def proposals(organization: Organization) -> list[AgendaProposal]:
     for provider in SOURCES.values():
         found.extend(provider(organization)[:LIMIT])
     return found
+
+
+# --- sessions, seen from the other modules ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRef:
+    """A meeting session, as another module shows it: its space, its start, its page, its status."""
+
+    space: str
+    starts_at: datetime
+    url: str
+    status: str  # a translated label: "Planned", "Held", "Cancelled"
+    held: bool
+
+
+class SessionFinder(Protocol):
+    def sessions_about(self, obj: models.Model) -> list[SessionRef]:
+        """The sessions whose agenda took ``obj`` up (through ``core.Link``), oldest first."""
+        ...
+
+    def next_session(self, organization: Organization, space_kind: str) -> SessionRef | None:
+        """The next planned session of the organization's spaces of that kind, if any."""
+        ...
+
+
+_FINDER: list[SessionFinder] = []
+
+
+def register_session_finder(finder: SessionFinder) -> SessionFinder:
+    _FINDER[:] = [finder]
+    return finder
+
+
+def sessions_about(obj: models.Model) -> list[SessionRef]:
+    return _FINDER[0].sessions_about(obj) if _FINDER else []
+
+
+def next_session(organization: Organization, space_kind: str) -> SessionRef | None:
+    return _FINDER[0].next_session(organization, space_kind) if _FINDER else None

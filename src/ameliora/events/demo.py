@@ -88,7 +88,13 @@ def _build(organization: Organization, spec: Spec, cell: Membership) -> Event:  
     if spec.reporter:
         event = services.declare_event(declaration, acting=_member(organization, spec.reporter))
     else:
-        event, _code = services.declare_public_event(organization, declaration, **spec.contact)
+        event, _code = services.declare_public_event(
+            organization,
+            declaration,
+            contact_name=spec.contact.get("contact_name", ""),
+            contact_phone=spec.contact.get("contact_phone", ""),
+            contact_best_time=spec.contact.get("contact_best_time", ""),
+        )
     Event.objects.filter(pk=event.pk).update(received_at=received)
     EventTransition.objects.filter(event=event).update(at=received)
     event.refresh_from_db()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
@@ -16,6 +17,7 @@ from ameliora.core.scales import Likelihood, Severity
 from ameliora.core.uploads import validate_upload
 from ameliora.events.models import (
     COMPLEX_CASE_CRITERIA,
+    SUGGESTED_VIGILANCES,
     Actuality,
     Affected,
     Decision,
@@ -39,6 +41,12 @@ CONTACT_REQUIRED = _("Leave a phone number so that the cell can call you back, o
 CHARTER_REQUIRED = _("Please read and accept the confidentiality charter.")
 CODE_REQUIRED = _("Type the tracking code you were given.")
 MESSAGE_REQUIRED = _("Write your message.")
+PUBLIC_MAX_FILES = 3
+TOO_MANY_FILES = _("Attach at most %(limit)s files.")
+FILES_NOT_KEPT = _(
+    "For your safety, a browser cannot keep chosen files on a page sent back: select your files again "
+    "before sending. Everything you typed is still here."
+)
 EARLIEST = date(1900, 1, 1)
 # A little slack for clocks that disagree by a few minutes.
 FUTURE_TOLERANCE = timedelta(minutes=10)
@@ -131,6 +139,11 @@ class _DeclarationFields(forms.Form):
         self.organization = organization
         category = cast(forms.ModelChoiceField, self.fields["category"])  # type: ignore[type-arg]
         category.queryset = EventCategory.objects.for_org(organization).filter(active=True)
+        # For static/events/vigilances.js, which pre-ticks the vigilances the category suggests.
+        suggested = category.queryset.filter(code__in=SUGGESTED_VIGILANCES).values_list("pk", "code")
+        category.widget.attrs["data-vigilances"] = json.dumps(
+            {str(pk): [str(v) for v in SUGGESTED_VIGILANCES[code]] for pk, code in suggested}
+        )
 
     def clean_occurred_at(self) -> datetime | None:
         return check_past_datetime(self.cleaned_data.get("occurred_at"))
@@ -179,11 +192,51 @@ class DeclarationForm(_DeclarationFields):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the core (size, extension, real content)."""
+
+    def __init__(self, *args: Any, max_files: int, **kwargs: Any) -> None:
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        uploads = [u for u in (data if isinstance(data, list | tuple) else [data]) if u]
+        if len(uploads) > self.max_files:
+            raise forms.ValidationError(TOO_MANY_FILES, code="too_many", params={"limit": self.max_files})
+        errors: list[forms.ValidationError] = []
+        for upload in uploads:
+            try:
+                super().clean(upload, initial)
+                validate_upload(upload)
+            except forms.ValidationError as exc:
+                errors.append(forms.ValidationError(f"{upload.name}: {' '.join(exc.messages)}", code=exc.code))
+            upload.seek(0)
+        if errors:
+            raise forms.ValidationError(errors)
+        return uploads
+
+
 class PublicDeclarationForm(_DeclarationFields):
-    """The declaration of someone without an account: anonymous, or with call-back details."""
+    """The declaration of someone without an account: anonymous, or with call-back details.
+
+    The unit is asked only when the organization has units; up to three files may be attached.
+    """
 
     STAY_ANONYMOUS = "anonymous"
     CALL_ME = "call_me"
+
+    unit = forms.ModelChoiceField(label=_("Where (unit)"), queryset=Unit.objects.none(), required=False)
+    attachments = MultipleFileField(
+        label=_("Attach files (photo, document)"),
+        max_files=PUBLIC_MAX_FILES,
+        help_text=_("Up to 3 files. Check that no patient and no colleague can be identified on them."),
+    )
 
     charter_accepted = forms.BooleanField(
         label=_("I have read the confidentiality charter"),
@@ -205,6 +258,25 @@ class PublicDeclarationForm(_DeclarationFields):
     )
     # Honeypot: hidden from people by CSS, filled in by robots.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, organization=organization, **kwargs)
+        units = Unit.objects.for_org(organization)
+        if units.exists():
+            cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units  # type: ignore[type-arg]
+            self.order_fields(["occurred_at", "unit", "category"])
+        else:
+            del self.fields["unit"]
+
+    files_lost_message = FILES_NOT_KEPT
+
+    @property
+    def files_lost(self) -> bool:
+        """Files were sent, yet this form is shown again: the browser will not send them a second time."""
+        return bool(self.files)
+
+    def uploads(self) -> list[UploadedFile]:
+        return list(self.cleaned_data.get("attachments") or [])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -74,6 +75,22 @@ class Vigilance(models.TextChoices):
     COSMETO = "cosmeto", _("Cosmetovigilance (cosmetics)")
     NUTRI = "nutri", _("Nutrivigilance (food supplements)")
     TOXICO = "toxico", _("Toxicovigilance (poisonings)")
+    INFECTIO = "infectio", _("Infectiovigilance (healthcare-associated infections → ARS and CPias)")
+
+
+# The vigilances an event of a default category most likely concerns: a suggestion
+# shown to the cell, never ticked for it. Categories an organization adds suggest nothing.
+SUGGESTED_VIGILANCES: dict[str, tuple[Vigilance, ...]] = {
+    "medication": (Vigilance.PHARMACO,),
+    "equipment": (Vigilance.DEVICE,),
+    "infection": (Vigilance.INFECTIO,),
+}
+
+
+def suggested_vigilances(category_code: str | None, *, already: Iterable[str] = ()) -> list[Vigilance]:
+    """The vigilances the category suggests, less those already recorded for the event."""
+    recorded = set(already)
+    return [v for v in SUGGESTED_VIGILANCES.get(category_code or "", ()) if v not in recorded]
 
 
 class FactorFamily(models.TextChoices):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from ameliora.events import ratelimit, services
 from ameliora.events.forms import MessageForm, PublicDeclarationForm, TrackingForm
-from ameliora.events.models import Event, EventSettings
+from ameliora.events.models import Event, EventSettings, suggested_vigilances
 
 TOO_MANY_DECLARATIONS = _(
     "Several declarations were just sent from this connection. "
@@ -48,7 +48,7 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
         EventSettings.objects.select_related("organization"), public_key=public_key, public_enabled=True
     )
     organization = settings.organization
-    form = PublicDeclarationForm(request.POST or None, organization=organization)
+    form = PublicDeclarationForm(request.POST or None, request.FILES or None, organization=organization)
     context: dict[str, Any] = {"form": form, "public_organization": organization}
     if request.method != "POST":
         return render(request, "events/public_declare.html", context)
@@ -61,9 +61,14 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
         ratelimit.hit(request, "declare")
         return render(request, "events/public_received.html", {"public_organization": organization, "code": None})
     if not form.is_valid():
+        if form.files:
+            # Reading and checking files costs the server: a refused upload counts as an attempt.
+            ratelimit.hit(request, "declare")
         return render(request, "events/public_declare.html", context, status=400)
     try:
-        event, code = services.declare_public_event(organization, form.declaration(), **form.contact())
+        event, code = services.declare_public_event(
+            organization, form.declaration(), uploads=form.uploads(), **form.contact()
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return render(request, "events/public_declare.html", context, status=400)
@@ -71,9 +76,22 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
     return render(
         request,
         "events/public_received.html",
-        {"public_organization": organization, "code": code, "reference": event.reference},
+        {
+            "public_organization": organization,
+            "code": code,
+            "reference": event.reference,
+            "suggested_vigilances": _vigilances_to_check(event),
+        },
         status=201,
     )
+
+
+def _vigilances_to_check(event: Event) -> list[Any]:
+    """For a serious event (EIGS), the vigilances its category suggests and the reporter did not tick."""
+    if not event.is_serious:
+        return []
+    code = event.category.code if event.category else None
+    return suggested_vigilances(code, already=event.vigilances.values_list("vigilance", flat=True))
 
 
 @never_cache

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from ameliora.core.models import Attachment, Membership, Organization, Unit
 from ameliora.core.permissions import CAPABILITIES
 from ameliora.core.services import add_attachment, notify
+from ameliora.core.uploads import validate_upload
 from ameliora.events.models import (
     ACTION_TEXT_REQUIRED,
     DEFAULT_CATEGORIES,
@@ -185,11 +187,14 @@ def declare_public_event(
     contact_name: str = "",
     contact_phone: str = "",
     contact_best_time: str = "",
+    uploads: Iterable[UploadedFile] = (),
 ) -> tuple[Event, str]:
     """A declaration made without an account. Returns the event and its tracking code, shown once.
 
     Only the code's hash is stored. Nothing about the client (address, browser) is stored; an
-    anonymous declaration (no contact details) stores no identity at all.
+    anonymous declaration (no contact details) stores no identity at all. Attached files are
+    checked by the core like a member's (size, type, real content) and stored with no uploader and
+    a neutral name (``EI-2026-014-1.png``): a file name may carry a person's name.
     """
     settings = ensure_event_settings(organization)
     if not settings.public_enabled:
@@ -204,8 +209,28 @@ def declare_public_event(
         contact_best_time=contact_best_time.strip(),
         tracking_code_hash=hash_tracking_code(code),
     )
+    attachments = [_attach_anonymously(event, upload, number) for number, upload in enumerate(uploads, start=1)]
+    _forget_reporter_in_history(event, attachments)
     _announce(event)
     return event, code
+
+
+def _attach_anonymously(event: Event, upload: UploadedFile, number: int) -> Attachment:
+    kind = validate_upload(upload)  # the core's checks, as for a member's file
+    upload.seek(0)
+    extension = (upload.name or "").rsplit(".", 1)[-1].lower()
+    attachment = Attachment(
+        organization=event.organization,
+        content_type=ContentType.objects.get_for_model(Event),
+        object_id=event.pk,
+        original_name=f"{event.reference}-{number}.{extension}",
+        mime_type=kind.mime,
+        size=upload.size or 0,
+        uploaded_by=None,
+    )
+    attachment.file.save(attachment.original_name, upload, save=False)
+    attachment.save()
+    return attachment
 
 
 def find_by_tracking_code(code: str) -> Event | None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.models import Organization
+from ameliora.events import stats
 from ameliora.events.models import Event
 
 Result = tuple[float | int | None, float | int | None]
@@ -53,6 +54,16 @@ def median_days_to_triage(organization: Organization, start: date, end: date, pe
     return (round(statistics.median(days), 1), None) if days else (None, None)
 
 
+def professionals_involved(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+    """Meant for a yearly indicator (the REX report's figure); any period works."""
+    return stats.professionals_among(_received(organization, start, end)), None
+
+
+def median_days_to_closure(organization: Organization, start: date, end: date, periodicity: str) -> Result:
+    """Over the events received in the period and closed since."""
+    return stats.median_days_to_closure_of(_received(organization, start, end)), None
+
+
 def check_backs_on_time(organization: Organization, start: date, end: date, periodicity: str) -> Result:
     rows = list(
         Event.objects.for_org(organization)
@@ -80,4 +91,12 @@ def register() -> None:
         )
     register_source("events.resolution_rate", _("Adverse events: share of retained events closed"), resolution)
     register_source("events.median_days_to_triage", _("Adverse events: median days to triage"), median_days_to_triage)
+    register_source(
+        "events.professionals_involved",
+        _("REX: professionals involved (declared, handled or followed)"),
+        professionals_involved,
+    )
+    register_source(
+        "events.median_days_to_closure", _("Adverse events: median days to closure"), median_days_to_closure
+    )
     register_source("events.check_backs_on_time", _("REX level-2 check-backs done on time"), check_backs_on_time)

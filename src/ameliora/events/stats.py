@@ -62,7 +62,11 @@ def declarations_per_month(organization: Organization, year: int) -> list[int]:
 
 
 def professionals_involved(organization: Organization, year: int) -> int:
-    events = _events_of(organization, year)
+    return professionals_among(_events_of(organization, year))
+
+
+def professionals_among(events: Any) -> int:
+    """Distinct members who declared, handled or moved one of ``events``, plus one per public declaration."""
     people: set[int] = set()
     public = 0
     for source, reporter, handler in events.values_list("source", "reported_by_id", "handler_id"):
@@ -95,7 +99,12 @@ def median_days_to_triage(organization: Organization, year: int) -> float | None
 
 
 def median_days_to_closure(organization: Organization, year: int) -> float | None:
-    closed = _events_of(organization, year).filter(status=Event.Status.CLOSED)
+    return median_days_to_closure_of(_events_of(organization, year))
+
+
+def median_days_to_closure_of(events: Any) -> float | None:
+    """Median days from reception to closure over the closed ones of ``events``."""
+    closed = events.filter(status=Event.Status.CLOSED)
     return _median_days(list(closed.values_list("received_at", "closed_at")))
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ameliora.core import agenda
 from ameliora.core.history import entries_from
 from ameliora.core.http import OrgRequest
 from ameliora.core.permissions import can, require
@@ -56,6 +57,7 @@ from ameliora.events.models import (
     FactorFamily,
     RexLevel,
     TimelineEntry,
+    suggested_vigilances,
 )
 from ameliora.events.qr import qr_svg
 from ameliora.events.stats import month_bars_svg, year_figures, years_with_events
@@ -73,7 +75,12 @@ QUEUES: dict[str, Any] = {
     "declared": gettext_lazy("My declarations"),
 }
 CELL_QUEUES = ("to_triage", "mine", "check_backs", "meeting", "no_feedback")
+QUALITY_CELL_SPACE = "quality_cell"  # the kind of exchange space that analyses level-3 cases (core.agenda)
 SAVED = gettext_lazy("Saved.")
+SERIOUS_VIGILANCES_TO_CHECK = gettext_lazy(
+    "Serious event: the quality team will declare it to the ARS. "
+    "Given its category, check in particular: %(vigilances)s."
+)
 
 
 def _queue_filters(request: OrgRequest) -> dict[str, Q]:
@@ -123,6 +130,7 @@ def home(request: OrgRequest) -> HttpResponse:
     page = Paginator(events.order_by(*order, "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     today, now = timezone.localdate(), timezone.now()
     rows = [(event, _is_overdue(event, today, now)) for event in page]
+    settings = services.ensure_event_settings(request.organization)
     return render(
         request,
         "events/event_list.html",
@@ -132,7 +140,10 @@ def home(request: OrgRequest) -> HttpResponse:
             "queue": queue,
             "queues": [(name, QUEUES[name], counts[name]) for name in available],
             "query": query,
-            "settings": services.ensure_event_settings(request.organization),
+            "settings": settings,
+            "next_session": agenda.next_session(request.organization, QUALITY_CELL_SPACE)
+            if queue == "meeting"
+            else None,
         },
     )
 
@@ -155,7 +166,15 @@ def declare(request: OrgRequest) -> HttpResponse:
                 request, _("Thank you. Your declaration %(reference)s was received.") % {"reference": event.reference}
             )
             if can(request.membership, "events.view"):
-                return redirect(event)
+                return redirect(event)  # the event page shows the EIGS reminder and the vigilances to check
+            suggested = suggested_vigilances(
+                event.category.code if event.category else None, already=form.cleaned_data.get("vigilances") or []
+            )
+            if event.is_serious and suggested:
+                messages.warning(
+                    request,
+                    SERIOUS_VIGILANCES_TO_CHECK % {"vigilances": "; ".join(str(v.label) for v in suggested)},
+                )
             return redirect("events:library", org_slug=request.organization.slug)
     return render(request, "events/event_declare.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -234,6 +253,9 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "fishbone": _fishbone(event, factors),
         "decisions": list(event.decisions.select_related("owner__user", "decided_by__user", "action__plan")),
         "vigilances": vigilances,
+        "suggested_vigilances": suggested_vigilances(
+            event.category.code if event.category else None, already=[v.vigilance for v in vigilances]
+        ),
         "transitions": list(event.transitions.select_related("by__user")),
         "tracking_messages": list(event.messages.select_related("author__user")),
         "allowed": event.allowed_actions(),
@@ -241,6 +263,7 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "check_back_overdue": event.check_back_overdue(today),
         "criteria": [(label, getattr(event, name)) for name, label, _help in COMPLEX_CASE_CRITERIA],
         "history": _history(request, event),
+        "sessions": agenda.sessions_about(event),
         "today": today,
         **defaults,
     }

@@ -10,8 +10,9 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        # The freeze check, the dashboard card and demo content register themselves on import.
-        from ameliora.meetings import access, dashboard, demo  # noqa: F401
+        # The freeze check, the dashboard card, demo content and the session finder of
+        # core.agenda register themselves on import.
+        from ameliora.meetings import access, dashboard, demo, finder  # noqa: F401
 
         # Feed indicators' computed sources when that app is installed (meetings may import indicators).
         if apps.is_installed("ameliora.indicators"):

@@ -94,3 +94,22 @@ def test_the_computed_sources_count_a_period(alice: Membership, bob: Membership,
     assert sources.declared_at_level(2)(org, date(2025, 1, 1), date(2025, 12, 31), "yearly") == (2, None)
     assert sources.resolution(org, date(2025, 1, 1), date(2025, 12, 31), "yearly") == (2, 4)
     assert sources.check_backs_on_time(org, date(2025, 1, 1), date(2025, 12, 31), "yearly") == (1, 2)
+
+
+def test_the_professionals_and_closure_sources_reuse_the_yearly_figures(
+    alice: Membership, bob: Membership, event_settings: EventSettings
+) -> None:
+    from ameliora.events import sources
+    from ameliora.indicators.sources import get_source
+
+    _dataset(alice, bob)
+    org = alice.organization
+    year = (date(2025, 1, 1), date(2025, 12, 31), "yearly")
+
+    assert sources.professionals_involved(org, *year) == (stats.professionals_involved(org, 2025), None)
+    assert sources.professionals_involved(org, *year) == (3, None)  # bob, alice, + one public declaration
+    assert sources.median_days_to_closure(org, *year) == ((4 + 20) / 2, None)
+    assert sources.median_days_to_closure(org, date(2025, 3, 1), date(2025, 3, 31), "monthly") == (20.0, None)
+    assert sources.median_days_to_closure(org, date(2025, 6, 1), date(2025, 6, 30), "monthly") == (None, None)
+    assert get_source("events.professionals_involved") is not None
+    assert get_source("events.median_days_to_closure") is not None
