@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -184,6 +185,17 @@ def grid_edit(request: OrgRequest, grid_id: int) -> HttpResponse:
     return render(request, "assessments/grid_form.html", {"grid": grid, "form": form}, status=status)
 
 
+def _try_change(request: OrgRequest, change: Callable[[], object], done: str = "") -> None:
+    """Run a one-click change of a grid; its refusal (the grid is in use…) becomes an error message."""
+    try:
+        change()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if done:
+            messages.success(request, done)
+
+
 @require_http_methods(["GET", "POST"])
 def grid_new_version(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
@@ -240,12 +252,7 @@ def section_delete(request: OrgRequest, grid_id: int, grid_section_id: int) -> H
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
     section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
-    try:
-        services.delete_section(section, acting=request.membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Section removed."))
+    _try_change(request, lambda: services.delete_section(section, acting=request.membership), _("Section removed."))
     return redirect(grid)
 
 
@@ -254,10 +261,9 @@ def section_move(request: OrgRequest, grid_id: int, grid_section_id: int) -> Htt
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
     section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
-    try:
-        services.move(section, up=request.POST.get("direction") == "up", acting=request.membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _try_change(
+        request, lambda: services.move(section, up=request.POST.get("direction") == "up", acting=request.membership)
+    )
     return redirect(f"{grid.get_absolute_url()}#section-{section.pk}")
 
 
@@ -283,12 +289,9 @@ def criterion_add(request: OrgRequest, grid_id: int) -> HttpResponse:
 def criterion_delete(request: OrgRequest, criterion_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     criterion = get_criterion_for(request.membership, criterion_id)
-    try:
-        services.delete_criterion(criterion, acting=request.membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Criterion removed."))
+    _try_change(
+        request, lambda: services.delete_criterion(criterion, acting=request.membership), _("Criterion removed.")
+    )
     return redirect(criterion.grid)
 
 
@@ -296,10 +299,9 @@ def criterion_delete(request: OrgRequest, criterion_id: int) -> HttpResponse:
 def criterion_move(request: OrgRequest, criterion_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     criterion = get_criterion_for(request.membership, criterion_id)
-    try:
-        services.move(criterion, up=request.POST.get("direction") == "up", acting=request.membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _try_change(
+        request, lambda: services.move(criterion, up=request.POST.get("direction") == "up", acting=request.membership)
+    )
     return redirect(f"{criterion.grid.get_absolute_url()}#section-{criterion.section_id}")
 
 
