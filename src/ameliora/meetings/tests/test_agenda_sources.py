@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -212,13 +214,10 @@ def test_the_space_page_names_the_sources_of_its_agenda(alice_client: Client, ti
 # --- the session page stays bounded --------------------------------------------------------------
 
 
-def test_the_session_page_query_count_does_not_grow_with_proposals_or_sessions(
-    alice: Membership, alice_client: Client, tilleuls: Organization, django_assert_max_num_queries: Any
-) -> None:
-    circle = SpaceFactory.create(organization=tilleuls, kind=Kind.QUALITY_CIRCLE)
-    session = make_session(circle)
+def _waiting_everywhere(alice: Membership, tilleuls: Organization, count: int) -> None:
+    """``count`` cases, overdue actions, concerning indicators, and upcoming sessions of other spaces."""
     plan = PlanFactory.create(organization=tilleuls)
-    for n in range(25):
+    for n in range(count):
         EventFactory.create(organization=tilleuls, level=3, status=Event.Status.TRIAGED)
         ActionFactory.create(
             plan=plan,
@@ -228,7 +227,19 @@ def test_the_session_page_query_count_does_not_grow_with_proposals_or_sessions(
         IndicatorFactory.create(organization=tilleuls, status=IndicatorStatus.CONCERNING)
         other = make_session(SpaceFactory.create(organization=tilleuls, kind=Kind.CREX), days=n + 1)
         services.add_agenda_item(other, acting=alice, title=f"Point {n}")
-    with django_assert_max_num_queries(32):
+
+
+def test_the_session_page_query_count_does_not_grow_with_proposals_or_sessions(
+    alice: Membership, alice_client: Client, tilleuls: Organization, django_assert_max_num_queries: Any
+) -> None:
+    session = make_session(SpaceFactory.create(organization=tilleuls, kind=Kind.QUALITY_CIRCLE))
+    _waiting_everywhere(alice, tilleuls, 2)
+    with CaptureQueriesContext(connection) as few:
+        alice_client.get(session.get_absolute_url())
+
+    _waiting_everywhere(alice, tilleuls, 25)
+    with django_assert_max_num_queries(len(few)):
         response = alice_client.get(session.get_absolute_url())
     assert response.status_code == 200
     assert len(response.context["proposals"]) >= 3 * agenda.LIMIT
+    assert len(few) <= 32
