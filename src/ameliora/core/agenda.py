@@ -11,8 +11,8 @@ review… Each proposal carries the object itself, so that an accepted item can 
 and a stable ``key`` so that it is not proposed twice for the same session. Providers keep to a few
 bounded queries and at most :data:`LIMIT` proposals each. Each exchange space chooses which sources
 feed its agenda (``proposals(organization, sources=[...])``); a source name is its registry key.
-Titles are references and labels, which
-may still name a case: agendas are shown to members only, never logged or emailed.
+Titles are references and labels, which may still name a case: agendas are shown to members only,
+never logged or emailed.
 
 The other way round, a module may ask which sessions took one of its objects up, and when the next
 session of a kind of space is planned, without importing the meetings app::
