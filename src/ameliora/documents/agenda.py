@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
 from ameliora.core.models import Organization
@@ -33,4 +34,4 @@ def documents_due_for_review(organization: Organization) -> list[AgendaProposal]
     ]
 
 
-register_agenda_source("documents.review", documents_due_for_review)
+register_agenda_source("documents.review", documents_due_for_review, label=gettext_lazy("Documents due for review"))

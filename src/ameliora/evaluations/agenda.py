@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
 from ameliora.core.models import Organization
@@ -33,4 +34,4 @@ def evaluations_with_results(organization: Organization) -> list[AgendaProposal]
     ]
 
 
-register_agenda_source("evaluations.results", evaluations_with_results)
+register_agenda_source("evaluations.results", evaluations_with_results, label=gettext_lazy("EPP with results"))

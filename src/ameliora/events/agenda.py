@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
 from ameliora.core.models import Organization
@@ -33,4 +34,4 @@ def cases_to_analyse(organization: Organization) -> list[AgendaProposal]:
     ]
 
 
-register_agenda_source("events.cases", cases_to_analyse)
+register_agenda_source("events.cases", cases_to_analyse, label=gettext_lazy("Cases to analyse"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
 from ameliora.core.models import Organization
@@ -28,4 +29,4 @@ def concerning_indicators(organization: Organization) -> list[AgendaProposal]:
     ]
 
 
-register_agenda_source("indicators.concerning", concerning_indicators)
+register_agenda_source("indicators.concerning", concerning_indicators, label=gettext_lazy("Concerning indicators"))

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core import agenda
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.documents.models import Document, DocumentKind
@@ -24,6 +26,13 @@ class SpaceForm(forms.ModelForm[ExchangeSpace]):
     )
     secretary = MemberSelectField(label=_("Secretary"), queryset=Membership.objects.none(), required=False)
     members = MembersField(label=_("Members"), queryset=Membership.objects.none(), required=False)
+    agenda_sources = forms.MultipleChoiceField(
+        label=capfirst(ExchangeSpace._meta.get_field("agenda_sources").verbose_name),
+        help_text=ExchangeSpace._meta.get_field("agenda_sources").help_text,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     class Meta:
         model = ExchangeSpace
@@ -37,6 +46,7 @@ class SpaceForm(forms.ModelForm[ExchangeSpace]):
             "sessions_per_year",
             "duration_minutes",
             "location",
+            "agenda_sources",
             "active",
         ]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
@@ -50,6 +60,7 @@ class SpaceForm(forms.ModelForm[ExchangeSpace]):
             kind=DocumentKind.CHARTER
         )
         self.fields["plan"].queryset = ActionPlan.objects.for_org(organization).open()  # type: ignore[attr-defined]
+        self.fields["agenda_sources"].choices = agenda.source_choices()  # type: ignore[attr-defined]
         self._organization = organization
         if self.instance.pk:
             by_role: dict[str, list[int]] = {}

@@ -38,6 +38,13 @@ LETTER_NOT_DRAFT = _("This mission letter has already been issued.")
 LETTER_NOT_THE_PERSON = _("Only the person named in the mission letter can sign it.")
 
 
+# The ``core.agenda`` sources named by the default choices below (registered by their own apps).
+CASES = "events.cases"
+OVERDUE_ACTIONS = "plans.overdue"
+CONCERNING_INDICATORS = "indicators.concerning"
+EVALUATIONS = "evaluations.results"
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -82,6 +89,15 @@ class ExchangeSpace(models.Model):
     sessions_per_year = models.PositiveSmallIntegerField(_("sessions planned per year"), default=6)
     duration_minutes = models.PositiveSmallIntegerField(_("usual duration (minutes)"), default=120)
     location = models.CharField(_("usual place"), max_length=200, blank=True)
+    agenda_sources = models.JSONField(
+        _("sources of the proposed agenda"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "What the proposed agenda of each session offers. "
+            "Leave every box unticked for the usual sources of its kind."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     history = HistoricalRecords(excluded_fields=["calendar_token"])
@@ -105,6 +121,36 @@ class ExchangeSpace(models.Model):
     @property
     def plan_code(self) -> str:
         return f"PAQ-{self.code.upper()}"
+
+    def clean(self) -> None:
+        sources = self.agenda_sources
+        if not isinstance(sources, list) or not all(isinstance(name, str) for name in sources):
+            raise ValidationError({"agenda_sources": _("Choose the sources from the list.")}, code="agenda_sources")
+
+    def agenda_source_names(self) -> list[str] | None:
+        """The ``core.agenda`` sources feeding this space's proposed agenda; ``None`` means every source.
+
+        The space's own choice if it made one, else the defaults of its kind (:data:`DEFAULT_AGENDA_SOURCES`).
+        """
+        if self.agenda_sources:
+            return list(self.agenda_sources)
+        default = DEFAULT_AGENDA_SOURCES.get(self.kind)
+        return None if default is None else list(default)
+
+
+# What each kind of space looks at when it has not chosen (``None``: every source, including any added later).
+# A cell or a CREX analyses cases and follows its actions and alarming indicators; an RMM reviews cases and
+# professional-practice evaluations; a risk café talks about cases and indicators; circles and service
+# meetings see everything.
+DEFAULT_AGENDA_SOURCES: dict[str, tuple[str, ...] | None] = {
+    ExchangeSpace.Kind.QUALITY_CELL: (CASES, OVERDUE_ACTIONS, CONCERNING_INDICATORS),
+    ExchangeSpace.Kind.CREX: (CASES, OVERDUE_ACTIONS, CONCERNING_INDICATORS),
+    ExchangeSpace.Kind.RMM: (CASES, EVALUATIONS),
+    ExchangeSpace.Kind.RISK_CAFE: (CASES, CONCERNING_INDICATORS),
+    ExchangeSpace.Kind.QUALITY_CIRCLE: None,
+    ExchangeSpace.Kind.QUALITY_MEETING: None,
+    ExchangeSpace.Kind.OTHER: None,
+}
 
 
 class SpaceMember(models.Model):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -161,9 +161,23 @@ def calendar_of(member: Membership) -> MemberCalendar:
 
 
 def proposed_agenda(session: Session) -> list[agenda.AgendaProposal]:
-    """What is waiting in the organization and not yet on this session's agenda."""
-    taken = set(session.items.exclude(source_key="").values_list("source_key", flat=True))
-    return [p for p in agenda.proposals(session.organization) if p.key not in taken]
+    """What the space's sources find waiting, less what is on this session's agenda already or scheduled
+    for another upcoming session of the organization (any space). Items discussed in past sessions come
+    back while their provider still finds them waiting."""
+    taken = set(
+        AgendaItem.objects.for_org(session.organization)
+        .filter(Q(session=session) | Q(session__in=Session.objects.for_org(session.organization).upcoming()))
+        .exclude(source_key="")
+        .values_list("source_key", flat=True)
+    )
+    found = agenda.proposals(session.organization, sources=session.space.agenda_source_names())
+    return [p for p in found if p.key not in taken]
+
+
+def agenda_source_labels(space: ExchangeSpace) -> list[str]:
+    """The labels of the sources feeding the space's proposed agenda, in registration order."""
+    names = space.agenda_source_names()
+    return [str(label) for name, label in agenda.source_choices() if names is None or name in names]
 
 
 def _next_position(session: Session) -> int:

@@ -206,6 +206,7 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
             "sessions": sessions,
             "members": members,
             "letters": letters,
+            "agenda_sources": services.agenda_source_labels(space),
             "year": year,
             "feed": feed,
             "history": entries_from(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
 from ameliora.core.models import Organization
@@ -29,4 +30,4 @@ def overdue_actions(organization: Organization) -> list[AgendaProposal]:
     ]
 
 
-register_agenda_source("plans.overdue", overdue_actions)
+register_agenda_source("plans.overdue", overdue_actions, label=gettext_lazy("Overdue actions"))

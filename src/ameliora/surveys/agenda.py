@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.agenda import LIMIT, AgendaProposal, register_agenda_source
 from ameliora.core.models import Link, Organization
@@ -51,4 +52,4 @@ def campaigns_with_results(organization: Organization) -> list[AgendaProposal]:
     ]
 
 
-register_agenda_source("surveys.results", campaigns_with_results)
+register_agenda_source("surveys.results", campaigns_with_results, label=gettext_lazy("Surveys with results"))
