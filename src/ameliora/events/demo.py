@@ -17,7 +17,7 @@ from django.utils import timezone
 from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Organization, Unit
 from ameliora.events import services
-from ameliora.events.models import Event, EventCategory, EventSettings, EventTransition
+from ameliora.events.models import Event, EventCategory, EventSettings, EventTransition, LibraryAudience
 from ameliora.events.services import Declaration
 
 
@@ -61,6 +61,7 @@ class Spec:
     final: str = ""  # "", "in_analysis", "actions_decided", "closed"
     close_after: int = 20
     summary: tuple[str, str] | None = None
+    audience: str = LibraryAudience.TEAM  # who reads the published summary
     messages: list[tuple[str, str]] = field(default_factory=list)  # (reporter|cell, body)
 
 
@@ -159,7 +160,14 @@ def _build(organization: Organization, spec: Spec, cell: Membership) -> Event:  
         services.give_feedback(event, message=spec.feedback, acting=cell)
     if spec.summary:
         event.refresh_from_db()
-        services.publish_summary(event, title=spec.summary[0], summary=spec.summary[1], publish=True, acting=cell)
+        services.publish_summary(
+            event,
+            title=spec.summary[0],
+            summary=spec.summary[1],
+            publish=True,
+            audience=spec.audience,
+            acting=cell,
+        )
     if "triage" in moments:
         EventTransition.objects.filter(event=event, action="triage").update(at=moments["triage"])
     return event
@@ -280,6 +288,7 @@ CPTS: list[Spec] = [
             "transmission service–ville et sorties du vendredi sans check-list. Enseignement : prévenir la ville "
             "avant le départ du patient ; check-list de sortie commune en cours.",
         ),
+        audience=LibraryAudience.TERRITORY,  # the CPTS shares it with its member professionals
         messages=[
             ("cell", "Bonjour, merci pour ce signalement. Pouvez-vous préciser l'heure de votre passage du lundi ?"),
             ("reporter", "Bonjour, je suis passée vers 8 h 30."),
@@ -559,9 +568,15 @@ def build_events_demo(organizations: dict[str, Organization]) -> None:
     cpts = organizations["cpts-lauragais-sud"]
     services.ensure_event_settings(cpts)
     EventSettings.objects.filter(organization=cpts).update(
-        rex_levels_enabled=True, next_meeting_on=timezone.localdate() + timedelta(days=10)
+        rex_levels_enabled=True,
+        public_library_enabled=True,
+        next_meeting_on=timezone.localdate() + timedelta(days=10),
     )
     _build_org(cpts, CPTS, "isabelle.caron@lauragais.test")
+    # A demo built before the public library existed: its CPTS lessons reach the territory too, where consented.
+    Event.objects.for_org(cpts).published().filter(publication_consent=True).update(
+        library_audience=LibraryAudience.TERRITORY
+    )
     _build_org(organizations["service-des-coteaux"], COTEAUX, COTEAUX_CARE)
     _build_org(organizations["pharmacie-des-tilleuls"], TILLEULS, "marc.lefevre@tilleuls.test")
     services.ensure_event_settings(organizations["ch-villefranche-medecine"])

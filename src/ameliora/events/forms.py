@@ -23,6 +23,7 @@ from ameliora.events.models import (
     Decision,
     EventCategory,
     FactorFamily,
+    LibraryAudience,
     RexLevel,
     Vigilance,
 )
@@ -434,6 +435,13 @@ class SummaryForm(forms.Form):
         rows=5,
         help_text=_("No name, date of birth, address or rare detail that would let someone recognise a person."),
     )
+    audience = forms.ChoiceField(
+        label=_("Published to"),
+        choices=LibraryAudience.choices,
+        initial=LibraryAudience.TEAM,
+        widget=forms.RadioSelect,
+        help_text=_("The territory's professionals read it on the public library page, when it is open."),
+    )
 
 
 class MessageForm(forms.Form):
@@ -453,6 +461,11 @@ class SettingsForm(forms.Form):
     rex_levels_enabled = forms.BooleanField(label=_("Use the CPTS REX method (levels 1, 2, 3)"), required=False)
     check_back_days = forms.IntegerField(label=_("Check-back delay for level 2 (days)"), min_value=1, max_value=365)
     public_enabled = forms.BooleanField(label=_("Public declaration page open"), required=False)
+    public_library_enabled = forms.BooleanField(
+        label=_("Public library of lessons open"),
+        required=False,
+        help_text=_("Shows, without an account, the lessons published to the territory's professionals."),
+    )
     next_meeting_on = forms.DateField(label=_("Next quality-cell meeting"), widget=DATE_WIDGET, required=False)
 
 

@@ -158,6 +158,15 @@ class EventSettings(models.Model):
     public_enabled = models.BooleanField(_("public declaration page open"), default=True)
     # Unguessable, unlike the slug: knowing an organization's address does not open its public form.
     public_key = models.CharField(max_length=40, unique=True, default=_public_key, editable=False)
+    # Off by default: the quality manager decides to open the library to the territory's professionals.
+    public_library_enabled = models.BooleanField(
+        _("public library of lessons open"),
+        default=False,
+        help_text=_(
+            "The lessons published to the territory can be read without an account, at an address "
+            "built on the same key as the declaration page."
+        ),
+    )
     next_meeting_on = models.DateField(_("next quality-cell meeting"), null=True, blank=True)
     sequence_year = models.PositiveSmallIntegerField(default=0, editable=False)
     sequence_last = models.PositiveIntegerField(default=0, editable=False)
@@ -217,9 +226,34 @@ def hash_tracking_code(code: str) -> str:
     return hashlib.sha256(normalize_tracking_code(code).encode()).hexdigest()
 
 
+class LibraryAudience(models.TextChoices):
+    """Who reads a published lesson. Territory professionals mostly have no account: they read the public page."""
+
+    TEAM = "team", _("The team (members with an account)")
+    TERRITORY = "territory", _("Also the territory's professionals (public library page)")
+
+
 class EventQuerySet(OrgQuerySet["Event"]):
     def open(self) -> EventQuerySet:
         return self.exclude(status__in=[Event.Status.CLOSED, Event.Status.NOT_RETAINED])
+
+    def published(self) -> EventQuerySet:
+        """The lessons in the members' library (every audience)."""
+        return self.filter(published_at__isnull=False)
+
+    def published_to_territory(self) -> EventQuerySet:
+        """The lessons on the public library page: published, consented, and meant for the territory."""
+        return self.published().filter(library_audience=LibraryAudience.TERRITORY, publication_consent=True)
+
+    def search_library(self, query: str) -> EventQuerySet:
+        """Published lessons whose shared title or summary contains ``query``, newest first.
+
+        Only the de-identified fields are searched: a search must not reveal what the declaration said.
+        """
+        lessons = self
+        if query:
+            lessons = lessons.filter(models.Q(summary_title__icontains=query) | models.Q(summary__icontains=query))
+        return lessons.order_by("-published_at", "-pk")
 
 
 class Event(models.Model):
@@ -326,6 +360,9 @@ class Event(models.Model):
     summary_title = models.CharField(_("title of the shared summary"), max_length=200, blank=True)
     summary = models.TextField(_("de-identified summary"), blank=True)
     published_at = models.DateTimeField(_("published in the library at"), null=True, blank=True)
+    library_audience = models.CharField(
+        _("library audience"), max_length=20, choices=LibraryAudience.choices, default=LibraryAudience.TEAM
+    )
 
     history = HistoricalRecords(
         excluded_fields=[
@@ -363,6 +400,12 @@ class Event(models.Model):
             models.Index(fields=["organization", "status", "received_at"]),
             # "Mine": the open events a handler follows.
             models.Index(fields=["handler", "status"]),
+            # The public library: one organization's lessons published to the territory, newest first.
+            models.Index(
+                fields=["organization", "library_audience", "-published_at"],
+                condition=models.Q(published_at__isnull=False),
+                name="event_published_lessons",
+            ),
         ]
 
     def __str__(self) -> str:

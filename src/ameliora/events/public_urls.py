@@ -9,4 +9,5 @@ app_name = "events_public"
 urlpatterns = [
     path("declarer/<str:public_key>/", public_views.declare, name="declare"),
     path("suivi/", public_views.track, name="track"),
+    path("retours/<str:public_key>/", public_views.library, name="library"),
 ]

@@ -1,8 +1,9 @@
-"""Pages for people without an account: the public declaration form and the tracking page.
+"""Pages for people without an account: the public declaration form, the tracking page, the public library.
 
 They live outside ``/o/<org_slug>/`` (the tenancy middleware would ask to sign in). The declaration
-page is reached by the organization's unguessable public key; the tracking page by a tracking code
-typed in a form (POST: the code never appears in an address, a log line or a referrer).
+page and the public library are reached by the organization's unguessable public key; the tracking
+page by a tracking code typed in a form (POST: the code never appears in an address, a log line or a
+referrer).
 
 Nothing about the client is stored: the rate limits use a keyed hash of the address, kept in the
 cache for the length of the window only (see :mod:`ameliora.events.ratelimit`).
@@ -13,11 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ameliora.events import ratelimit, services
 from ameliora.events.forms import MessageForm, PublicDeclarationForm, TrackingForm
@@ -30,6 +32,7 @@ TOO_MANY_DECLARATIONS = _(
 TOO_MANY_ATTEMPTS = _("Too many attempts from this connection. Please wait a quarter of an hour and try again.")
 TOO_MANY_MESSAGES = _("Too many messages from this connection. Please try again later: your message is still here.")
 UNKNOWN_CODE = _("No declaration matches this code. Check it, including the dashes.")
+LIBRARY_PAGE_SIZE = 20
 
 PUBLIC_STATUS: dict[str, Any] = {
     Event.Status.RECEIVED: _("Received: the quality cell will read it soon."),
@@ -49,7 +52,11 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
     )
     organization = settings.organization
     form = PublicDeclarationForm(request.POST or None, request.FILES or None, organization=organization)
-    context: dict[str, Any] = {"form": form, "public_organization": organization}
+    context: dict[str, Any] = {
+        "form": form,
+        "public_organization": organization,
+        "library_key": settings.public_key if settings.public_library_enabled else "",
+    }
     if request.method != "POST":
         return render(request, "events/public_declare.html", context)
     if ratelimit.is_limited(request, "declare"):
@@ -135,3 +142,37 @@ def track(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "events/public_track.html", context, status=status)
+
+
+@never_cache  # a withdrawn lesson or a closed library must not linger in a shared cache
+@require_GET
+def library(request: HttpRequest, public_key: str) -> HttpResponse:
+    """The lessons an organization published to its territory's professionals, readable without an account.
+
+    Only the de-identified title and summary, the category, the REX level and the month of publication
+    are shown: never the reporter, the declaration's own text, or the attachments. A closed library or a
+    wrong key answers 404, like a page that does not exist.
+    """
+    settings = get_object_or_404(
+        EventSettings.objects.select_related("organization"), public_key=public_key, public_library_enabled=True
+    )
+    organization = settings.organization
+    query = request.GET.get("q", "").strip()[:200]
+    lessons = (
+        Event.objects.for_org(organization)
+        .published_to_territory()
+        .search_library(query)
+        .select_related("category")
+        .only("summary_title", "summary", "published_at", "level", "category__name")
+    )
+    page = Paginator(lessons, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "events/public_library.html",
+        {
+            "public_organization": organization,
+            "page": page,
+            "query": query,
+            "declare_key": settings.public_key if settings.public_enabled else "",
+        },
+    )

@@ -36,6 +36,7 @@ from ameliora.events.models import (
     EventCategory,
     EventSettings,
     EventTransition,
+    LibraryAudience,
     TimelineEntry,
     TrackingMessage,
     VigilanceReport,
@@ -554,10 +555,23 @@ def post_reporter_message(event: Event, *, body: str) -> TrackingMessage:
 
 
 @transaction.atomic
-def publish_summary(event: Event, *, title: str, summary: str, publish: bool, acting: Membership) -> Event:
-    """Save the de-identified summary; with ``publish``, show it in the library (needs the reporter's consent)."""
+def publish_summary(
+    event: Event,
+    *,
+    title: str,
+    summary: str,
+    publish: bool,
+    acting: Membership,
+    audience: str = LibraryAudience.TEAM,
+) -> Event:
+    """Save the de-identified summary; with ``publish``, show it in the library (needs the reporter's consent).
+
+    ``audience`` says who reads it: the team only (the members' library), or also the territory's
+    professionals, on the public library page when the organization opened it.
+    """
     event.summary_title = title.strip()
     event.summary = summary.strip()
+    event.library_audience = LibraryAudience(audience).value
     if publish:
         if not event.publication_consent:
             raise ValidationError(PUBLICATION_NEEDS_CONSENT, code="no_consent")
@@ -566,7 +580,7 @@ def publish_summary(event: Event, *, title: str, summary: str, publish: bool, ac
         event.published_at = event.published_at or timezone.now()
     else:
         event.published_at = None
-    _save(event, ["summary_title", "summary", "published_at"])
+    _save(event, ["summary_title", "summary", "published_at", "library_audience"])
     return event
 
 
@@ -577,14 +591,24 @@ def update_settings(
     rex_levels_enabled: bool,
     check_back_days: int,
     public_enabled: bool,
+    public_library_enabled: bool,
     next_meeting_on: date | None,
     acting: Membership,
 ) -> EventSettings:
     settings.rex_levels_enabled = rex_levels_enabled
     settings.check_back_days = check_back_days
     settings.public_enabled = public_enabled
+    settings.public_library_enabled = public_library_enabled
     settings.next_meeting_on = next_meeting_on
-    settings.save(update_fields=["rex_levels_enabled", "check_back_days", "public_enabled", "next_meeting_on"])
+    settings.save(
+        update_fields=[
+            "rex_levels_enabled",
+            "check_back_days",
+            "public_enabled",
+            "public_library_enabled",
+            "next_meeting_on",
+        ]
+    )
     return settings
 
 

@@ -234,7 +234,9 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "lessons_form": LessonsForm(initial={"lessons": event.lessons}),
         "decision_form": DecisionForm(organization=org),
         "feedback_form": FeedbackForm(initial={"feedback_message": event.feedback_message}),
-        "summary_form": SummaryForm(initial={"summary_title": event.summary_title, "summary": event.summary}),
+        "summary_form": SummaryForm(
+            initial={"summary_title": event.summary_title, "summary": event.summary, "audience": event.library_audience}
+        ),
         "message_form": MessageForm(),
     }
     defaults.update(forms)
@@ -489,6 +491,7 @@ def summary(request: OrgRequest, event_id: int) -> HttpResponse:
             title=form.cleaned_data["summary_title"],
             summary=form.cleaned_data["summary"],
             publish=request.POST.get("publish") == "1",
+            audience=form.cleaned_data["audience"],
             acting=request.membership,
         )
     except ValidationError as exc:
@@ -523,13 +526,9 @@ def fishbone(request: OrgRequest, event_id: int) -> HttpResponse:
 def library(request: OrgRequest) -> HttpResponse:
     """Published, de-identified lessons: visible to every member (no reporter, no free text of the declaration)."""
     require(request.membership, "events.library")
-    published = (
-        Event.objects.for_org(request.organization).filter(published_at__isnull=False).select_related("category")
-    )
     query = request.GET.get("q", "").strip()
-    if query:
-        published = published.filter(Q(summary_title__icontains=query) | Q(summary__icontains=query))
-    page = Paginator(published.order_by("-published_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    published = Event.objects.for_org(request.organization).published().search_library(query).select_related("category")
+    page = Paginator(published, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/library.html", {"page": page, "query": query})
 
 
@@ -572,6 +571,7 @@ def event_settings(request: OrgRequest) -> HttpResponse:
             "rex_levels_enabled": settings.rex_levels_enabled,
             "check_back_days": settings.check_back_days,
             "public_enabled": settings.public_enabled,
+            "public_library_enabled": settings.public_library_enabled,
             "next_meeting_on": settings.next_meeting_on,
         },
     )
@@ -608,13 +608,20 @@ def category_toggle(request: OrgRequest, category_id: int) -> HttpResponse:
 
 @require_GET
 def public_link(request: OrgRequest) -> HttpResponse:
-    """A printable page with the public declaration link and its QR code."""
+    """A printable page with the public declaration link and its QR code (and the public library's link, if open)."""
     require(request.membership, "events.configure")
     settings = services.ensure_event_settings(request.organization)
     url = request.build_absolute_uri(reverse("events_public:declare", kwargs={"public_key": settings.public_key}))
     tracking = request.build_absolute_uri(reverse("events_public:track"))
+    library = reverse("events_public:library", kwargs={"public_key": settings.public_key})
     return render(
         request,
         "events/public_link.html",
-        {"settings": settings, "url": url, "tracking_url": tracking, "qr": qr_svg(url)},
+        {
+            "settings": settings,
+            "url": url,
+            "tracking_url": tracking,
+            "library_url": request.build_absolute_uri(library) if settings.public_library_enabled else "",
+            "qr": qr_svg(url),
+        },
     )
