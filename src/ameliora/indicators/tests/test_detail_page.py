@@ -1,7 +1,8 @@
-"""The indicator page's "Making Data Count" badges."""
+"""The indicator page's "Making Data Count" badges and history panel."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,10 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from ameliora.core.models import Membership, Organization
+from ameliora.core.models import Membership, Organization, Role
+from ameliora.core.tests.factories import MembershipFactory
+from ameliora.indicators import services
 from ameliora.indicators.analysis import analyse_indicator
-from ameliora.indicators.models import Indicator
-from ameliora.indicators.tests.factories import weekly_series
+from ameliora.indicators.models import Indicator, Kind, Measurement, Phase
+from ameliora.indicators.tests.factories import IndicatorFactory, weekly_series
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,67 @@ def test_with_anhoej_rules_the_assurance_still_reads_the_control_limits(
 def test_run_charts_and_milestones_get_no_assurance(tilleuls: Organization) -> None:
     indicator = weekly_series(tilleuls, BETTER, chart="run", target_value=Decimal(2))
     assert analyse_indicator(indicator, list(indicator.measurements.all())).assurance == ""
+
+
+# --- History --------------------------------------------------------------------------------------
+
+
+def test_the_history_shows_a_replaced_and_a_deleted_value_and_a_new_target(
+    english: Client, alice: Membership, tilleuls: Organization
+) -> None:
+    indicator = IndicatorFactory.create(organization=tilleuls, kind=Kind.MEASUREMENT, target_value=Decimal(3))
+    week = date(2025, 1, 6)
+    services.save_measurement(indicator, services.MeasurementInput(week, value=Decimal(4)), acting_user=alice.user)
+    services.save_measurement(
+        indicator, services.MeasurementInput(week, value=Decimal("7.5")), acting_user=alice.user, replace=True
+    )
+    second = date(2025, 1, 13)
+    services.save_measurement(indicator, services.MeasurementInput(second, value=Decimal(9)), acting_user=alice.user)
+    services.delete_measurement(Measurement.objects.get(indicator=indicator, period_start=second))
+    indicator.target_value = Decimal(2)
+    services.save_indicator(indicator)
+    html = _page(english, indicator)
+    assert 'id="history-title"' in html
+    assert "value of 01/06/25" in html or "value of 06/01/25" in html
+    assert "<del>4</del> → <ins>7.5</ins>" in html  # the replaced value, as people typed it
+    assert "deleted" in html
+    assert "<del>3</del> → <ins>2</ins>" in html  # the definition's old target
+
+
+def test_members_without_history_rights_see_no_history(client_for: Any, tilleuls: Organization) -> None:
+    indicator = weekly_series(tilleuls, [3, 4])
+    representative = MembershipFactory.create(organization=tilleuls, roles=[Role.USER_REPRESENTATIVE])
+    client = client_for(representative)
+    assert 'id="history-title"' not in client.get(_url("detail", indicator)).content.decode()
+    assert client.get(_url("history", indicator)).status_code == 403
+
+
+def test_the_history_is_bounded_on_the_page_and_paginated_behind_a_link(
+    english: Client, alice: Membership, tilleuls: Organization, django_assert_max_num_queries: Any
+) -> None:
+    indicator = IndicatorFactory.create(organization=tilleuls)
+    for k in range(40):
+        Phase.objects.create(organization=tilleuls, indicator=indicator, start=date(2025, 1, 6 + k % 20), label=f"P{k}")
+        Phase.objects.filter(indicator=indicator).delete()
+    html = _page(english, indicator)
+    assert html.count('class="mb-2 border-start ps-2"') == 10
+    assert _url("history", indicator) in html
+    with django_assert_max_num_queries(16):
+        first = _page(english, indicator, "history")
+    assert first.count('class="mb-2 border-start ps-2"') == 25
+    assert "Page 1 of 4" in first
+    last = _page(english, indicator, "history", page="4")
+    assert last.count('class="mb-2 border-start ps-2"') == 1 + 80 - 75  # the creation, 40 phases added and removed
+
+
+@pytest.mark.parametrize("edits", [2, 30])
+def test_the_page_costs_the_same_queries_whatever_the_history(
+    edits: int, english: Client, alice: Membership, tilleuls: Organization, django_assert_max_num_queries: Any
+) -> None:
+    indicator = weekly_series(tilleuls, BETTER)
+    for k in range(edits):
+        indicator.target_value = Decimal(k)
+        indicator.owner = alice if k % 2 else None
+        indicator.save()
+    with django_assert_max_num_queries(30):
+        _page(english, indicator)
