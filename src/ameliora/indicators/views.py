@@ -256,6 +256,11 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
         "phases": phases,
         "annotations": annotations,
         "objectives": list(indicator.objectives.select_related("plan__organization")),
+        # The processes app links its processes to indicators (Process.indicators); read back through
+        # the reverse relation, so that indicators never imports processes.
+        "processes": list(
+            indicator.processes.filter(organization=indicator.organization).select_related("organization")
+        ),
         "history": changes,
         "more_history": more_history,
         "status": _shown_status(indicator, timezone.localdate()),

@@ -1,9 +1,10 @@
-"""The indicator page's "Making Data Count" badges and history panel."""
+"""The indicator page's "Making Data Count" badges, history panel and processes."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -156,3 +157,26 @@ def test_the_page_costs_the_same_queries_whatever_the_history(
         indicator.save()
     with django_assert_max_num_queries(30):
         _page(english, indicator)
+
+
+# --- Processes ------------------------------------------------------------------------------------
+
+
+def test_the_page_links_the_processes_the_indicator_belongs_to(english: Client, tilleuls: Organization) -> None:
+    indicator = weekly_series(tilleuls, [3, 4])
+    process = indicator.processes.create(organization=tilleuls, kind="operational", code="R2", name="Dispensation")
+    html = _page(english, indicator)
+    assert "Followed in the processes" in html
+    assert f'href="{process.get_absolute_url()}"' in html
+    assert "R2 — Dispensation" in html
+
+
+def test_indicators_reads_processes_without_importing_them() -> None:
+    """processes imports indicators (docs/architecture.md), so the page uses the reverse relation only."""
+    package = Path(__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "tests" not in path.parts and "ameliora.processes" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
