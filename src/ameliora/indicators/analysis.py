@@ -13,13 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ameliora.analytics import svg
+from ameliora.analytics.charts import ChartLimits
 from ameliora.analytics.errors import AnalysisInputError
 from ameliora.analytics.report import analyse
+from ameliora.analytics.rules import classify_assurance
 from ameliora.analytics.runs import runs_analysis
 from ameliora.indicators.models import Annotation, Direction, Indicator, Kind, Measurement, Phase, Status
 
@@ -242,6 +245,12 @@ class IndicatorAnalysis:
     conclusion: list[str] = field(default_factory=list)
     before_after: BeforeAfter | None = None
     level: float | None = None  # the current level on the display scale (last phase's centre line)
+    #: NHS "Making Data Count" variation of the last phase (``"improving"``, ``"concerning"``,
+    #: ``"common_cause"``, ``"special_cause_high"``/``"low"``): NHS rules only, "" otherwise.
+    variation: str = ""
+    #: NHS assurance of the last phase against the target (``"consistently_met"``,
+    #: ``"consistently_not_met"``, ``"inconsistent"``), ``"no_target"``, or "" without control limits.
+    assurance: str = ""
 
     @property
     def has_data(self) -> bool:
@@ -310,7 +319,52 @@ def analyse_indicator(
         result.conclusion = [_("The analysis could not run on these data: %(error)s") % {"error": exc}]
         return result
     _conclude(result)
+    _classify(result)
     return result
+
+
+def _limits_of(phase: dict[str, Any]) -> ChartLimits:
+    """The engine's JSON output for one phase back into the engine's own dataclass."""
+
+    def array(values: Sequence[float | None]) -> Any:
+        return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+
+    cl = phase.get("cl")
+    return ChartLimits(
+        chart=phase["chart"],
+        y=array(phase["y"]),
+        cl=math.nan if cl is None else cl,
+        lcl=array(phase["lcl"]),
+        ucl=array(phase["ucl"]),
+        lcl_2sigma=array(phase["lcl_2sigma"]),
+        ucl_2sigma=array(phase["ucl_2sigma"]),
+    )
+
+
+def _classify(result: IndicatorAnalysis) -> None:
+    """The "Making Data Count" icons of the last phase.
+
+    Variation comes from the engine with the NHS rules only: it reads the NHS special causes of the
+    last point (shift of 7, trend, two in three, outside the limits); with Anhøj's rules the status
+    and the conclusion already say it. Assurance compares the target with the control limits of the
+    last point, whatever the rule set, so for Anhøj it is computed with the engine's own
+    ``classify_assurance`` on the limits it returned. Run charts have no limits, hence no assurance.
+    """
+    indicator = result.indicator
+    last = result.results[-1]
+    result.variation = last.get("variation") or ""
+    has_limits = any(v is not None for v in [*(last.get("lcl") or []), *(last.get("ucl") or [])])
+    if not has_limits:
+        return
+    if indicator.target_value is None:
+        result.assurance = "no_target"
+        return
+    assurance = last.get("assurance")
+    if assurance is None and indicator.rules != "nhs":
+        target = float(indicator.target_value) / indicator.scale
+        limits = _limits_of(last)
+        assurance = classify_assurance(limits, target, "up" if indicator.direction == Direction.UP else "down")
+    result.assurance = assurance or ""
 
 
 def _conclude_milestone(result: IndicatorAnalysis, *, today: date | None) -> None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.indicator_create, name="create"),
     path("<int:indicator_id>/", views.detail, name="detail"),
     path("<int:indicator_id>/edit/", views.indicator_edit, name="edit"),
+    path("<int:indicator_id>/history/", views.history_page, name="history"),
     # Data entry
     path("<int:indicator_id>/values/new/", views.measurement_add, name="measurement_add"),
     path("<int:indicator_id>/values/grid/", views.measurement_grid, name="measurement_grid"),

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import services as core_services
 from ameliora.core.http import OrgRequest
-from ameliora.core.permissions import require
+from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
-from ameliora.indicators import services
+from ameliora.indicators import history, services
 from ameliora.indicators.access import (
     get_annotation_for,
     get_import_for,
@@ -241,6 +241,12 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
     rows = analysis.rows()
     for row in rows:
         row["measurement"] = by_period[row["period"]]
+    changes: list[Any] = []
+    more_history = False
+    if can(request.membership, "history.view"):
+        latest = list(history.history_rows(indicator)[: history.DETAIL_ENTRIES + 1])
+        more_history = len(latest) > history.DETAIL_ENTRIES
+        changes = history.history_entries(indicator, latest[: history.DETAIL_ENTRIES])
     return {
         "indicator": indicator,
         "analysis": analysis,
@@ -250,6 +256,13 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
         "phases": phases,
         "annotations": annotations,
         "objectives": list(indicator.objectives.select_related("plan__organization")),
+        # The processes app links its processes to indicators (Process.indicators); read back through
+        # the reverse relation, so that indicators never imports processes.
+        "processes": list(
+            indicator.processes.filter(organization=indicator.organization).select_related("organization")
+        ),
+        "history": changes,
+        "more_history": more_history,
         "status": _shown_status(indicator, timezone.localdate()),
         "measurement_form": MeasurementForm(indicator=indicator, initial={"period_start": _next_period(indicator)}),
         "phase_form": PhaseForm(),
@@ -268,6 +281,19 @@ def detail(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.view")
     indicator = get_indicator_for(request.membership, indicator_id)
     return render(request, "indicators/indicator_detail.html", _detail_context(request, indicator))
+
+
+@require_GET
+def history_page(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    """Every change of the indicator, its values, phases and annotations, newest first, by pages."""
+    require(request.membership, "history.view")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    page = Paginator(history.history_rows(indicator), history.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "indicators/indicator_history.html",
+        {"indicator": indicator, "page": page, "history": history.history_entries(indicator, list(page))},
+    )
 
 
 @require_http_methods(["GET", "POST"])
