@@ -6,7 +6,8 @@ member's organization and any check its app registered says the member may see i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -22,6 +23,16 @@ def register_access_check(model: type[models.Model], check: AccessCheck) -> None
     """Let an app restrict who sees its objects beyond organization membership
     (e.g. an event whose reporter identity is confidential)."""
     ACCESS_CHECKS[model] = check
+
+
+VisibleFilter = Callable[[Membership, "models.QuerySet[Any]"], "models.QuerySet[Any]"]
+VISIBLE_FILTERS: dict[type[models.Model], VisibleFilter] = {}
+
+
+def register_visible_filter(model: type[models.Model], narrow: VisibleFilter) -> None:
+    """The queryset form of an access check, so that a list can check many objects in one query
+    (``narrow(membership, queryset)`` keeps the rows the member may see)."""
+    VISIBLE_FILTERS[model] = narrow
 
 
 FreezeCheck = Callable[[models.Model], str | None]
@@ -64,3 +75,22 @@ def get_attached_object(membership: Membership, content_type_id: int, object_id:
     if obj is None or not can_see(membership, obj):
         raise Http404
     return obj
+
+
+def visible_objects(membership: Membership, model: type[models.Model], ids: Iterable[int]) -> dict[int, models.Model]:
+    """The objects of ``model`` among ``ids`` that the member may see, by primary key.
+
+    One query when the model registered a visible filter or no access check; otherwise one
+    more per object (the access check is called for each)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = model._default_manager.filter(pk__in=wanted, organization=membership.organization).select_related(
+        "organization"  # get_absolute_url reads the organization's slug
+    )
+    narrow = VISIBLE_FILTERS.get(model)
+    if narrow is not None:
+        rows = narrow(membership, rows)
+        return {obj.pk: obj for obj in rows}
+    check = ACCESS_CHECKS.get(model)
+    return {obj.pk: obj for obj in rows if check is None or check(membership, obj)}

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from ameliora.core.access import register_access_check
+from ameliora.core.access import register_access_check, register_visible_filter
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can
 from ameliora.events.models import Event
@@ -47,3 +47,4 @@ def can_see_event(membership: Membership, obj: models.Model) -> bool:
 
 
 register_access_check(Event, can_see_event)
+register_visible_filter(Event, lambda membership, rows: rows.filter(pk__in=events_for(membership).values("pk")))

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.utils import timezone
 
-from ameliora.assessments.models import Campaign
+from ameliora.assessments.models import Campaign, Criterion
 from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Organization
 from ameliora.learning import services
@@ -34,6 +35,7 @@ ANNE = "anne.dubois@tilleuls.test"
 CAMPAIGN = "Auto-évaluation DQO — premier mois de stage"
 PLAN_CODES = ("PAQ-TIL-01", "PAQ-TIL-02")
 FIRST_TITLE = "Premier mois : conduire l’auto-évaluation DQO de l’officine"
+WEAK_CRITERION = "PD-07"
 MAIN_TITLE = "Retour d’expérience : deux plans d’action d’amélioration à l’officine"
 
 FIRST_CRITIQUE = {
@@ -291,6 +293,23 @@ TRAINING_NEEDS: tuple[tuple[str, str, str, str, str, str, int | None], ...] = (
 )
 
 
+def _training_source(organization: Organization, member: Membership, origin: str) -> models.Model | None:
+    """In the pharmacy, the need from the self-assessment points at its weak criterion (PD-07, answered
+    “partly”: pharmaceutical interviews), the need from an event at the first event the member reported."""
+    if origin == TrainingNeed.Origin.ASSESSMENT:
+        campaign = Campaign.objects.for_org(organization).filter(name=CAMPAIGN).select_related("grid").first()
+        if campaign is None:
+            return None
+        return Criterion.objects.for_org(organization).filter(grid=campaign.grid, code=WEAK_CRITERION).first()
+    if origin == TrainingNeed.Origin.EVENT:
+        # Through the content type: learning does not import events.
+        event_model = ContentType.objects.get_by_natural_key("events", "event").model_class()
+        if event_model is None:
+            return None
+        return event_model._default_manager.filter(organization=organization, reported_by=member).order_by("pk").first()
+    return None
+
+
 @register_demo
 def build_demo_training(organizations: dict[str, Organization]) -> None:
     """The competence development plan: needs from a debrief, a self-assessment, an event and an RMM."""
@@ -303,7 +322,10 @@ def build_demo_training(organizations: dict[str, Organization]) -> None:
         situation = None
         if origin == TrainingNeed.Origin.DEBRIEF:
             situation = LearningSituation.objects.for_org(organization).filter(learner=member, title=MAIN_TITLE).first()
-        row = services.add_training_need(acting=member, member=member, need=need, origin=origin, situation=situation)
+        source = _training_source(organization, member, origin) if slug == PHARMACY else None
+        row = services.add_training_need(
+            acting=member, member=member, need=need, origin=origin, situation=situation, source=source
+        )
         if training and days is not None:
             status = TrainingNeed.Status.PLANNED
             services.update_training_need(

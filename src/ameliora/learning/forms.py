@@ -173,3 +173,6 @@ class TrainingFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("All statuses")), *TrainingNeed.Status.choices], required=False
     )
+    origin = forms.ChoiceField(
+        label=_("Identified from"), choices=[("", _("All origins")), *TrainingNeed.Origin.choices], required=False
+    )

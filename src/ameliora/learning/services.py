@@ -16,14 +16,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ameliora.assessments.models import Campaign
 from ameliora.core import services as core_services
-from ameliora.core.models import Membership, Organization
+from ameliora.core.models import Link, Membership, Organization
 from ameliora.core.permissions import CAPABILITIES, can
 from ameliora.learning.frameworks import starter_for
 from ameliora.learning.models import (
@@ -43,6 +43,7 @@ from ameliora.learning.models import (
     SelfCritique,
     TrainingNeed,
 )
+from ameliora.learning.sources import SOURCE_KINDS, key_of
 from ameliora.plans.models import ActionPlan
 
 SELF_CRITIQUE_FIELDS = SelfCritique.QUESTIONS
@@ -379,9 +380,17 @@ def add_training_need(
     origin: str = TrainingNeed.Origin.OTHER,
     competency: Competency | None = None,
     situation: LearningSituation | None = None,
+    source: models.Model | None = None,
 ) -> TrainingNeed:
-    for obj in (member, competency, situation):
-        if obj is not None and obj.organization_id != acting.organization_id:
+    """Add a need to the plan; a ``source`` (criterion, event, evaluation) sets the origin and is linked."""
+    if source is not None:
+        if situation is not None:
+            raise ValidationError(_("A training need has one origin."), code="two_origins")
+        if key_of(source) not in SOURCE_KINDS:
+            raise ValidationError(_("This kind of object cannot be the source of a training need."), code="bad_source")
+        origin = SOURCE_KINDS[key_of(source)].origin
+    for obj in (member, competency, situation, source):
+        if obj is not None and getattr(obj, "organization_id", None) != acting.organization_id:
             raise ValidationError(
                 _("This person or object belongs to another organization."), code="other_organization"
             )
@@ -398,6 +407,8 @@ def add_training_need(
     )
     row.full_clean()
     row.save()
+    if source is not None:
+        core_services.link_objects(row, source, kind=Link.Kind.SOURCE, acting=acting)
     return row
 
 

@@ -22,7 +22,7 @@ from ameliora.core.forms import members_of
 from ameliora.core.http import OrgRequest
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
-from ameliora.learning import dashboard, dossier, services
+from ameliora.learning import dashboard, dossier, services, sources
 from ameliora.learning.access import (
     get_competency_for,
     get_learner_for,
@@ -439,31 +439,42 @@ def training_plan(request: OrgRequest) -> HttpResponse:
     manager = can(request.membership, "learning.view_all") or can(request.membership, "learning.supervise")
     members = members_of(request.organization) if manager else Membership.objects.filter(pk=request.membership.pk)
     initial: dict[str, Any] = {"member": request.membership.pk}
+    data = request.POST if request.method == "POST" else request.GET
     situation = None
-    if request.GET.get("situation", "").isdigit():
-        situation = get_situation_for(request.membership, int(request.GET["situation"]))
+    source = None
+    if data.get("situation", "").isdigit():
+        situation = get_situation_for(request.membership, int(data["situation"]))
         initial = {"member": situation.learner_id, "origin": TrainingNeed.Origin.DEBRIEF}
+    elif data.get("source"):
+        source = sources.resolve_source(request.membership, data["source"])
+        initial |= {"origin": sources.SOURCE_KINDS[sources.key_of(source)].origin, "need": sources.prefill(source)}
     form = TrainingNeedForm(request.POST or None, organization=request.organization, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if request.POST.get("situation", "").isdigit():
-            situation = get_situation_for(request.membership, int(request.POST["situation"]))
         try:
-            services.add_training_need(acting=request.membership, situation=situation, **form.cleaned_data)
+            services.add_training_need(
+                acting=request.membership, situation=situation, source=source, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Training need added to the plan."))
             return redirect("learning:training_plan", org_slug=request.organization.slug)
-    filters = TrainingFilterForm(request.GET or None)
+    filters = TrainingFilterForm(request.GET or None, auto_id="filter_%s")
     rows = training_needs_for(request.membership).select_related(
         "member__user", "competency", "situation__organization"
     )
-    if filters.is_valid() and filters.cleaned_data["status"]:
-        rows = rows.filter(status=filters.cleaned_data["status"])
+    if filters.is_valid():
+        if filters.cleaned_data["status"]:
+            rows = rows.filter(status=filters.cleaned_data["status"])
+        if filters.cleaned_data["origin"]:
+            rows = rows.filter(origin=filters.cleaned_data["origin"])
     counts = dict(
         training_needs_for(request.membership).values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     page = Paginator(rows.order_by("status", "planned_on", "-created_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = sources.sources_of(request.membership, page.object_list)
+    for row in page.object_list:
+        row.source = found.get(row.pk)
     return render(
         request,
         "learning/training_plan.html",
@@ -472,6 +483,8 @@ def training_plan(request: OrgRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "situation": situation,
+            "source": sources.describe(source) if source is not None else None,
+            "source_parameter": sources.parameter(source) if source is not None else "",
             "counts": [(label, counts.get(value, 0)) for value, label in TrainingNeed.Status.choices],
             "manager": manager,
         },
@@ -495,4 +508,15 @@ def training_need_edit(request: OrgRequest, need_id: int) -> HttpResponse:
             messages.success(request, _("Training plan saved."))
             return redirect("learning:training_plan", org_slug=request.organization.slug)
     back = reverse("learning:training_plan", kwargs={"org_slug": request.organization.slug})
-    return _form_page(request, form, title=str(row.need), back=back)
+    return render(
+        request,
+        "learning/form.html",
+        {
+            "form": form,
+            "title": str(row.need),
+            "back": back,
+            "need": row,
+            "source": sources.sources_of(request.membership, [row]).get(row.pk),
+        },
+        status=400 if form.errors else 200,
+    )
