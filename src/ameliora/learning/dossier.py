@@ -92,7 +92,7 @@ class IndicatorPart:
 
 def indicator_parts(plan: ActionPlan, day: Any) -> list[IndicatorPart]:
     """Each indicator linked to the plan's objectives, in the objectives' order, analysed at ``day``
-    with its page's function and drawn with its page's chart (4 queries whatever their number)."""
+    with its page's function and drawn with its page's chart (5 queries whatever their number)."""
     ids = linked_indicator_ids(plan)
     by_pk = Indicator.objects.filter(pk__in=ids).prefetch_related("measurements", "phases", "annotations").in_bulk()
     parts = []

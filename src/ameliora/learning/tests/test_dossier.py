@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from docx import Document
 from PIL import Image
 from pypdf import PdfReader
+from pytest_django import DjangoAssertNumQueries
 
 from ameliora.analytics.svg import Chart, Phase
 from ameliora.core.demo import build_demo
@@ -78,7 +79,12 @@ def test_the_docx_holds_the_same_sections(complete: LearningSituation) -> None:
     assert "Signed by the learner, Lucas Martin" in paragraphs
 
 
-def test_step_f_shows_each_linked_indicator_with_its_chart(complete: LearningSituation) -> None:
+def test_step_f_shows_each_linked_indicator_with_its_chart(
+    complete: LearningSituation, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for plan in complete.plans.all():
+        with django_assert_max_num_queries(5):  # whatever the number of indicators
+            assert len(dossier.indicator_parts(plan, timezone.localdate())) == 2
     with translation.override("en"):
         gathered = dossier.gather(complete)
         text, _pages = pdf_text(dossier.render(complete, "pdf")[0])
