@@ -637,6 +637,13 @@ def chart_labels() -> dict[str, str]:
 
 
 def render_svg(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = ()) -> str:
+    """The indicator page's chart as an SVG string (also printed in the plan and REX dossier PDFs)."""
+    return svg.render_chart(chart_of(analysis, annotations), number=format_number)
+
+
+def chart_of(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = ()) -> svg.Chart:
+    """What the indicator's chart draws, values on the display scale: for :func:`render_svg` and
+    for renderers of other formats (the REX dossier's DOCX draws it as a PNG)."""
     indicator = analysis.indicator
     series = analysis.series
     x_labels = [format_period(p, indicator.periodicity) for p in series.periods]
@@ -651,7 +658,7 @@ def render_svg(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = 
     target_label = "" if target is None else _("Target %(target)s") % {"target": format_value(indicator, target)}
     description = " ".join(analysis.conclusion)
     if indicator.kind == Kind.YES_NO or not analysis.results:
-        chart = svg.Chart(
+        return svg.Chart(
             title=indicator.name,
             description=description,
             x_labels=x_labels,
@@ -663,8 +670,7 @@ def render_svg(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = 
             labels=chart_labels(),
             chart_id=f"indicator-{indicator.pk}",
         )
-        return svg.render_chart(chart, number=format_number)
-    chart = svg.chart_from_analysis(
+    return svg.chart_from_analysis(
         analysis.results,
         title=indicator.name,
         description=description,
@@ -679,7 +685,6 @@ def render_svg(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = 
         labels=chart_labels(),
         chart_id=f"indicator-{indicator.pk}",
     )
-    return svg.render_chart(chart, number=format_number)
 
 
 def _phase_ranges(series: Series) -> list[tuple[int, int, str]]:

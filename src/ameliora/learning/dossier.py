@@ -21,11 +21,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ameliora.analytics.svg import Chart
 from ameliora.assessments import charts
 from ameliora.assessments.exports import chart_texts
 from ameliora.assessments.results import CampaignResults, campaign_results
 from ameliora.core.models import Attachment
+from ameliora.indicators.analysis import BeforeAfter, analyse_indicator, chart_of, format_number, render_svg
 from ameliora.indicators.models import Indicator
+from ameliora.indicators.plan_measures import linked_indicator_ids
+from ameliora.learning import chart_png
 from ameliora.learning.models import (
     EXPECTED_LEVEL,
     CompetencyRating,
@@ -58,6 +62,62 @@ def _percent(value: float | None) -> str:
 
 
 @dataclass
+class IndicatorPart:
+    """An indicator measuring one of the plan's objectives, as its page analyses and draws it."""
+
+    indicator: Indicator
+    chart: Chart  # what the chart draws: the SVG for the PDF, a PNG for the DOCX
+    svg: SafeString
+    before_after: BeforeAfter | None
+    conclusion: list[str]
+
+    @property
+    def sentence(self) -> str:
+        """The before/after comparison in one sentence, as the final review's pre-filled text says it;
+        without one (a yes/no milestone, no phase yet), what the indicator page concludes."""
+        ba = self.before_after
+        if ba is None:
+            if self.conclusion:
+                return " ".join(self.conclusion)
+            return _("No before/after comparison: mark on the indicator's page the date the change started (a phase).")
+        change = ba.absolute_change + (f", {ba.relative_change}" if ba.relative_change else "")
+        return _("Before: %(before)s; after: %(after)s (%(change)s); %(test)s, %(p)s.") % {
+            "before": ba.estimate_before,
+            "after": ba.estimate_after,
+            "change": change,
+            "test": ba.test_name,
+            "p": ba.p_value,
+        }
+
+
+def indicator_parts(plan: ActionPlan, day: Any) -> list[IndicatorPart]:
+    """Each indicator linked to the plan's objectives, in the objectives' order, analysed at ``day``
+    with its page's function and drawn with its page's chart (5 queries whatever their number)."""
+    ids = linked_indicator_ids(plan)
+    by_pk = Indicator.objects.filter(pk__in=ids).prefetch_related("measurements", "phases", "annotations").in_bulk()
+    parts = []
+    for pk in ids:
+        indicator = by_pk.get(pk)
+        if indicator is None:
+            continue
+        analysis = analyse_indicator(
+            indicator, list(indicator.measurements.all()), list(indicator.phases.all()), today=day
+        )
+        annotations = list(indicator.annotations.all())
+        parts.append(
+            IndicatorPart(
+                indicator=indicator,
+                chart=chart_of(analysis, annotations),
+                # The SVG is built by our renderer, which escapes every text it draws.
+                svg=mark_safe(render_svg(analysis, annotations)),
+                before_after=analysis.before_after,
+                conclusion=analysis.conclusion,
+            )
+        )
+    return parts
+
+
+@dataclass
 class PlanPart:
     """One action plan as the seed's steps a to g, with its evidence."""
 
@@ -72,6 +132,7 @@ class PlanPart:
     final_review: FinalReview | None
     revisions: list[Revision]
     evidence: list[tuple[str, str, Attachment]]
+    results: list[IndicatorPart] = field(default_factory=list)
 
 
 @dataclass
@@ -126,6 +187,7 @@ def _plan_part(plan: ActionPlan) -> PlanPart:
         final_review=FinalReview.objects.filter(plan=plan).first(),
         revisions=list(plan.revisions.select_related("objective").prefetch_related("new_actions")),
         evidence=evidence_of(plan),
+        results=indicator_parts(plan, today),
     )
 
 
@@ -226,6 +288,25 @@ def _docx_table(document: Any, header: list[str], rows: list[list[str]]) -> None
             cell.text = text
 
 
+def _docx_picture(document: Any, png: bytes) -> None:
+    from docx.shared import Cm
+
+    document.add_picture(io.BytesIO(png), width=Cm(chart_png.WIDTH_CM))
+
+
+def section_bars_png(results: CampaignResults) -> bytes:
+    """The self-assessment score per section as a PNG (the PDF draws the same bars in SVG)."""
+    return chart_png.bars_png(
+        [str(s.section) for s in results.sections],
+        [s.score.percent for s in results.sections],
+        title=_("Score per section"),
+        previous=[s.previous.percent if s.previous else None for s in results.sections]
+        if results.previous_campaign
+        else None,
+        previous_label=_("Previous score"),
+    )
+
+
 def _docx_plan(document: Any, part: PlanPart) -> None:  # noqa: PLR0912, PLR0915 — one block per step a-g, read in order
     plan = part.plan
     document.add_heading(f"{plan.code} — {plan.title}", level=2)
@@ -313,6 +394,9 @@ def _docx_plan(document: Any, part: PlanPart) -> None:  # noqa: PLR0912, PLR0915
             document.add_paragraph(f"{_('Lessons learnt')} : {part.final_review.lessons}")
     else:
         document.add_paragraph(_("No final review yet."))
+    for result in part.results:
+        _docx_picture(document, chart_png.series_png(result.chart, number=format_number))
+        document.add_paragraph(f"{result.indicator.name} : {result.sentence}")
     document.add_heading(_("g. Revisions: improvement axes"), level=3)
     for revision in part.revisions:
         document.add_paragraph(f"{_d(revision.revision_date)} — {revision.description}", style="List Bullet")
@@ -363,6 +447,8 @@ def _docx(dossier: Dossier) -> bytes:  # noqa: PLR0912, PLR0915 — the dossier,
         if results.previous_overall is not None:
             overall += " (" + _("previous: %(score)s") % {"score": _percent(results.previous_overall.percent)} + ")"
         document.add_paragraph(overall)
+        if results.sections:
+            _docx_picture(document, section_bars_png(results))
         _docx_table(
             document,
             [_("Section"), _("Score"), _("Previous score")],

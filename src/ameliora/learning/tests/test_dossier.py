@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from docx import Document
+from PIL import Image
 from pypdf import PdfReader
+from pytest_django import DjangoAssertNumQueries
 
+from ameliora.analytics.svg import Chart, Phase
 from ameliora.core.demo import build_demo
 from ameliora.core.models import Membership
-from ameliora.learning import dossier, services
+from ameliora.learning import chart_png, dossier, services
 from ameliora.learning.demo import MAIN_TITLE, build_pharmacy
 from ameliora.learning.models import LearningSituation
 from ameliora.learning.tests.factories import make_situation
@@ -76,6 +79,70 @@ def test_the_docx_holds_the_same_sections(complete: LearningSituation) -> None:
     assert "Signed by the learner, Lucas Martin" in paragraphs
 
 
+def test_step_f_shows_each_linked_indicator_with_its_chart(
+    complete: LearningSituation, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for plan in complete.plans.all():
+        with django_assert_max_num_queries(5):  # whatever the number of indicators
+            assert len(dossier.indicator_parts(plan, timezone.localdate())) == 2
+    with translation.override("en"):
+        gathered = dossier.gather(complete)
+        text, _pages = pdf_text(dossier.render(complete, "pdf")[0])
+    results = [r for part in gathered.plans for r in part.results]
+    assert len(results) == 4  # two indicators per demo plan
+    step_f = text.split("f. Progress and results, before and after", 1)[1]
+    for result in results:
+        assert "<svg" in result.svg
+        assert result.indicator.name in step_f, result.indicator.name
+    assert any(r.before_after is not None for r in results)
+    assert "Before: " in step_f  # the before/after sentence of an indicator with a phase
+
+
+def test_the_docx_embeds_one_picture_per_chart(complete: LearningSituation) -> None:
+    with translation.override("en"):
+        gathered = dossier.gather(complete)
+        document = Document(io.BytesIO(dossier.render(complete, "docx")[0]))
+    charts = 1 + sum(len(part.results) for part in gathered.plans)  # score per section + each indicator
+    assert len(document.inline_shapes) == charts == 5
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    for part in gathered.plans:
+        for result in part.results:
+            assert f"{result.indicator.name} : " in paragraphs
+
+
+def _inked(png: bytes) -> tuple[tuple[int, int], int]:
+    image = Image.open(io.BytesIO(png)).convert("L")
+    return image.size, sum(image.histogram()[:200])  # pixels darker than light grey
+
+
+def test_the_section_bars_are_drawn() -> None:
+    png = chart_png.bars_png(["Accueil", "Circuit du médicament"], [80.0, 35.5], title="Score", previous=[60.0, None])
+    size, inked = _inked(png)
+    assert size[0] == chart_png.WIDTH == 945  # 16 cm at 150 dpi
+    assert 80 < size[1] < 250
+    assert inked > 2000
+    assert Image.open(io.BytesIO(png)).info["dpi"][0] == pytest.approx(chart_png.DPI, abs=0.1)
+
+
+def test_an_indicator_series_is_drawn_with_phases_centre_and_target() -> None:
+    chart = Chart(
+        title="Erreurs de dispensation",
+        description="",
+        x_labels=[f"S{i}" for i in range(1, 13)],
+        y=[5, 6, 4, 7, 5, 6, None, 2, 3, 2, 1, 2],
+        signals=[False] * 11 + [True],
+        phases=[Phase(0, 6, "Baseline", centre=5.5), Phase(6, 12, "Double contrôle", centre=2.0)],
+        target=3.0,
+        target_label="Target 3",
+    )
+    png = chart_png.series_png(chart, number=str)
+    size, inked = _inked(png)
+    assert size == (chart_png.WIDTH, chart_png.SERIES_HEIGHT)
+    assert inked > 2000
+    empty = chart_png.series_png(Chart(title="Rien", description="", x_labels=[], y=[]), number=str)
+    assert _inked(empty)[0] == size
+
+
 def test_a_situation_with_missing_parts_says_what_is_missing(lucas: Membership, anne: Membership) -> None:
     situation = make_situation(lucas.organization, learner=lucas, supervisor=anne)
     with translation.override("en"):
@@ -92,6 +159,7 @@ def test_a_situation_with_missing_parts_says_what_is_missing(lucas: Membership, 
     ):
         assert missing in text, missing
         assert missing in "\n".join(p.text for p in docx.paragraphs), missing
+    assert len(docx.inline_shapes) == 0  # no campaign, no plan: no chart
 
 
 def test_a_plan_without_final_review_is_named(lucas: Membership, anne: Membership) -> None:
