@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.models import Organization
 from ameliora.events import stats
-from ameliora.events.models import Event
+from ameliora.events.models import Event, EventCategory
 
 Result = tuple[float | int | None, float | int | None]
 
@@ -27,8 +27,16 @@ def _received(organization: Organization, start: date, end: date) -> Any:
     return Event.objects.for_org(organization).filter(received_at__gte=first, received_at__lt=after)
 
 
-def declared(organization: Organization, start: date, end: date, periodicity: str) -> Result:
-    return _received(organization, start, end).count(), None
+def category_choices(organization: Organization) -> list[tuple[str, str]]:
+    return [(str(pk), name) for pk, name in EventCategory.objects.for_org(organization).values_list("pk", "name")]
+
+
+def declared(organization: Organization, start: date, end: date, periodicity: str, *, parameter: str = "") -> Result:
+    """Events received in the period, of one category if ``parameter`` names one (empty: all)."""
+    events = _received(organization, start, end)
+    if parameter:
+        events = events.filter(category_id=int(parameter) if parameter.isdigit() else 0)
+    return events.count(), None
 
 
 def declared_at_level(level: int) -> Any:
@@ -80,9 +88,14 @@ def check_backs_on_time(organization: Organization, start: date, end: date, peri
 
 
 def register() -> None:
-    from ameliora.indicators.sources import register_source
+    from ameliora.indicators.sources import SourceParameter, register_source
 
-    register_source("events.declared", _("Adverse events declared"), declared)
+    register_source(
+        "events.declared",
+        _("Adverse events declared"),
+        declared,
+        parameter=SourceParameter(_("Event category"), category_choices),
+    )
     for level in (1, 2, 3):
         register_source(
             f"events.declared.level{level}",

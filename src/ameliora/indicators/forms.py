@@ -20,7 +20,7 @@ from ameliora.indicators.models import (
 )
 from ameliora.indicators.periods import period_start_of
 from ameliora.indicators.services import MeasurementInput
-from ameliora.indicators.sources import source_choices
+from ameliora.indicators.sources import get_source, source_choices
 from ameliora.plans.models import Objective
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -60,6 +60,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             "alert_threshold",
             "owner",
             "data_source",
+            "source_parameter",
             "chart",
             "rules",
             "active",
@@ -94,8 +95,55 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             label=_("Data source"),
             choices=[("", _("Entered by hand")), *source_choices()],
             required=False,
+            widget=forms.Select(
+                attrs={
+                    "hx-get": "",
+                    "hx-trigger": "change",
+                    "hx-include": "this",
+                    "hx-select": "#source-parameter",
+                    "hx-target": "#source-parameter",
+                    "hx-swap": "outerHTML",
+                }
+            ),
         )
+        self._set_up_source_parameter()
         self.fields["target_value"].help_text = _("On the displayed scale: a percentage for a proportion.")
+
+    def _set_up_source_parameter(self) -> None:
+        """Offer the choices of the selected source's parameter (the organization's only), if it has one.
+
+        The field is rendered inside ``#source-parameter`` with a hidden ``source_parameter_for`` naming
+        the source whose choices were shown: a source changed without JavaScript is caught in ``clean``.
+        """
+        if self.is_bound:
+            key = self.data.get("data_source", "")
+        else:
+            key = self.initial.get("data_source", self.instance.data_source)
+        source = get_source(key or "")
+        self.offered_source = key if source is not None and source.parameter is not None else ""
+        field: forms.Field = forms.CharField(required=False)  # no filter: whatever is posted is dropped in clean
+        if source is not None and source.parameter is not None:
+            field = forms.ChoiceField(
+                label=str(source.parameter.label),
+                choices=[("", _("All")), *source.parameter_choices(self.organization)],
+                required=False,
+                help_text=_("What the source counts; “All” pools everything."),
+            )
+        field.template_name = "indicators/_source_parameter.html"  # type: ignore[attr-defined]  # Django 5.0+, not in the stubs
+        self.fields["source_parameter"] = field
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        key = cleaned.get("data_source") or ""
+        source = get_source(key)
+        if source is None or source.parameter is None:
+            cleaned["source_parameter"] = ""
+        elif self.data.get("source_parameter_for") != key:
+            self.add_error(
+                "source_parameter",
+                _("This data source can be narrowed: choose what it counts (or “All”) and save again."),
+            )
+        return cleaned
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]

@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.indicators.periods import Periodicity, due_threshold, is_period_start
+from ameliora.indicators.sources import get_source
 from ameliora.plans.models import Objective
 
 NUMERATOR_ABOVE_DENOMINATOR = _("The numerator cannot be greater than the denominator for a proportion.")
@@ -142,6 +143,12 @@ class Indicator(models.Model):
     data_source = models.CharField(
         _("data source"), max_length=80, blank=True, default=MANUAL_SOURCE, help_text=_("Empty: entered by hand.")
     )
+    source_parameter = models.CharField(
+        _("data source filter"),
+        max_length=80,
+        blank=True,
+        help_text=_("What the computed source is narrowed to (e.g. a questionnaire); empty: all."),
+    )
     owner = models.ForeignKey(
         Membership,
         on_delete=models.SET_NULL,
@@ -237,6 +244,14 @@ class Indicator(models.Model):
     @property
     def is_computed(self) -> bool:
         return self.data_source != MANUAL_SOURCE
+
+    @property
+    def source_parameter_label(self) -> str:
+        """What the computed source is narrowed to, as offered in the form ("" for all; the raw value if gone)."""
+        source = get_source(self.data_source)
+        if not self.source_parameter or source is None or source.parameter is None:
+            return ""
+        return dict(source.parameter_choices(self.organization)).get(self.source_parameter, self.source_parameter)
 
     def clean(self) -> None:
         if self.chart and self.chart not in ALLOWED_CHARTS.get(self.kind, frozenset()):

@@ -290,8 +290,12 @@ def recompute_from_source(
     start = start or first or shift_period(period_start_of(today, indicator.periodicity), indicator.periodicity, -12)
     rows = []
     for period in _periods_until(indicator, start, today):
-        value, denominator = source.compute(
-            indicator.organization, period, period_end(period, indicator.periodicity), indicator.periodicity
+        value, denominator = source.run(
+            indicator.organization,
+            period,
+            period_end(period, indicator.periodicity),
+            indicator.periodicity,
+            indicator.source_parameter,
         )
         if value is None:
             continue

@@ -120,6 +120,8 @@ def indicator_create(request: OrgRequest) -> HttpResponse:
     initial: dict[str, object] = {"owner": request.membership}
     if request.GET.get("objective", "").isdigit():
         initial["objectives"] = [int(request.GET["objective"])]
+    if "data_source" in request.GET:  # the form refreshing its source filter (htmx)
+        initial["data_source"] = request.GET["data_source"]
     form = IndicatorForm(request.POST or None, organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
@@ -134,7 +136,8 @@ def indicator_create(request: OrgRequest) -> HttpResponse:
 def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.edit")
     indicator = get_indicator_for(request.membership, indicator_id)
-    form = IndicatorForm(request.POST or None, instance=indicator, organization=request.organization)
+    initial = {"data_source": request.GET["data_source"]} if "data_source" in request.GET else {}
+    form = IndicatorForm(request.POST or None, instance=indicator, organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])

@@ -241,11 +241,14 @@ def build_coteaux(organization: Organization) -> None:
             )
             _fill(campaign, count=31 + 9 * index, quality=0.5 + 0.15 * index, texts=DOCTOR_TEXTS, seed=200 + index)
             _close(campaign, manager)
-    _satisfaction_indicator(organization, manager, first=_half_years(today)[0][1])
+    if patients is not None:
+        _satisfaction_indicator(organization, manager, first=_half_years(today)[0][1], questionnaire=patients)
 
 
-def _satisfaction_indicator(organization: Organization, owner: Membership, *, first: date) -> None:
-    """A quarterly indicator fed by the computed source ``surveys.satisfaction_rate``."""
+def _satisfaction_indicator(
+    organization: Organization, owner: Membership, *, first: date, questionnaire: Questionnaire
+) -> None:
+    """A quarterly indicator fed by ``surveys.satisfaction_rate``, narrowed to the patients' questionnaire."""
     indicator, created = Indicator.objects.get_or_create(
         organization=organization,
         name="Taux de satisfaction (enquêtes)",
@@ -257,8 +260,9 @@ def _satisfaction_indicator(organization: Organization, owner: Membership, *, fi
             "target_value": Decimal(75),
             "unit": "%",
             "data_source": "surveys.satisfaction_rate",
+            "source_parameter": str(questionnaire.pk),
             "description": "Réponses « plutôt » ou « tout à fait d’accord » parmi toutes les réponses aux "
-            "questions d’accord des enquêtes, calculé chaque trimestre.",
+            "questions d’accord du questionnaire de satisfaction des patients, calculé chaque trimestre.",
             "owner": owner,
         },
     )

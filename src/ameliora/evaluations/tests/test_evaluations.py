@@ -120,6 +120,34 @@ def test_compliance_feeds_an_indicator(alice: Membership, tilleuls: Organization
     assert compute(tilleuls, today - timedelta(days=1), today - timedelta(days=1), "day") == (None, None)
 
 
+def test_compliance_can_follow_one_audit_series_across_rounds(
+    alice: Membership, tilleuls: Organization, coteaux: Organization
+) -> None:
+    from ameliora.evaluations import sources
+
+    first = make_audit(tilleuls)
+    _record(first, alice, [[N, N]] * 2)
+    services.move_evaluation(first, wanted=Evaluation.Status.CLOSED, acting=alice)
+    second = services.start_next_round(first, acting=alice)
+    services.move_evaluation(second, wanted=Evaluation.Status.IN_PROGRESS, acting=alice)
+    _record(second, alice, [[Y, Y]])
+    other = make_audit(tilleuls)
+    other.title = "Double contrôle"
+    other.save()
+    _record(other, alice, [[Y, Y]] * 3)
+    make_audit(coteaux)
+    today = timezone.localdate()
+
+    with translation.override("en"):
+        choices = sources.audit_series_choices(tilleuls)
+    assert choices == [(str(first.pk), "Audit des ordonnances (2 rounds)"), (str(other.pk), "Double contrôle")]
+    assert sources.compliance(tilleuls, today, today, "day") == (8, 12)
+    assert sources.compliance(tilleuls, today, today, "day", parameter=str(first.pk)) == (2, 6)
+    assert sources.compliance(tilleuls, today, today, "day", parameter=str(other.pk)) == (6, 6)
+    assert sources.compliance(tilleuls, today, today, "day", parameter=str(second.pk)) == (None, None)  # not a first
+    assert sources.series_of(coteaux, str(first.pk)) == []
+
+
 # --- pages ---------------------------------------------------------------------------------------
 
 

@@ -96,6 +96,24 @@ def test_the_computed_sources_count_a_period(alice: Membership, bob: Membership,
     assert sources.check_backs_on_time(org, date(2025, 1, 1), date(2025, 12, 31), "yearly") == (1, 2)
 
 
+def test_declarations_can_be_counted_for_one_category(
+    alice: Membership, bob: Membership, charlie: Membership, event_settings: EventSettings
+) -> None:
+    from ameliora.events import sources
+
+    _dataset(alice, bob)
+    org = alice.organization
+    care = EventCategory.objects.get(organization=org, code="care")
+    foreign = EventCategory.objects.filter(organization=charlie.organization).first()
+    march = (org, date(2025, 3, 1), date(2025, 3, 31), "monthly")
+
+    assert sources.declared(*march) == (3, None)
+    assert sources.declared(*march, parameter=str(care.pk)) == (1, None)
+    assert (str(care.pk), care.name) in sources.category_choices(org)
+    if foreign is not None:
+        assert str(foreign.pk) not in dict(sources.category_choices(org))
+
+
 def test_the_professionals_and_closure_sources_reuse_the_yearly_figures(
     alice: Membership, bob: Membership, event_settings: EventSettings
 ) -> None:

@@ -8,7 +8,14 @@ from ameliora.core.models import Organization
 from ameliora.indicators import services
 from ameliora.indicators.core_sources import MEMBERS_SOURCE
 from ameliora.indicators.models import Kind
-from ameliora.indicators.sources import SOURCES, register_source, source_choices, unregister_source
+from ameliora.indicators.sources import (
+    SOURCES,
+    Result,
+    SourceParameter,
+    register_source,
+    source_choices,
+    unregister_source,
+)
 from ameliora.indicators.tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +71,27 @@ def test_core_counts_the_team(tilleuls: Organization, alice: object, bob: object
     indicator = IndicatorFactory.create(organization=tilleuls, periodicity="quarter", data_source=MEMBERS_SOURCE)
     services.recompute_from_source(indicator, today=date(2031, 1, 15), first=date(2030, 1, 1))
     assert indicator.measurements.order_by("period_start").last().value == 2  # type: ignore[union-attr]
+
+
+def test_only_a_source_declaring_a_parameter_receives_it(tilleuls: Organization, events_source: str) -> None:
+    seen: list[str] = []
+
+    def per_unit(organization: Organization, start: date, end: date, periodicity: str, *, parameter: str) -> Result:
+        seen.append(parameter)
+        return 1, None
+
+    register_source(
+        "test.per_unit", "Par unité", per_unit, parameter=SourceParameter("Unité", lambda org: [("7", "Unité 7")])
+    )
+    try:
+        narrowed = IndicatorFactory.create(
+            organization=tilleuls, periodicity="month", data_source="test.per_unit", source_parameter="7"
+        )
+        plain = IndicatorFactory.create(
+            organization=tilleuls, kind=Kind.RATE, periodicity="month", data_source=events_source, source_parameter="x"
+        )
+        assert services.recompute_from_source(narrowed, today=date(2025, 3, 15), first=date(2025, 1, 1)) == 2
+        assert seen == ["7", "7"]
+        assert services.recompute_from_source(plain, today=date(2025, 3, 15), first=date(2025, 1, 1)) == 2  # 4 args
+    finally:
+        unregister_source("test.per_unit")
