@@ -65,7 +65,7 @@ class ExchangeSpace(models.Model):
     code = models.SlugField(
         _("code"),
         max_length=20,
-        help_text=_("Short, e.g. “CQ”: the space's plan is called PAQ-<code>."),
+        help_text=_("Short, e.g. “CQ”: the space's plan is then called “PAQ-CQ”."),
     )
     purpose = models.TextField(_("purpose"), blank=True)
     charter = models.ForeignKey(

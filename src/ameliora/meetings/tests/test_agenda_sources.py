@@ -243,3 +243,11 @@ def test_the_session_page_query_count_does_not_grow_with_proposals_or_sessions(
     assert response.status_code == 200
     assert len(response.context["proposals"]) >= 3 * agenda.LIMIT
     assert len(few) <= 32
+
+
+def test_the_space_form_help_texts_open_no_html_element(alice_client: Client, tilleuls: Organization) -> None:
+    """Help texts are rendered as HTML: a stray "<code>" once turned the rest of the form into code."""
+    page = alice_client.get(reverse("meetings:space_create", kwargs={"org_slug": tilleuls.slug})).content.decode()
+
+    assert page.count("<code") == page.count("</code>")
+    assert "PAQ-CQ" in page
