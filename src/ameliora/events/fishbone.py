@@ -30,6 +30,8 @@ HEAD_WIDTH = 150
 MARGIN = 20
 ROW = 22
 MAX_CHARS = 24
+LABEL_CHARS = 22  # a family's name wraps beyond this, so neighbouring names never run into each other
+LABEL_LINE = 17
 ROOT_COLOUR = "#b02a37"
 
 
@@ -58,7 +60,7 @@ def fishbone_svg(effect: str, bones: Sequence[Bone], *, title: str = "", root_la
     columns = max(1, math.ceil(len(bones) / 2))
     rows = max([len(b.causes) for b in bones] + [1])
     bone_height = 50 + ROW * rows
-    height = 2 * bone_height + 60
+    height = 2 * bone_height + 60 + 4 * LABEL_LINE  # room for a family's name on up to three lines
     spine_y = height // 2
     spine_end = WIDTH - HEAD_WIDTH - 10
     column_width = (spine_end - MARGIN) / columns
@@ -92,11 +94,15 @@ def fishbone_svg(effect: str, bones: Sequence[Bone], *, title: str = "", root_la
                 f'<line x1="{x_end:.0f}" y1="{y_end}" x2="{x_spine:.0f}" y2="{spine_y}" '
                 'stroke="#555" stroke-width="2"/>'
             )
-            label_y = y_end - 8 if side < 0 else y_end + 18
-            parts.append(
-                f'<text x="{x_end:.0f}" y="{label_y}" text-anchor="middle" font-weight="700" font-size="15">'
-                f"{escape(bone.label)}</text>"
-            )
+            label_lines = _wrap(bone.label, LABEL_CHARS)
+            for n, line in enumerate(label_lines):
+                # Above the spine the name grows upwards from the bone's end, below it downwards.
+                offset = (n - len(label_lines) + 1) * LABEL_LINE if side < 0 else n * LABEL_LINE
+                label_y = (y_end - 8 if side < 0 else y_end + 18) + offset
+                parts.append(
+                    f'<text x="{x_end:.0f}" y="{label_y}" text-anchor="middle" font-weight="700" font-size="15">'
+                    f"{escape(line)}</text>"
+                )
             for k, cause in enumerate(bone.causes):
                 # Causes sit along the bone, from its outer end towards the spine, written to the left of
                 # the bone (inside its own column) so that neighbouring families never overlap.

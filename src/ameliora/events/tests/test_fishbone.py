@@ -52,3 +52,13 @@ def test_it_draws_an_empty_analysis() -> None:
     ElementTree.fromstring(  # noqa: S314
         fishbone_svg("EI", [])
     )
+
+
+def test_long_family_names_wrap_instead_of_running_into_their_neighbours() -> None:
+    bones = [Bone(name, []) for name in ("Environnement de travail", "Équipe", "Contexte institutionnel")]
+
+    svg = fishbone_svg("EI-1", bones)
+
+    for line in ("Environnement de", "travail", "Contexte", "institutionnel"):
+        assert f">{line}</text>" in svg
+    assert ">Environnement de travail</text>" not in svg
