@@ -30,7 +30,7 @@ from ameliora.core.models import (
     Unit,
     display_name,
 )
-from ameliora.core.uploads import validate_upload
+from ameliora.core.uploads import validate_upload, without_metadata
 
 LAST_ADMIN = _("An organization must keep at least one administrator.")
 NO_ROLE = _("Choose at least one role.")
@@ -215,17 +215,18 @@ def add_attachment(obj: models.Model, *, upload: UploadedFile, acting: Membershi
     if reason is not None:
         raise ValidationError(reason, code="frozen")
     kind = validate_upload(upload)
+    stored = without_metadata(upload, kind)
     attachment = Attachment(
         organization=organization,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         original_name=(upload.name or "file")[:255],
         mime_type=kind.mime,
-        size=upload.size or 0,
+        size=stored.size or 0,
         description=description,
         uploaded_by=acting.user,
     )
-    attachment.file.save(upload.name or "file", upload, save=False)
+    attachment.file.save(upload.name or "file", stored, save=False)
     attachment.save()
     return attachment
 

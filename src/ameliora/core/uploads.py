@@ -1,16 +1,20 @@
 """Checks every uploaded file passes before it is stored: size, extension, and real content.
 
 The extension alone proves nothing, so each accepted type is also recognised from its first
-bytes (or, for office documents, from the archive's own manifest).
+bytes (or, for office documents, from the archive's own manifest). Photos are then stored without
+their metadata (:func:`without_metadata`): a phone's EXIF block may hold where and when a picture of
+a ward or a prescription was taken, and who took it.
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +23,7 @@ FILE_TOO_LARGE = _("This file is %(size)s; the limit is %(limit)s.")
 FILE_TYPE_NOT_ALLOWED = _("Files of type “.%(ext)s” are not accepted. Accepted: %(accepted)s.")
 FILE_CONTENT_MISMATCH = _("This file's content does not match its “.%(ext)s” extension.")
 FILE_EMPTY = _("This file is empty.")
+IMAGE_UNREADABLE = _("This image cannot be read; export it again as PNG or JPEG.")
 
 
 @dataclass(frozen=True)
@@ -108,3 +113,28 @@ def validate_upload(upload: UploadedFile, *, allowed: frozenset[str] | None = No
     if not _content_matches(kind, upload):
         raise ValidationError(FILE_CONTENT_MISMATCH, code="content", params={"ext": ext})
     return kind
+
+
+def without_metadata(upload: UploadedFile, kind: FileKind) -> File:  # type: ignore[type-arg]
+    """The file to store: a PNG or JPEG redrawn without its metadata (EXIF, GPS, text chunks), upright.
+
+    Other kinds are returned as they are. The picture is re-encoded at high quality; its orientation
+    tag is applied to the pixels first, so it does not turn sideways when the tag is dropped.
+    """
+    if kind.mime not in {"image/png", "image/jpeg"}:
+        upload.seek(0)
+        return upload
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as original:
+            picture = ImageOps.exif_transpose(original)
+            clean = io.BytesIO()
+            if kind.mime == "image/jpeg":
+                picture.convert("RGB").save(clean, format="JPEG", quality=92, optimize=True)
+            else:
+                picture.save(clean, format="PNG", optimize=True)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise ValidationError(IMAGE_UNREADABLE, code="content") from exc
+    return ContentFile(clean.getvalue(), name=upload.name)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from ameliora.core.models import Membership
 from ameliora.core.services import notify
-from ameliora.core.uploads import validate_upload
+from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.documents.models import (
     NO_REVIEWER,
     NOT_A_REVIEWER,
@@ -39,8 +39,8 @@ DOCUMENT_FILE_TYPES = frozenset({"pdf", "docx", "odt", "png", "jpg", "jpeg"})
 def _store_file(version: DocumentVersion, upload: UploadedFile | None) -> None:
     if upload is None:
         return
-    validate_upload(upload, allowed=DOCUMENT_FILE_TYPES)
-    version.file.save(upload.name or "document", upload, save=False)
+    kind = validate_upload(upload, allowed=DOCUMENT_FILE_TYPES)
+    version.file.save(upload.name or "document", without_metadata(upload, kind), save=False)
     version.file_name = (upload.name or "document")[:255]
 
 

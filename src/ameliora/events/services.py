@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from ameliora.core.models import Attachment, Membership, Organization, Unit
 from ameliora.core.permissions import CAPABILITIES
 from ameliora.core.services import add_attachment, notify
-from ameliora.core.uploads import validate_upload
+from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.events.models import (
     ACTION_TEXT_REQUIRED,
     DEFAULT_CATEGORIES,
@@ -218,7 +218,7 @@ def declare_public_event(
 
 def _attach_anonymously(event: Event, upload: UploadedFile, number: int) -> Attachment:
     kind = validate_upload(upload)  # the core's checks, as for a member's file
-    upload.seek(0)
+    stored = without_metadata(upload, kind)  # a photo's EXIF could say where and by whom it was taken
     extension = (upload.name or "").rsplit(".", 1)[-1].lower()
     attachment = Attachment(
         organization=event.organization,
@@ -226,10 +226,10 @@ def _attach_anonymously(event: Event, upload: UploadedFile, number: int) -> Atta
         object_id=event.pk,
         original_name=f"{event.reference}-{number}.{extension}",
         mime_type=kind.mime,
-        size=upload.size or 0,
+        size=stored.size or 0,
         uploaded_by=None,
     )
-    attachment.file.save(attachment.original_name, upload, save=False)
+    attachment.file.save(attachment.original_name, stored, save=False)
     attachment.save()
     return attachment
 

@@ -8,6 +8,7 @@ Call ``XFactory.create(...)`` (typed: it returns the model instance) rather than
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.files.base import ContentFile
 from factory.declarations import LazyAttribute, LazyFunction, PostGeneration, SelfAttribute, Sequence, SubFactory
 from factory.django import DjangoModelFactory, Password
 from factory.faker import Faker
+from PIL import Image
 
 from ameliora.core.models import (
     Attachment,
@@ -33,7 +35,16 @@ from ameliora.core.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real 4 by 4 picture: stored images are decoded and redrawn without their metadata."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+PNG_BYTES = _png()
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 

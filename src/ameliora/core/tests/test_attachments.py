@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.test import Client
+from PIL import Image
 from pytest_django.fixtures import Settings
 
 from ameliora.core import uploads
@@ -188,3 +189,40 @@ def test_the_attachments_panel_lists_only_the_organizations_own_files(
 
     assert own.get_absolute_url() in text
     assert stray.original_name not in text
+
+
+def _photo_with_location(fmt: str) -> bytes:
+    """A phone photo: EXIF with a GPS position and the camera owner, stored sideways (orientation 6)."""
+    exif = Image.Exif()
+    exif[0x013B] = "Dr Jeanne Martin"  # Artist
+    exif[0x0112] = 6  # Orientation: rotate 90° to display
+    exif[0x8825] = {1: "N", 2: (43.0, 36.0, 18.0), 3: "E", 4: (1.0, 26.0, 40.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (10, 120, 200)).save(buffer, format=fmt, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("chambre.jpg", "JPEG"), ("chambre.png", "PNG")])
+def test_a_photo_is_stored_without_its_metadata_and_upright(
+    alice: Membership, alice_client: Client, name: str, fmt: str
+) -> None:
+    original = _photo_with_location(fmt)
+    assert Image.open(io.BytesIO(original)).getexif()  # the test photo does carry metadata
+
+    upload(alice_client, alice.organization, name, original)
+
+    attachment = Attachment.objects.get()
+    with attachment.file.open("rb") as stored_file, Image.open(stored_file) as stored:
+        assert not stored.getexif()
+        assert "Dr Jeanne Martin" not in str(stored.info)
+        assert stored.size == (20, 40)  # the orientation tag was applied to the pixels, not dropped
+    assert attachment.size == attachment.file.size
+
+
+def test_an_image_that_cannot_be_decoded_is_refused_with_a_clear_message(
+    alice: Membership, alice_client: Client
+) -> None:
+    response = upload(alice_client, alice.organization, "scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+
+    assert shows(response, uploads.IMAGE_UNREADABLE)
+    assert not Attachment.objects.exists()
