@@ -190,6 +190,14 @@ def notify(recipients: Iterable[Any], *, organization: Organization, title: str,
     return created
 
 
+def retire_notifications(*, organization: Organization, url: str) -> int:
+    """Mark as read the unread notifications pointing at ``url``: what they asked for no longer applies
+    (e.g. reading a version that has just been superseded)."""
+    return (
+        Notification.objects.for_org(organization).filter(url=url, read_at__isnull=True).update(read_at=timezone.now())
+    )
+
+
 @transaction.atomic
 def mark_notifications_read(membership: Membership, *, ids: Iterable[int] | None = None) -> int:
     unread = Notification.objects.for_org(membership.organization).filter(

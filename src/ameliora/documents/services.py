@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ameliora.core.models import Membership
-from ameliora.core.services import notify
+from ameliora.core.services import notify, retire_notifications
 from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.documents.models import (
     NO_REVIEWER,
@@ -194,6 +194,7 @@ def publish_version(
     previous = document.versions.filter(status=DocumentVersion.Status.IN_FORCE).first()
     if previous is not None:
         previous.save(update_fields=previous.archive())
+        retire_notifications(organization=document.organization, url=previous.get_absolute_url())
     version.save(
         update_fields=version.publish(
             by=acting, effective_date=effective_date, next_review_date=next_review_date, expiry_date=expiry_date
@@ -221,6 +222,7 @@ def archive_document(document: Document, *, acting: Membership) -> DocumentVersi
     if version is None:
         raise ValidationError(NOTHING_IN_FORCE, code="nothing_in_force")
     version.save(update_fields=version.archive())
+    retire_notifications(organization=document.organization, url=version.get_absolute_url())
     return version
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ameliora.core.models import Membership
+from ameliora.core.models import Membership, Notification
 from ameliora.core.tests.factories import MembershipFactory
 from ameliora.documents import services
 from ameliora.documents.models import (
@@ -55,6 +55,10 @@ def test_publishing_a_new_version_archives_the_previous_one_which_stays_readable
     assert first.body == "Deux regards."
     assert second.status == DocumentVersion.Status.IN_FORCE
     assert first.document.versions.filter(status=DocumentVersion.Status.IN_FORCE).count() == 1
+    # Bob is no longer asked to read the superseded version, only the new one.
+    unread = set(Notification.objects.filter(recipient=bob.user, read_at__isnull=True).values_list("url", flat=True))
+    assert first.get_absolute_url() not in unread
+    assert second.get_absolute_url() in unread
 
 
 def test_the_database_refuses_two_versions_in_force(alice: Membership, bob: Membership) -> None:
