@@ -6,7 +6,7 @@ publish a new version or archive it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -19,6 +19,18 @@ from ameliora.documents.models import DocumentVersion
 
 REVIEW_NOTICE_DAYS = 30
 REMIND_EVERY_DAYS = 7
+
+
+def _remind_owner(version: DocumentVersion, *, title: str, reminded_field: str, today: date) -> None:
+    """Notify the document's owner and remember the day, so the next reminder waits its turn."""
+    notify(
+        [version.document.owner.user],  # type: ignore[union-attr]
+        organization=version.document.organization,
+        title=title,
+        url=version.document.get_absolute_url(),
+    )
+    setattr(version, reminded_field, today)
+    version.save(update_fields=[reminded_field])
 
 
 @register_reminder("document reviews")
@@ -43,14 +55,7 @@ def remind_document_reviews() -> int:
         title = (
             _("Review overdue: %(document)s (due %(date)s)") if late else _("Review due: %(document)s by %(date)s")
         ) % {"document": version.document.code, "date": due_on.strftime("%d/%m/%Y")}
-        notify(
-            [version.document.owner.user],  # type: ignore[union-attr]
-            organization=version.document.organization,
-            title=title,
-            url=version.document.get_absolute_url(),
-        )
-        version.review_reminded_on = today
-        version.save(update_fields=["review_reminded_on"])
+        _remind_owner(version, title=title, reminded_field="review_reminded_on", today=today)
         count += 1
     return count
 
@@ -83,13 +88,6 @@ def remind_document_expiries() -> int:
             if version.is_expired(today)
             else _("Expires soon: %(document)s on %(date)s")
         ) % {"document": version.document.code, "date": expires_on.strftime("%d/%m/%Y")}
-        notify(
-            [version.document.owner.user],  # type: ignore[union-attr]
-            organization=version.document.organization,
-            title=title,
-            url=version.document.get_absolute_url(),
-        )
-        version.expiry_reminded_on = today
-        version.save(update_fields=["expiry_reminded_on"])
+        _remind_owner(version, title=title, reminded_field="expiry_reminded_on", today=today)
         count += 1
     return count
