@@ -10,22 +10,26 @@ Input (a JSON object)::
      "phases": [...] or null,     one label (string or integer) per point, in blocks
      "rules": "anhoej" or "nhs",  default "anhoej"
      "direction": "up", "down" or null,  which way is better (NHS icons, targets)
-     "target": number or null}   on the scale of the plotted values; needs a direction
+     "target": number or null,   on the scale of the plotted values; needs a direction
+     "freeze": integer or null,  number of baseline points (qicharts2 ``freeze``),
+                                  counted from the first point, within the first phase
+     "exclude": [...] or null}   1-based positions of the points left out of the
+                                  centre line, the limits and the rules (qicharts2 ``exclude``)
 
 Output: one JSON-serialisable dict per phase, in order; see :meth:`PhaseResult.to_dict`
 and ``docs/analytics.md``. Bad input raises :class:`AnalysisInputError`.
 """
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from numbers import Real
-from typing import Any, Literal, cast, get_args
+from typing import Any, Literal, Protocol, cast, get_args
 
 import numpy as np
 
-from ameliora.analytics import _validation
-from ameliora.analytics._arrays import BoolArray, FloatArray, as_float_array
+from ameliora.analytics import _baseline, _validation
+from ameliora.analytics._arrays import BoolArray, FloatArray, as_float_array, frozen
 from ameliora.analytics.charts import (
     ChartLimits,
     c_chart,
@@ -68,7 +72,7 @@ Subgroups = tuple[tuple[float, ...], ...]
 
 CHARTS: tuple[Chart, ...] = get_args(Chart)
 RULE_SETS: tuple[RuleSet, ...] = get_args(RuleSet)
-PAYLOAD_KEYS = ("chart", "y", "n", "phases", "rules", "direction", "target")
+PAYLOAD_KEYS = ("chart", "y", "n", "phases", "rules", "direction", "target", "freeze", "exclude")
 
 _NEEDS_N = frozenset({"p", "pp", "u", "up"})
 _TAKES_N = _NEEDS_N | {"run", "i", "mr"}
@@ -87,6 +91,10 @@ class AnalysisRequest:
         rules: Special-cause rule set.
         direction: ``"up"`` if higher is better, ``"down"`` if lower is better, or ``None``.
         target: Target on the plotted scale, or ``None``.
+        freeze: Number of baseline points, counted from the first point and
+            within the first phase (qicharts2's ``freeze``), or ``None``.
+        exclude: 1-based positions of the points left out of the computations
+            (qicharts2's ``exclude``).
     """
 
     chart: Chart
@@ -96,6 +104,8 @@ class AnalysisRequest:
     rules: RuleSet
     direction: Direction | None
     target: float | None
+    freeze: int | None = None
+    exclude: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,11 +117,14 @@ class PhaseResult:
         rules: The rule set applied.
         chart: Plotted values, centre line and limits.
         runs: Anhøj runs analysis around the centre line (always computed).
-        sigma_signal: Per point, outside the control limits (``False`` where undefined).
+        sigma_signal: Per point, outside the control limits (``False`` where
+            undefined), excluded points included, as qicharts2's ``sigma.signal``.
         sigma_defined: Per point, the point and at least one limit exist.
         special_cause: Per point, a special cause under ``rules``: with
             ``"anhoej"`` ``sigma_signal or run_signal``, with ``"nhs"`` any of the
-            four NHS rules.
+            four NHS rules. Never at an excluded point: as in qicharts2, an
+            excluded point is left out of the runs analysis (and here of the
+            NHS rules) and is not drawn as a signal.
         signal: The phase shows a special cause: with ``"anhoej"`` a runs signal
             or a point outside the limits; with ``"nhs"`` any special-cause point.
         nhs: NHS rule details (``"nhs"`` rules only).
@@ -141,6 +154,7 @@ class PhaseResult:
             "phase": self.phase,
             "chart": self.chart.chart,
             "rules": self.rules,
+            "freeze": self.chart.freeze,
             "n_obs": self.runs.n_obs,
             "n_useful": self.runs.n_useful,
             "longest_run": self.runs.longest_run,
@@ -154,6 +168,7 @@ class PhaseResult:
             "ucl": _numbers(self.chart.ucl),
             "lcl_2sigma": _numbers(self.chart.lcl_2sigma),
             "ucl_2sigma": _numbers(self.chart.ucl_2sigma),
+            "excluded": (~self.chart.included).tolist(),
             "sigma_signal": [
                 flag if defined else None
                 for flag, defined in zip(self.sigma_signal.tolist(), self.sigma_defined.tolist(), strict=True)
@@ -299,16 +314,33 @@ def parse_payload(payload: Mapping[str, object]) -> AnalysisRequest:
         raise AnalysisInputError(f"chart '{chart}' takes no denominators: n must be null")
     if isinstance(y, np.ndarray):
         _check_domain(chart, y, n)
+    phases = _phases(payload.get("phases"), size)
 
     return AnalysisRequest(
         chart=chart,
         y=y,
         n=n,
-        phases=_phases(payload.get("phases"), size),
+        phases=phases,
         rules=rules,
         direction=direction,
         target=target,
+        freeze=_freeze(payload.get("freeze"), size, phases),
+        exclude=_baseline.check_exclude(_exclude(payload.get("exclude")), size),
     )
+
+
+def _freeze(value: object, size: int, phases: tuple[Label, ...] | None) -> int | None:
+    """``freeze`` counts baseline points from the first point; they must lie in the first phase."""
+    if phases is None:
+        return _baseline.check_freeze(value, size)
+    first = next((i for i, label in enumerate(phases) if label != phases[0]), size)
+    return _baseline.check_freeze(value, first, scope=f"the first phase {phases[0]!r} (freeze applies to it only)")
+
+
+def _exclude(value: object) -> Sequence[object] | None:
+    if value is None:
+        return None
+    return _list("exclude", value)
 
 
 # --- Analysis --------------------------------------------------------------------------------
@@ -316,20 +348,34 @@ def parse_payload(payload: Mapping[str, object]) -> AnalysisRequest:
 
 @dataclass(frozen=True, eq=False)
 class _Phase:
+    """The points of one phase; ``freeze`` and ``exclude`` count from its first point (1-based)."""
+
     label: Label | None
     y: FloatArray | Subgroups
     n: FloatArray | None
+    freeze: int | None
+    exclude: tuple[int, ...]
+
+    def kept(self, values: FloatArray) -> FloatArray:
+        """``values`` of this phase with the excluded points missing."""
+        kept = values.copy()
+        kept[[position - 1 for position in self.exclude]] = np.nan
+        return frozen(kept)
 
 
 def _split(request: AnalysisRequest) -> list[_Phase]:
     size = len(request.y)
-    if request.phases is None:
-        return [_Phase(None, request.y, request.n)]
     labels = request.phases
-    starts = [0] + [i for i in range(1, size) if labels[i] != labels[i - 1]]
+    starts = [0] if labels is None else [0] + [i for i in range(1, size) if labels[i] != labels[i - 1]]
     bounds = zip(starts, [*starts[1:], size], strict=True)
     return [
-        _Phase(labels[start], request.y[start:end], None if request.n is None else request.n[start:end])
+        _Phase(
+            None if labels is None else labels[start],
+            request.y[start:end],
+            None if request.n is None else request.n[start:end],
+            request.freeze if start == 0 else None,
+            tuple(position - start for position in request.exclude if start < position <= end),
+        )
         for start, end in bounds
     ]
 
@@ -341,28 +387,49 @@ def _where(phase: _Phase) -> str:
 def _chart(chart: Chart, phase: _Phase) -> ChartLimits:
     if chart in _SUBGROUPED:
         groups = cast(Subgroups, phase.y)
-        if not any(sum(not math.isnan(value) for value in group) >= 2 for group in groups):
+        sizes = np.array([sum(not math.isnan(value) for value in group) for group in groups])
+        base = _baseline.baseline(sizes.size, phase.freeze, phase.exclude)
+        _baseline.require_enough(sizes > 0, base, where=_where(phase))
+        if not (sizes >= 2).any():
             raise AnalysisInputError(
                 f"{_where(phase)} has no subgroup of two or more values; "
                 f"chart '{chart}' needs one to estimate the standard deviation"
             )
-        return xbar_chart(groups) if chart == "xbar" else s_chart(groups)
+        if not (sizes[base.mask] >= 2).any():
+            raise AnalysisInputError(
+                f"{_where(phase)} has no subgroup of two or more values left in its baseline after the exclusions; "
+                f"chart '{chart}' needs one to estimate the standard deviation"
+            )
+        subgrouped = xbar_chart if chart == "xbar" else s_chart
+        return subgrouped(groups, freeze=phase.freeze, exclude=phase.exclude)
     y = cast(FloatArray, phase.y)
     values = y if phase.n is None else _validation.ratio(y, phase.n, chart)
     if np.isnan(values).all():
         raise AnalysisInputError(f"{_where(phase)} has no observation (all values missing or zero denominators)")
+    base = _baseline.baseline(values.size, phase.freeze, phase.exclude)
+    _baseline.require_enough(~np.isnan(values), base, where=_where(phase))
     if chart in _NEEDS_N:
-        return _CHARTS_WITH_N[chart](y, cast(FloatArray, phase.n))
-    return _CHARTS[chart](values)
+        return _CHARTS_WITH_N[chart](y, cast(FloatArray, phase.n), freeze=phase.freeze, exclude=phase.exclude)
+    return _CHARTS[chart](values, freeze=phase.freeze, exclude=phase.exclude)
 
 
-_CHARTS_WITH_N: dict[str, Callable[[FloatArray, FloatArray], ChartLimits]] = {
+class _ChartWithN(Protocol):
+    def __call__(
+        self, y: FloatArray, n: FloatArray, /, *, freeze: int | None, exclude: Sequence[int]
+    ) -> ChartLimits: ...
+
+
+class _ChartOfValues(Protocol):
+    def __call__(self, y: FloatArray, /, *, freeze: int | None, exclude: Sequence[int]) -> ChartLimits: ...
+
+
+_CHARTS_WITH_N: dict[str, _ChartWithN] = {
     "p": p_chart,
     "pp": pp_chart,
     "u": u_chart,
     "up": up_chart,
 }
-_CHARTS: dict[str, Callable[[FloatArray], ChartLimits]] = {
+_CHARTS: dict[str, _ChartOfValues] = {
     "run": run_chart,
     "i": i_chart,
     "mr": mr_chart,
@@ -375,44 +442,42 @@ _CHARTS: dict[str, Callable[[FloatArray], ChartLimits]] = {
 def _comparison(
     request: AnalysisRequest, before: _Phase, after: _Phase, plotted: tuple[FloatArray, FloatArray]
 ) -> Comparison | None:
+    """Compare two phases, their excluded points left out."""
     direction, target = request.direction, request.target
-    if request.chart in {"p", "pp", "u", "up"}:
+    if request.chart in {"p", "pp", "u", "up", "c"}:
+        y_before, y_after = before.kept(cast(FloatArray, before.y)), after.kept(cast(FloatArray, after.y))
+        if request.chart == "c":
+            exposures = (np.ones(y_before.size), np.ones(y_after.size))
+            return compare_rates(y_before, exposures[0], y_after, exposures[1], direction=direction, target=target)
         compare = compare_proportions if request.chart in {"p", "pp"} else compare_rates
-        return compare(
-            before.y,
-            cast(FloatArray, before.n),
-            after.y,
-            cast(FloatArray, after.n),
-            direction=direction,
-            target=target,
-        )
-    if request.chart == "c":
-        exposures = (np.ones(len(before.y)), np.ones(len(after.y)))
-        return compare_rates(before.y, exposures[0], after.y, exposures[1], direction=direction, target=target)
-    if any(np.isnan(values).all() for values in plotted):
+        n_before, n_after = before.kept(cast(FloatArray, before.n)), after.kept(cast(FloatArray, after.n))
+        return compare(y_before, n_before, y_after, n_after, direction=direction, target=target)
+    kept = (before.kept(plotted[0]), after.kept(plotted[1]))
+    if any(np.isnan(values).all() for values in kept):
         return None
-    return compare_continuous(*plotted, direction=direction, target=target)
+    return compare_continuous(*kept, direction=direction, target=target)
 
 
 def _analyse_phase(
     request: AnalysisRequest, phase: _Phase, chart: ChartLimits, comparison: Comparison | None
 ) -> PhaseResult:
-    runs = runs_analysis(chart.y, chart.cl)
+    runs = runs_analysis(chart.y, chart.cl, exclude=phase.exclude)
     if request.chart == "mr":  # qicharts2 runs no runs analysis on MR charts
         runs = replace(runs, runs_signal=False, run_signal=np.zeros_like(runs.run_signal))
     sigma = sigma_signals(chart)
     sigma_defined = limits_defined(chart) & ~np.isnan(chart.y)
     nhs = variation = assurance = None
     if request.rules == "nhs":
-        nhs = nhs_signals(chart)
+        tested = replace(chart, y=phase.kept(chart.y))  # excluded points are not tested
+        nhs = nhs_signals(tested)
         special_cause = nhs.special_cause
         signal = bool(special_cause.any())
-        variation = classify_variation(chart, nhs, request.direction)
+        variation = classify_variation(tested, nhs, request.direction)
         if request.target is not None and request.direction is not None:
             assurance = classify_assurance(chart, request.target, request.direction)
     else:
-        special_cause = sigma | runs.run_signal
-        signal = runs.runs_signal or bool(sigma.any())
+        special_cause = (sigma & chart.included) | runs.run_signal
+        signal = runs.runs_signal or bool(special_cause.any())
     return PhaseResult(
         phase=phase.label,
         rules=request.rules,

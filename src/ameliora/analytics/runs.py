@@ -8,11 +8,13 @@ PLoS One 10(3): e0121349.
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ameliora.analytics._arrays import BoolArray, Values, as_float_array, frozen, in_runs, run_lengths
+from ameliora.analytics._baseline import check_exclude
 from ameliora.analytics._scipy import binom_ppf
 
 
@@ -55,7 +57,8 @@ class RunsAnalysis:
     exactly where qicharts2 reports ``NA``.
 
     Attributes:
-        n_obs: Number of points, missing ones included.
+        n_obs: Number of points, missing ones included, excluded ones not
+            (qicharts2: ``length(y[include])``).
         n_useful: Points neither missing nor on the centre line.
         longest_run: Longest run of useful points on the same side of the centre line.
         longest_run_max: Its upper limit, :func:`longest_run_max`.
@@ -77,12 +80,13 @@ class RunsAnalysis:
     run_signal: BoolArray
 
 
-def runs_analysis(y: Values, cl: float | Values) -> RunsAnalysis:
+def runs_analysis(y: Values, cl: float | Values, *, exclude: Sequence[int] = ()) -> RunsAnalysis:
     """Anhøj runs analysis of ``y`` around the centre line ``cl`` (qicharts2 ``runs.analysis``).
 
-    Each point's side is ``sign(y - cl)``. Points on the centre line (side 0)
-    and missing points (``NaN``) are not useful: they neither break nor extend a
-    run. Over the useful points, in order:
+    Each point's side is ``sign(y - cl)``. Points on the centre line (side 0),
+    missing points (``NaN``) and excluded points (``exclude``, 1-based
+    positions: qicharts2 analyses ``y[include]``) are not useful: they neither
+    break nor extend a run. Over the useful points, in order:
 
     * a run is a maximal sequence of points on the same side;
     * ``longest_run`` is the length of the longest run;
@@ -92,17 +96,21 @@ def runs_analysis(y: Values, cl: float | Values) -> RunsAnalysis:
     Args:
         y: The plotted values of one phase.
         cl: The centre line, a scalar or one value per point.
+        exclude: 1-based positions of the points left out of the analysis.
     """
     values = as_float_array(y)
+    included = np.ones(values.size, dtype=np.bool_)
+    included[[position - 1 for position in check_exclude(exclude, values.size)]] = False
+    n_obs = int(np.count_nonzero(included))
     with np.errstate(invalid="ignore"):
         side = np.sign(values - np.asarray(cl, dtype=np.float64))
-    useful = ~np.isnan(side) & (side != 0)
+    useful = included & ~np.isnan(side) & (side != 0)
     sides = side[useful]
     n_useful = int(sides.size)
     run_signal = np.zeros(values.size, dtype=np.bool_)
     if n_useful == 0:
         return RunsAnalysis(
-            n_obs=int(values.size),
+            n_obs=n_obs,
             n_useful=0,
             longest_run=None,
             longest_run_max=None,
@@ -118,7 +126,7 @@ def runs_analysis(y: Values, cl: float | Values) -> RunsAnalysis:
     cross_min = crossings_min(n_useful)
     run_signal[np.flatnonzero(useful)] = in_runs(n_useful, starts, lengths, lengths > run_max)
     return RunsAnalysis(
-        n_obs=int(values.size),
+        n_obs=n_obs,
         n_useful=n_useful,
         longest_run=longest,
         longest_run_max=run_max,

@@ -13,6 +13,7 @@ SUMMARY_KEYS = [
     "phase",
     "chart",
     "rules",
+    "freeze",
     "n_obs",
     "n_useful",
     "longest_run",
@@ -26,6 +27,7 @@ SUMMARY_KEYS = [
     "ucl",
     "lcl_2sigma",
     "ucl_2sigma",
+    "excluded",
     "sigma_signal",
     "run_signal",
     "special_cause",
@@ -172,7 +174,8 @@ def test_a_point_outside_the_limits_is_a_special_cause_with_anhoej_rules() -> No
         ([1, 2], "the payload must be a JSON object, got list"),
         (
             {"chart": "i", "y": [1], "colour": "red"},
-            "unknown payload key(s): 'colour'; expected: chart, y, n, phases, rules, direction, target",
+            "unknown payload key(s): 'colour'; "
+            "expected: chart, y, n, phases, rules, direction, target, freeze, exclude",
         ),
         ({"y": [1]}, "the payload is missing the required key 'chart'"),
         ({"chart": "i"}, "the payload is missing the required key 'y'"),
