@@ -118,8 +118,9 @@ class PhaseResult:
         chart: Plotted values, centre line and limits.
         runs: Anhøj runs analysis around the centre line (always computed).
         sigma_signal: Per point, outside the control limits (``False`` where
-            undefined), excluded points included, as qicharts2's ``sigma.signal``.
-        sigma_defined: Per point, the point and at least one limit exist.
+            undefined, and at an excluded point, which is not tested).
+        sigma_defined: Per point, the point and at least one limit exist and
+            the point is not excluded.
         special_cause: Per point, a special cause under ``rules``: with
             ``"anhoej"`` ``sigma_signal or run_signal``, with ``"nhs"`` any of the
             four NHS rules. Never at an excluded point: as in qicharts2, an
@@ -464,8 +465,9 @@ def _analyse_phase(
     runs = runs_analysis(chart.y, chart.cl, exclude=phase.exclude)
     if request.chart == "mr":  # qicharts2 runs no runs analysis on MR charts
         runs = replace(runs, runs_signal=False, run_signal=np.zeros_like(runs.run_signal))
-    sigma = sigma_signals(chart)
-    sigma_defined = limits_defined(chart) & ~np.isnan(chart.y)
+    # An excluded point is not tested (null in the output): it was explained.
+    sigma = sigma_signals(chart) & chart.included
+    sigma_defined = limits_defined(chart) & ~np.isnan(chart.y) & chart.included
     nhs = variation = assurance = None
     if request.rules == "nhs":
         tested = replace(chart, y=phase.kept(chart.y))  # excluded points are not tested
@@ -476,7 +478,7 @@ def _analyse_phase(
         if request.target is not None and request.direction is not None:
             assurance = classify_assurance(chart, request.target, request.direction)
     else:
-        special_cause = (sigma & chart.included) | runs.run_signal
+        special_cause = sigma | runs.run_signal
         signal = runs.runs_signal or bool(special_cause.any())
     return PhaseResult(
         phase=phase.label,

@@ -94,9 +94,9 @@ def test_p_chart_with_an_excluded_point_keeps_it_plotted_and_out_of_the_limits()
     assert result["lcl"] == [0.0] * 6  # 0.05 - 3 * 0.0218 < 0, clipped
     assert result["y"][4] == 0.2
     assert result["excluded"] == [False, False, False, False, True, False]
-    # qicharts2 still computes sigma.signal for the excluded point (0.2 > UCL 0.115)...
-    assert result["sigma_signal"][4] is True
-    # ... but draws it as excluded, not as a signal; the runs analysis leaves it out.
+    # The excluded point (0.2 > UCL 0.115) is not tested: qicharts2 draws it grey, not as a signal,
+    # and its runs analysis leaves it out.
+    assert result["sigma_signal"] == [False, False, False, False, None, False]
     assert result["special_cause"] == [False] * 6
     assert result["signal"] is False
     assert result["n_obs"] == 5
