@@ -12,6 +12,9 @@ What a chart shows (see :func:`render_chart`):
 * the target (a long-dashed line) and the phase separators with their labels;
 * special-cause points as larger diamonds in another colour — shape *and* colour, so that
   the signal does not rely on colour vision;
+* points excluded from the computation of the limits (qicharts2's ``exclude``) as hollow
+  squares, and the end of a frozen baseline (qicharts2's ``freeze``) as a labelled vertical
+  line, both in the legend;
 * annotation markers (numbered triangles above their point);
 * a ``<title>`` and ``<desc>`` (referenced by ``aria-labelledby``) and one ``<title>`` per point
   for screen readers and tooltips; the page shows the numbers in a table as well.
@@ -99,6 +102,11 @@ class Chart:
     y_ticks: Sequence[tuple[float, str]] | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
     chart_id: str = "chart"
+    #: Per point: left out of the computation of the centre line and limits.
+    excluded: Sequence[bool] = ()
+    #: Number of baseline points when the limits are frozen on the first ones (the boundary is
+    #: drawn after that many points), or ``None``.
+    freeze: int | None = None
 
 
 #: Legend and tooltip words; callers pass translated ones in ``Chart.labels``.
@@ -110,6 +118,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "signal": "Signal (special cause)",
     "annotation": "Annotation",
     "no_data": "No data yet",
+    "excluded": "Excluded from the limits",
+    "freeze": "Frozen baseline",
 }
 
 
@@ -298,8 +308,16 @@ def _points(frame: _Frame, chart: Chart, labels: Mapping[str, str]) -> list[str]
         shown = chart.value_labels[i] if i < len(chart.value_labels) else _default_number(value)  # type: ignore[arg-type]
         when = chart.x_labels[i] if i < len(chart.x_labels) else str(i + 1)
         signal = i < len(chart.signals) and chart.signals[i]
+        excluded = i < len(chart.excluded) and chart.excluded[i]
         tooltip = f"{when} : {shown}" + (f" — {labels['signal']}" if signal else "")
-        if signal:
+        if excluded:
+            r = 4.5
+            parts.append(
+                f'<rect class="point excluded" x="{_f(x - r)}" y="{_f(y - r)}" width="{_f(2 * r)}" '
+                f'height="{_f(2 * r)}" fill="#fff" stroke="{COLOUR_POINT}" stroke-width="1.8">'
+                f"<title>{text(f'{when} : {shown} — ' + labels['excluded'])}</title></rect>"
+            )
+        elif signal:
             r = 6.0
             parts.append(
                 f'<path class="point signal" d="M{_f(x)},{_f(y - r)} L{_f(x + r)},{_f(y)} L{_f(x)},{_f(y + r)} '
@@ -312,6 +330,25 @@ def _points(frame: _Frame, chart: Chart, labels: Mapping[str, str]) -> list[str]
                 f"<title>{text(tooltip)}</title></circle>"
             )
     return parts
+
+
+def _freeze_drawn(chart: Chart) -> bool:
+    return chart.freeze is not None and 0 < chart.freeze < len(chart.y)
+
+
+def _freeze_line(frame: _Frame, chart: Chart, labels: Mapping[str, str]) -> list[str]:
+    """The end of the frozen baseline: a vertical line after its last point, labelled on its left."""
+    if chart.freeze is None or not _freeze_drawn(chart):
+        return []
+    x = frame.left + chart.freeze * frame.step
+    return [
+        f'<g class="freeze-boundary"><title>{text(labels["freeze"])}</title>'
+        f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{frame.top}" y2="{frame.bottom}" stroke="{COLOUR_CENTRE}" '
+        f'stroke-width="1.5" stroke-dasharray="6 3"/>'
+        f'<text x="{_f(x - 4)}" y="{frame.top + 12}" text-anchor="end" font-size="11" font-weight="600" '
+        f'fill="{COLOUR_CENTRE}" stroke="#fff" stroke-width="3" paint-order="stroke">{text(labels["freeze"])}</text>'
+        f"</g>"
+    ]
 
 
 def _target(frame: _Frame, chart: Chart, labels: Mapping[str, str]) -> list[str]:
@@ -374,6 +411,21 @@ def _legend(chart: Chart, labels: Mapping[str, str]) -> list[str]:
         items.append(
             (f'<path d="M6,-6 L12,0 L6,6 L0,0 Z" fill="{COLOUR_SIGNAL}"/>', labels["signal"]),
         )
+    if any(chart.excluded):
+        items.append(
+            (
+                f'<rect x="1.5" y="-4.5" width="9" height="9" fill="#fff" stroke="{COLOUR_POINT}" stroke-width="1.8"/>',
+                labels["excluded"],
+            ),
+        )
+    if _freeze_drawn(chart):
+        items.append(
+            (
+                f'<line x1="6" x2="6" y1="-7" y2="7" stroke="{COLOUR_CENTRE}" stroke-width="1.5" '
+                f'stroke-dasharray="6 3"/>',
+                labels["freeze"],
+            ),
+        )
     if chart.annotations:
         items.append((f'<path d="M0,-5 L12,-5 L6,5 Z" fill="{COLOUR_ANNOTATION}"/>', labels["annotation"]))
     parts = ['<g class="legend" aria-hidden="true">']
@@ -417,6 +469,7 @@ def render_chart(chart: Chart, *, number: NumberFormatter = _default_number) -> 
     body: list[str] = []
     body += _axes(frame, chart, number)
     body += _phase_lines(frame, chart)
+    body += _freeze_line(frame, chart, labels)
     body += _target(frame, chart, labels)
     body += _polylines(frame, chart, ranges)
     body += _points(frame, chart, labels)
@@ -454,7 +507,8 @@ def chart_from_analysis(
 
     ``scale`` multiplies every plotted value (100 for percentages, 1,000 for a rate per 1,000);
     ``target`` is already on the display scale. Signals are the ``special_cause`` flags of the
-    rule set that was applied.
+    rule set that was applied; points in ``excluded`` are marked, and a frozen baseline (the first
+    phase's ``freeze``) ends with a labelled line.
     """
 
     def scaled(value: float | None) -> float | None:
@@ -462,10 +516,12 @@ def chart_from_analysis(
 
     y: list[float | None] = []
     signals: list[bool] = []
+    excluded: list[bool] = []
     phases = []
     for k, (result, (start, end)) in enumerate(zip(results, _phase_bounds(results), strict=True)):
         y.extend(scaled(v) for v in result["y"])
         signals.extend(bool(s) for s in result.get("special_cause") or [False] * (end - start))
+        excluded.extend(bool(s) for s in result.get("excluded") or [False] * (end - start))
         phases.append(
             Phase(
                 start=start,
@@ -489,4 +545,14 @@ def chart_from_analysis(
         annotations=annotations,
         labels=dict(labels or {}),
         chart_id=chart_id,
+        excluded=excluded,
+        freeze=_frozen_points(results),
     )
+
+
+def _frozen_points(results: Sequence[Mapping[str, Any]]) -> int | None:
+    """The first phase's baseline points, when later points of that phase are tested against them."""
+    if not results:
+        return None
+    freeze = results[0].get("freeze")
+    return freeze if freeze is not None and freeze < len(results[0]["y"]) else None

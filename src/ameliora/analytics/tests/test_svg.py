@@ -95,3 +95,42 @@ def test_custom_ticks_and_number_format_are_used() -> None:
 def test_nice_ticks() -> None:
     assert svg.nice_ticks(0, 7) == [0, 2, 4, 6, 8]
     assert svg.nice_ticks(0, 100) == [0, 25, 50, 75, 100]
+
+
+def test_an_excluded_point_is_a_hollow_square_in_the_legend_not_a_signal() -> None:
+    y = [4, 5, 4, 6, 5, 4, 30, 5, 4, 5]
+    results = analyse({"chart": "c", "y": y, "exclude": [7]})
+    chart = svg.chart_from_analysis(results, title="t", description="d", x_labels=[str(k) for k in range(10)])
+
+    output = svg.render_chart(chart)
+
+    assert output.count('class="point excluded"') == 1  # its own shape, not only a colour
+    assert 'class="point signal"' not in output  # 30 is far above the limits, but explained
+    assert "<title>6 : 30 — Excluded from the limits</title>" in output
+    assert ">Excluded from the limits</text>" in output  # the legend
+
+
+def test_a_frozen_baseline_ends_with_a_labelled_line_and_a_legend_entry() -> None:
+    results = analyse({"chart": "i", "y": [10, 12, 11, 13, 12, 10, 14, 15, 14, 16], "freeze": 6})
+    chart = svg.chart_from_analysis(
+        results, title="t", description="d", x_labels=[str(k) for k in range(10)], labels={"freeze": "Référence figée"}
+    )
+
+    document = minidom.parseString(svg.render_chart(chart))  # noqa: S318
+    boundaries = [g for g in document.getElementsByTagName("g") if g.getAttribute("class") == "freeze-boundary"]
+
+    assert len(boundaries) == 1
+    line = boundaries[0].getElementsByTagName("line")[0]
+    # After the 6th of 10 columns: left margin + 6 column widths.
+    assert float(line.getAttribute("x1")) == round(
+        svg.MARGIN_LEFT + 6 * (svg.WIDTH - svg.MARGIN_LEFT - svg.MARGIN_RIGHT) / 10, 1
+    )
+    assert boundaries[0].getElementsByTagName("text")[0].firstChild.data == "Référence figée"  # type: ignore[union-attr]
+    assert svg.render_chart(chart).count(">Référence figée</text>") == 2  # on the line and in the legend
+
+
+def test_no_freeze_line_when_the_baseline_is_the_whole_phase() -> None:
+    results = analyse({"chart": "i", "y": [10, 12, 11, 13, 12, 10], "freeze": 6})
+    chart = svg.chart_from_analysis(results, title="t", description="d", x_labels=[str(k) for k in range(6)])
+
+    assert "freeze-boundary" not in svg.render_chart(chart)
