@@ -28,6 +28,8 @@ from ameliora.indicators.models import Annotation, Direction, Indicator, Kind, M
 
 #: Fewer points than this in a phase: the rules are shown but the conclusion warns.
 MIN_POINTS = 10
+#: The fewest baseline points of a frozen baseline (the engine's own minimum).
+MIN_FREEZE = 2
 
 
 def _test_name(name: str) -> str:
@@ -80,7 +82,11 @@ def format_day(day: date) -> str:
 
 @dataclass(frozen=True)
 class Series:
-    """An indicator's measurements in period order, with the phase index of each point."""
+    """An indicator's measurements in period order, with the phase index of each point.
+
+    ``excluded`` flags the measurements left out of the limits; ``freeze`` is the number of baseline
+    points of the first phase when the indicator froze its baseline (qicharts2's ``freeze``).
+    """
 
     periods: list[date]
     y: list[float]
@@ -88,6 +94,8 @@ class Series:
     phase_of_point: list[int]
     phase_labels: list[str]
     phase_starts: list[date | None]
+    excluded: list[bool] = field(default_factory=list)
+    freeze: int | None = None
 
     @property
     def displayed(self) -> list[float]:
@@ -125,7 +133,22 @@ def build_series(indicator: Indicator, measurements: Sequence[Measurement], phas
         phase_of_point=[renumber[k] for k in phase_of_point],
         phase_labels=[labels[k] for k in used],
         phase_starts=[starts[k] for k in used],
+        excluded=[m.excluded for m in rows],
+        freeze=_freeze(indicator, periods, phase_of_point),
     )
+
+
+def _freeze(indicator: Indicator, periods: Sequence[date], phase_of_point: Sequence[int]) -> int | None:
+    """The baseline points to send to the engine: within the first phase, at least two, else none.
+
+    A phase added later inside the frozen baseline ends it there: the first phase is then its own
+    baseline (the freeze no longer changes anything).
+    """
+    points = indicator.baseline_points(periods)
+    first_phase = sum(1 for k in phase_of_point if k == phase_of_point[0]) if phase_of_point else 0
+    if points is None or points < MIN_FREEZE:
+        return None
+    return min(points, first_phase)
 
 
 def payload_for(indicator: Indicator, series: Series) -> dict[str, Any]:
@@ -141,6 +164,8 @@ def payload_for(indicator: Indicator, series: Series) -> dict[str, Any]:
         "rules": indicator.rules,
         "direction": indicator.direction,
         "target": target,
+        "freeze": series.freeze,
+        "exclude": [i + 1 for i, excluded in enumerate(series.excluded) if excluded] or None,
     }
 
 
@@ -633,6 +658,8 @@ def chart_labels() -> dict[str, str]:
         "signal": _("Signal (special cause)"),
         "annotation": _("Annotation"),
         "no_data": _("No data yet"),
+        "excluded": _("Excluded from the limits (explained)"),
+        "freeze": _("Frozen baseline"),
     }
 
 

@@ -1,10 +1,12 @@
-"""Indicators API: list, detail with the analysis, and recording a measurement."""
+"""Indicators API: list, detail with the analysis, recording a measurement, freezing the baseline and
+leaving an explained outlier out of the limits."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Router, Schema, Status
@@ -15,10 +17,11 @@ from ameliora.core.permissions import require
 from ameliora.indicators import services
 from ameliora.indicators.access import get_indicator_for, indicators_for
 from ameliora.indicators.analysis import analyse_indicator, payload_for
-from ameliora.indicators.models import Indicator
+from ameliora.indicators.models import Indicator, Measurement
 from ameliora.indicators.periods import period_start_of
 
 router = Router(tags=["indicators"])
+SchemaT = TypeVar("SchemaT", bound=Schema)
 
 
 class IndicatorOut(Schema):
@@ -43,6 +46,20 @@ class MeasurementOut(Schema):
     numerator: Decimal | None
     denominator: Decimal | None
     note: str
+    excluded: bool = pydantic.Field(description="Left out of the centre line and limits (still plotted).")
+    exclusion_reason: str
+
+
+class FreezeOut(Schema):
+    """The frozen baseline: its last period and its number of values (qicharts2's ``freeze``)."""
+
+    until: date
+    points: int
+
+
+class ExcludedPointOut(Schema):
+    period_start: date
+    reason: str
 
 
 class IndicatorDetailOut(IndicatorOut):
@@ -50,6 +67,27 @@ class IndicatorDetailOut(IndicatorOut):
     conclusion: list[str]
     payload: dict[str, Any] | None
     analysis: list[dict[str, Any]]
+    freeze: FreezeOut | None = pydantic.Field(
+        description="The baseline the limits are computed from, extended over the later values; null: not frozen."
+    )
+    excluded_points: list[ExcludedPointOut] = pydantic.Field(
+        description="Values left out of the centre line and limits, each with its reason."
+    )
+
+
+class IndicatorPatchIn(Schema):
+    """Freeze the baseline on its first ``freeze_points`` values or up to the period of ``freeze_until``
+    (one of them; both null unfreezes)."""
+
+    freeze_points: int | None = None
+    freeze_until: date | None = None
+
+
+class MeasurementPatchIn(Schema):
+    """Leave a value out of the limits (``excluded: true`` with a reason) or count it again."""
+
+    excluded: bool
+    exclusion_reason: str = ""
 
 
 class MeasurementIn(Schema):
@@ -85,13 +123,86 @@ def indicator_detail(request: HttpRequest, org_slug: Path[str], indicator_id: in
     measurements = list(indicator.measurements.all())
     analysis = analyse_indicator(indicator, measurements, list(indicator.phases.all()), today=timezone.localdate())
     data = IndicatorOut.from_orm(indicator).dict()
+    periods = [m.period_start for m in measurements]
+    points = indicator.baseline_points(periods)
     data.update(
         measurements=[MeasurementOut.from_orm(m).dict() for m in measurements],
         conclusion=analysis.conclusion,
         payload=payload_for(indicator, analysis.series) if analysis.results else None,
         analysis=analysis.results,
+        freeze=None if indicator.freeze_until is None else {"until": indicator.freeze_until, "points": points},
+        excluded_points=[
+            {"period_start": m.period_start, "reason": m.exclusion_reason} for m in measurements if m.excluded
+        ],
     )
     return data
+
+
+def _body(schema: type[SchemaT], request: HttpRequest, what: str) -> SchemaT:
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except pydantic.ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in error["loc"]) for error in exc.errors())
+        raise HttpError(422, f"Invalid {what}: {fields}.") from exc
+
+
+def _refused(exc: ValidationError) -> HttpError:
+    return HttpError(400, " ".join(exc.messages))
+
+
+@router.patch(
+    "/{indicator_id}",
+    response={200: IndicatorDetailOut, 400: MessageOut, 422: MessageOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": IndicatorPatchIn.model_json_schema()}},
+            "required": True,
+        }
+    },
+)
+def update_indicator(request: HttpRequest, org_slug: Path[str], indicator_id: int) -> dict[str, Any]:
+    """Freeze (or unfreeze) the baseline, with the checks of the indicator form: at least two values,
+    ending before the first phase. Answers the updated detail."""
+    membership = _membership(request)
+    require(membership, "indicators.edit")
+    indicator = get_indicator_for(membership, indicator_id)
+    body = _body(IndicatorPatchIn, request, "indicator change")
+    if not body.model_fields_set & {"freeze_points", "freeze_until"}:
+        raise HttpError(422, "Nothing to change: give freeze_points or freeze_until (null to unfreeze).")
+    try:
+        services.freeze_baseline(indicator, points=body.freeze_points, until=body.freeze_until)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    return indicator_detail(request, org_slug, indicator_id)
+
+
+@router.patch(
+    "/{indicator_id}/measurements/{period_start}",
+    response={200: MeasurementOut, 400: MessageOut, 422: MessageOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": MeasurementPatchIn.model_json_schema()}},
+            "required": True,
+        }
+    },
+)
+def update_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: int, period_start: date) -> Measurement:
+    """Leave the value of a period (any day in it) out of the limits, with a reason, or count it again."""
+    membership = _membership(request)
+    require(membership, "indicators.enter_data")
+    indicator = get_indicator_for(membership, indicator_id)
+    measurement = indicator.measurements.filter(
+        period_start=period_start_of(period_start, indicator.periodicity)
+    ).first()
+    if measurement is None:
+        raise HttpError(404, "No value is recorded for this period.")
+    body = _body(MeasurementPatchIn, request, "measurement change")
+    try:
+        if body.excluded:
+            return services.exclude_measurement(measurement, reason=body.exclusion_reason)
+        return services.include_measurement(measurement)
+    except ValidationError as exc:
+        raise _refused(exc) from exc
 
 
 @router.post(

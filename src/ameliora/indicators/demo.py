@@ -3,11 +3,14 @@
 * Pharmacie des Tilleuls (seed 000): the yes/no milestone "double contrôle des ordonnances en
   place" and the weekly count of dispensing errors, ~4-5 a week for 26 weeks, then ~1-2 a week
   for 20 weeks after the double check started (a phase): a shift the run-chart rules detect.
+  Week 18 of the baseline, a two-day outage of the dispensing software, is an explained outlier
+  left out of the limits (still on the chart, marked).
   Its second plan (preparations circuit): the milestone "fiche de fabrication complète à la
   libération" and late sub-contracted preparations per month, ~4-5 then under 1 once delays are traced.
 * Service des Coteaux (seed 001): the five objectives of its quality system, with targets; all
   are met but one (missed appointments).
-* CPTS Lauragais Sud: a response delay and the size of its quality cell (a computed source).
+* CPTS Lauragais Sud: a response delay, its baseline frozen on its first year (the last three
+  months are tested against it), and the size of its quality cell (a computed source).
 
 Values are generated from a fixed seed and placed so that the last period is the last completed
 one: the demo is never "data due" on the day it is built. Builders are idempotent.
@@ -52,9 +55,13 @@ def _indicator(
     count: int,
     phase: tuple[int, str] | None = None,
     annotations: tuple[tuple[int, str], ...] = (),
+    outlier: tuple[int, float, str] | None = None,
+    freeze: int | None = None,
     today: date,
     **fields: Any,
 ) -> Indicator:
+    """A demo indicator with ``count`` periods of ``points``; ``outlier`` (index, value, reason) is an
+    explained value left out of the limits, ``freeze`` the number of baseline values."""
     indicator, created = Indicator.objects.get_or_create(organization=organization, name=name, defaults=fields)
     if not created or points is None:
         return indicator
@@ -63,6 +70,9 @@ def _indicator(
     rows = []
     for k, period in enumerate(periods):
         value, denominator = points(rng, k)
+        excluded = outlier is not None and outlier[0] == k
+        if outlier is not None and excluded:
+            value = outlier[1]
         if value is None:
             continue
         if indicator.uses_ratio:
@@ -84,6 +94,8 @@ def _indicator(
                     indicator=indicator,
                     period_start=period,
                     value=Decimal(str(round(value, 1))),
+                    excluded=excluded,
+                    exclusion_reason=outlier[2] if outlier is not None and excluded else "",
                 )
             )
     bulk_create_with_history(rows, Measurement)
@@ -91,6 +103,9 @@ def _indicator(
         Phase.objects.create(organization=organization, indicator=indicator, start=periods[phase[0]], label=phase[1])
     for index, text in annotations:
         Annotation.objects.create(organization=organization, indicator=indicator, date=periods[index], text=text)
+    if freeze is not None:
+        indicator.freeze_until = periods[freeze - 1]
+        indicator.save(update_fields=["freeze_until"])
     refresh_status(indicator, today=today)
     return indicator
 
@@ -106,6 +121,14 @@ def _poisson(rng: random.Random, mean: float) -> int:
 
 def _binomial(rng: random.Random, n: int, p: float) -> int:
     return sum(rng.random() < p for _ in range(n))
+
+
+#: The week (index in the 46 weeks of dispensing errors) the dispensing software was down.
+OUTAGE_WEEK = 17
+OUTAGE_REASON = (
+    "Panne du logiciel d'officine pendant deux jours : délivrances sur ordonnances papier, "
+    "sans historique patient ni alerte d'interaction."
+)
 
 
 def _pharmacy(organization: Organization, today: date) -> None:
@@ -145,8 +168,10 @@ def _pharmacy(organization: Organization, today: date) -> None:
         phase=(baseline, "Double contrôle mis en place"),
         annotations=(
             (9, "Congé d'une préparatrice : équipe réduite"),
+            (OUTAGE_WEEK, "Panne du logiciel d'officine pendant deux jours"),
             (baseline - 1, "Réunion d'équipe : présentation du double contrôle"),
         ),
+        outlier=(OUTAGE_WEEK, 13.0, OUTAGE_REASON),
         today=today,
     )
     _preparations(organization, today)
@@ -294,6 +319,7 @@ def _cpts(organization: Organization, today: date) -> None:
         owner=_owner(organization, "isabelle.caron@lauragais.test"),
         points=lambda rng, k: (max(0.5, rng.gauss(2.6, 0.6)), None),
         count=15,
+        freeze=12,
         today=today,
     )
     cell = _indicator(

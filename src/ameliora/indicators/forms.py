@@ -7,9 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.models import Membership, Organization
+from ameliora.indicators import services
 from ameliora.indicators.models import (
     Annotation,
     Indicator,
@@ -40,6 +42,13 @@ def _number(label: Any, *, required: bool = False) -> forms.DecimalField:
 class IndicatorForm(forms.ModelForm[Indicator]):
     target_value = _number(_("Target"))
     alert_threshold = _number(_("Alert threshold"))
+    freeze_points = forms.IntegerField(
+        label=_("Baseline frozen on the first values"),
+        required=False,
+        min_value=1,
+        help_text=_("Number of values, counted from the first one; or give the last period of the baseline below."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Indicator
@@ -65,6 +74,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             "rules",
             "active",
             "objectives",
+            "freeze_until",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
@@ -72,6 +82,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
             "denominator_definition": forms.Textarea(attrs={"rows": 2}),
             "exclusions": forms.Textarea(attrs={"rows": 2}),
             "target_date": DATE_INPUT,
+            "freeze_until": DATE_INPUT,
         }
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
@@ -108,6 +119,9 @@ class IndicatorForm(forms.ModelForm[Indicator]):
         )
         self._set_up_source_parameter()
         self.fields["target_value"].help_text = _("On the displayed scale: a percentage for a proportion.")
+        if not self.is_bound and self.instance.pk and self.instance.freeze_until:
+            periods = self.instance.measurements.values_list("period_start", flat=True)
+            self.initial["freeze_points"] = self.instance.baseline_points(periods)
 
     def _set_up_source_parameter(self) -> None:
         """Offer the choices of the selected source's parameter (the organization's only), if it has one.
@@ -134,6 +148,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        self._clean_freeze(cleaned)
         key = cleaned.get("data_source") or ""
         source = get_source(key)
         if source is None or source.parameter is None:
@@ -144,6 +159,21 @@ class IndicatorForm(forms.ModelForm[Indicator]):
                 _("This data source can be narrowed: choose what it counts (or “All”) and save again."),
             )
         return cleaned
+
+    def _clean_freeze(self, cleaned: dict[str, Any]) -> None:
+        """One frozen baseline, given by its number of values or its last period (the other derived).
+
+        Editing the period alone, when the number shown was the derived one, follows the period.
+        """
+        points, until = cleaned.get("freeze_points"), cleaned.get("freeze_until")
+        if "freeze_until" in self.changed_data and "freeze_points" not in self.changed_data:
+            points = None
+        elif "freeze_points" in self.changed_data and "freeze_until" not in self.changed_data:
+            until = None
+        try:
+            cleaned["freeze_until"] = services.resolve_freeze(self.instance, points=points, until=until)
+        except ValidationError as exc:
+            self.add_error(None, exc)
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
@@ -217,6 +247,20 @@ class BaseGridFormSet(forms.BaseFormSet[GridRowForm]):
 
 
 GridFormSet = forms.formset_factory(GridRowForm, formset=BaseGridFormSet, extra=0, min_num=1, max_num=200)
+
+
+class ExclusionForm(forms.Form):
+    """Leave one value out of the centre line and limits: an explained outlier."""
+
+    exclusion_reason = forms.CharField(
+        label=_("Why is this value left out of the limits?"),
+        max_length=300,
+        help_text=_(
+            "An explained, one-off cause (e.g. “software outage: prescriptions entered by hand”). "
+            "The value stays on the chart, marked, but no longer widens the limits."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class PhaseForm(forms.ModelForm[Phase]):

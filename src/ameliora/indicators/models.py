@@ -14,6 +14,7 @@ derived at read time from the stored ``last_period_start`` (:meth:`IndicatorQuer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import ClassVar, Self
@@ -173,6 +174,18 @@ class Indicator(models.Model):
     )
     chart = models.CharField(_("chart"), max_length=5, choices=ChartKind.choices, blank=True, default="")
     rules = models.CharField(_("special-cause rules"), max_length=10, choices=RuleSet.choices, default=RuleSet.ANHOEJ)
+    # The frozen baseline (qicharts2's ``freeze``) is stored as its last period; the number of baseline
+    # points is derived from the measurements (see ``baseline_points``), so that it stays the same
+    # baseline when later periods are added.
+    freeze_until = models.DateField(
+        _("baseline frozen up to"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The centre line and limits are computed from the periods up to this one and extended over "
+            "the later ones, which are tested against them. Empty: computed from every period of the phase."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True, help_text=_("Untick to retire the indicator."))
     objectives = models.ManyToManyField(
         Objective,
@@ -245,6 +258,12 @@ class Indicator(models.Model):
     def is_computed(self) -> bool:
         return self.data_source != MANUAL_SOURCE
 
+    def baseline_points(self, periods: Iterable[date]) -> int | None:
+        """Number of baseline points among ``periods`` (those up to ``freeze_until``); ``None`` if not frozen."""
+        if self.freeze_until is None:
+            return None
+        return sum(1 for period in periods if period <= self.freeze_until)
+
     @property
     def source_parameter_label(self) -> str:
         """What the computed source is narrowed to, as offered in the form ("" for all; the raw value if gone)."""
@@ -278,6 +297,9 @@ class Measurement(models.Model):
     numerator = models.DecimalField(_("numerator"), max_digits=14, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(_("denominator"), max_digits=14, decimal_places=4, null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # An explained outlier (qicharts2's ``exclude``): still plotted, left out of the centre line and limits.
+    excluded = models.BooleanField(_("excluded from the limits"), default=False)
+    exclusion_reason = models.CharField(_("reason for the exclusion"), max_length=300, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -301,6 +323,9 @@ class Measurement(models.Model):
             models.CheckConstraint(
                 condition=Q(value__isnull=False) | (Q(numerator__isnull=False) & Q(denominator__isnull=False)),
                 name="measurement_has_a_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(excluded=False) | ~Q(exclusion_reason=""), name="measurement_exclusion_explained"
             ),
         ]
         indexes = [models.Index(fields=["organization", "indicator"])]

@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
+from ameliora.analytics.errors import AnalysisInputError
+from ameliora.analytics.report import analyse
 from ameliora.core.models import Organization
-from ameliora.indicators.analysis import analyse_indicator
-from ameliora.indicators.models import Annotation, Indicator, Measurement, Phase
+from ameliora.indicators.analysis import MIN_FREEZE, analyse_indicator, build_series, payload_for
+from ameliora.indicators.models import Annotation, Indicator, Kind, Measurement, Phase
 from ameliora.indicators.periods import period_end, period_start_of, shift_period
 from ameliora.indicators.sources import get_source
 from ameliora.plans.models import Objective
@@ -35,6 +37,22 @@ NOT_COMPUTED = _("This indicator is entered by hand: there is nothing to recompu
 OTHER_ORGANIZATION_OBJECTIVE = _("This objective belongs to another organization.")
 UNKNOWN_SOURCE = _("The data source “%(source)s” is not available.")
 PLAN_CLOSED = _("This plan is closed: reopen it through a revision before changing what measures it.")
+FREEZE_TOO_FEW = _(
+    "A frozen baseline needs at least %(min)s values; %(count)s recorded up to %(period)s. "
+    "Enter more values or choose a later period."
+)
+FREEZE_POINTS_RANGE = _("Choose a number of values between %(min)s and %(max)s (the values recorded).")
+FREEZE_NEEDS_VALUES = _("At least %(min)s values must be recorded before the baseline can be frozen.")
+FREEZE_ACROSS_PHASE = _(
+    "A phase starts on %(date)s: the frozen baseline must end before it (the later phases compute their own limits)."
+)
+FREEZE_MISMATCH = _("The first %(count)s values end on %(period)s, not on the period given.")
+EXCLUSION_NEEDS_REASON = _("Say why this value is left out of the limits (e.g. “software outage that week”).")
+EXCLUSION_MILESTONE = _("A milestone has no control limits: there is nothing to leave this value out of.")
+EXCLUSION_LEAVES_TOO_FEW = _(
+    "Leaving this value out would leave too few values to compute the centre line and limits "
+    "(at least %(min)s per phase, and in the frozen baseline)."
+)
 
 
 @dataclass(frozen=True)
@@ -204,6 +222,92 @@ def _check_objective(indicator: Indicator, objective: Objective) -> None:
         raise ValidationError(OTHER_ORGANIZATION_OBJECTIVE, code="other_organization")
     if objective.plan.is_closed:
         raise ValidationError(PLAN_CLOSED, code="plan_closed")
+
+
+def resolve_freeze(indicator: Indicator, *, points: int | None = None, until: date | None = None) -> date | None:
+    """The last period of a frozen baseline given by its number of values or by a period (or neither:
+    not frozen). Raises a ``ValidationError`` keyed ``freeze_points`` or ``freeze_until``.
+
+    The baseline must hold at least two recorded values and end before the first phase, so that the
+    later phases keep computing their own limits.
+    """
+    periods = sorted(indicator.measurements.values_list("period_start", flat=True)) if indicator.pk else []
+    if points is not None:
+        if len(periods) < MIN_FREEZE:
+            raise ValidationError({"freeze_points": FREEZE_NEEDS_VALUES % {"min": MIN_FREEZE}})
+        if not MIN_FREEZE <= points <= len(periods):
+            raise ValidationError({"freeze_points": FREEZE_POINTS_RANGE % {"min": MIN_FREEZE, "max": len(periods)}})
+        last = periods[points - 1]
+        if until is not None and period_start_of(until, indicator.periodicity) != last:
+            raise ValidationError({"freeze_until": FREEZE_MISMATCH % {"count": points, "period": f"{last:%d/%m/%Y}"}})
+        until, field = last, "freeze_points"
+    elif until is not None:
+        until, field = period_start_of(until, indicator.periodicity), "freeze_until"
+        count = sum(1 for period in periods if period <= until)
+        if count < MIN_FREEZE:
+            raise ValidationError(
+                {field: FREEZE_TOO_FEW % {"min": MIN_FREEZE, "count": count, "period": f"{until:%d/%m/%Y}"}}
+            )
+    else:
+        return None
+    first_phase = indicator.phases.order_by("start").values_list("start", flat=True).first() if indicator.pk else None
+    if first_phase is not None and until >= first_phase:
+        raise ValidationError({field: FREEZE_ACROSS_PHASE % {"date": f"{first_phase:%d/%m/%Y}"}})
+    return until
+
+
+@transaction.atomic
+def freeze_baseline(indicator: Indicator, *, points: int | None = None, until: date | None = None) -> Indicator:
+    """Freeze the baseline on its first ``points`` values or up to the period of ``until``; neither
+    unfreezes it. The previous setting stays in the history; the status is refreshed."""
+    indicator.freeze_until = resolve_freeze(indicator, points=points, until=until)
+    indicator.save(update_fields=["freeze_until"])
+    refresh_status(indicator)
+    return indicator
+
+
+def _analysable(indicator: Indicator, measurements: Sequence[Measurement], phases: Sequence[Phase]) -> bool:
+    try:
+        analyse(payload_for(indicator, build_series(indicator, measurements, phases)))
+    except AnalysisInputError:
+        return False
+    return True
+
+
+@transaction.atomic
+def exclude_measurement(measurement: Measurement, *, reason: str) -> Measurement:
+    """Leave an explained outlier out of the centre line and limits; it stays on the chart, marked.
+
+    Refused without a reason, or when the phase (or the frozen baseline) would keep fewer values than
+    the engine needs. History keeps who excluded it, when and why.
+    """
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise ValidationError({"exclusion_reason": EXCLUSION_NEEDS_REASON})
+    indicator = Indicator.objects.select_for_update().get(pk=measurement.indicator_id)
+    if indicator.kind == Kind.YES_NO:
+        raise ValidationError({"exclusion_reason": EXCLUSION_MILESTONE})
+    measurements = list(indicator.measurements.all())
+    phases = list(indicator.phases.all())
+    before = _analysable(indicator, measurements, phases)
+    for row in measurements:
+        if row.pk == measurement.pk:
+            row.excluded = True
+    if before and not _analysable(indicator, measurements, phases):
+        raise ValidationError({"exclusion_reason": EXCLUSION_LEAVES_TOO_FEW % {"min": MIN_FREEZE}})
+    measurement.excluded, measurement.exclusion_reason = True, reason
+    measurement.save(update_fields=["excluded", "exclusion_reason"])
+    refresh_status(indicator)
+    return measurement
+
+
+@transaction.atomic
+def include_measurement(measurement: Measurement) -> Measurement:
+    """Count a previously excluded value in the limits again (the reason stays in the history)."""
+    measurement.excluded, measurement.exclusion_reason = False, ""
+    measurement.save(update_fields=["excluded", "exclusion_reason"])
+    refresh_status(measurement.indicator)
+    return measurement
 
 
 @transaction.atomic

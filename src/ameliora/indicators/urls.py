@@ -16,6 +16,12 @@ urlpatterns = [
     path("<int:indicator_id>/values/grid/", views.measurement_grid, name="measurement_grid"),
     path("<int:indicator_id>/values/<int:measurement_id>/edit/", views.measurement_edit, name="measurement_edit"),
     path("<int:indicator_id>/values/<int:measurement_id>/delete/", views.measurement_delete, name="measurement_delete"),
+    path(
+        "<int:indicator_id>/values/<int:measurement_id>/exclude/", views.measurement_exclude, name="measurement_exclude"
+    ),
+    path(
+        "<int:indicator_id>/values/<int:measurement_id>/include/", views.measurement_include, name="measurement_include"
+    ),
     path("<int:indicator_id>/recompute/", views.recompute, name="recompute"),
     # Import
     path("<int:indicator_id>/import/", views.import_upload, name="import"),

@@ -30,9 +30,10 @@ from ameliora.indicators.access import (
     get_phase_for,
     indicators_for,
 )
-from ameliora.indicators.analysis import analyse_indicator, format_period, format_value, render_svg
+from ameliora.indicators.analysis import Series, analyse_indicator, format_period, format_value, render_svg
 from ameliora.indicators.forms import (
     AnnotationForm,
+    ExclusionForm,
     FilterForm,
     GridFormSet,
     ImportForm,
@@ -43,7 +44,7 @@ from ameliora.indicators.forms import (
     PhaseForm,
 )
 from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
-from ameliora.indicators.models import Indicator, Kind, MeasurementImport, Status
+from ameliora.indicators.models import Indicator, Kind, Measurement, MeasurementImport, Status
 from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
 from ameliora.plans.access import get_objective_for
 from ameliora.plans.models import Objective
@@ -242,8 +243,10 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
     analysis = analyse_indicator(indicator, measurements, phases, today=timezone.localdate())
     by_period = {m.period_start: m for m in measurements}
     rows = analysis.rows()
+    freeze_until = indicator.freeze_until if analysis.series.freeze else None
     for row in rows:
         row["measurement"] = by_period[row["period"]]
+        row["baseline"] = freeze_until is not None and row["period"] <= freeze_until
     changes: list[Any] = []
     more_history = False
     if can(request.membership, "history.view"):
@@ -267,9 +270,24 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
         "history": changes,
         "more_history": more_history,
         "status": _shown_status(indicator, timezone.localdate()),
+        "baseline": _baseline_context(indicator, analysis.series, measurements),
         "measurement_form": MeasurementForm(indicator=indicator, initial={"period_start": _next_period(indicator)}),
         "phase_form": PhaseForm(),
         "annotation_form": AnnotationForm(),
+    }
+
+
+def _baseline_context(indicator: Indicator, series: Series, measurements: list[Measurement]) -> dict[str, Any]:
+    """What the page says about a frozen baseline and the values left out of the limits."""
+    excluded = [m for m in sorted(measurements, key=lambda m: m.period_start) if m.excluded]
+    return {
+        "points": series.freeze,
+        "until": format_period(indicator.freeze_until, indicator.periodicity) if indicator.freeze_until else "",
+        "effective": series.freeze is not None and series.freeze < len(series.periods),
+        "excluded": [
+            {"period": format_period(m.period_start, indicator.periodicity), "reason": m.exclusion_reason}
+            for m in excluded
+        ],
     }
 
 
@@ -368,6 +386,40 @@ def measurement_delete(request: OrgRequest, indicator_id: int, measurement_id: i
     measurement = get_measurement_for(request.membership, indicator, measurement_id)
     services.delete_measurement(measurement)
     messages.success(request, _("Value deleted (it stays in the history)."))
+    return _detail(indicator)
+
+
+@require_http_methods(["GET", "POST"])
+def measurement_exclude(request: OrgRequest, indicator_id: int, measurement_id: int) -> HttpResponse:
+    """Leave an explained outlier out of the limits, with its reason; it stays on the chart, marked."""
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    measurement = get_measurement_for(request.membership, indicator, measurement_id)
+    form = ExclusionForm(request.POST or None, initial={"exclusion_reason": measurement.exclusion_reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exclude_measurement(measurement, reason=form.cleaned_data["exclusion_reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Value left out of the limits; it stays on the chart, marked."))
+            return _detail(indicator)
+    context = {
+        "indicator": indicator,
+        "measurement": measurement,
+        "period": format_period(measurement.period_start, indicator.periodicity),
+        "form": form,
+    }
+    return render(request, "indicators/measurement_exclude.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def measurement_include(request: OrgRequest, indicator_id: int, measurement_id: int) -> HttpResponse:
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    measurement = get_measurement_for(request.membership, indicator, measurement_id)
+    services.include_measurement(measurement)
+    messages.success(request, _("Value counted in the limits again (the reason stays in the history)."))
     return _detail(indicator)
 
 
