@@ -48,6 +48,8 @@ COLOUR_TARGET = "#2e7d32"
 COLOUR_GRID = "#e5e5e5"
 COLOUR_PHASE = "#6c757d"
 COLOUR_ANNOTATION = "#7b4f9e"
+#: Height of one row of the legend (it wraps onto a second row when its items do not fit).
+LEGEND_ROW = 15
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -428,14 +430,24 @@ def _legend(chart: Chart, labels: Mapping[str, str]) -> list[str]:
         )
     if chart.annotations:
         items.append((f'<path d="M0,-5 L12,-5 L6,5 Z" fill="{COLOUR_ANNOTATION}"/>', labels["annotation"]))
-    parts = ['<g class="legend" aria-hidden="true">']
+    # Items flow left to right and wrap onto a second row rather than run past the chart's edge.
+    rows: list[list[tuple[float, str, str]]] = [[]]
     x = float(MARGIN_LEFT)
     for symbol, label in items:
-        parts.append(f'<g transform="translate({_f(x)},{y})">{symbol}')
-        parts.append(
-            f'<text x="20" y="0" dominant-baseline="middle" font-size="11" fill="#333">{text(label)}</text></g>'
-        )
-        x += 32 + 6.2 * len(label)
+        width = 20 + 6.2 * len(label)
+        if rows[-1] and x + width > WIDTH - MARGIN_RIGHT:
+            rows.append([])
+            x = float(MARGIN_LEFT)
+        rows[-1].append((x, symbol, label))
+        x += width + 12
+    parts = ['<g class="legend" aria-hidden="true">']
+    for r, row in enumerate(rows):
+        row_y = y - LEGEND_ROW * (len(rows) - 1 - r)
+        for left, symbol, label in row:
+            parts.append(f'<g transform="translate({_f(left)},{_f(row_y)})">{symbol}')
+            parts.append(
+                f'<text x="20" y="0" dominant-baseline="middle" font-size="11" fill="#333">{text(label)}</text></g>'
+            )
     parts.append("</g>")
     return parts
 

@@ -134,3 +134,30 @@ def test_no_freeze_line_when_the_baseline_is_the_whole_phase() -> None:
     chart = svg.chart_from_analysis(results, title="t", description="d", x_labels=[str(k) for k in range(6)])
 
     assert "freeze-boundary" not in svg.render_chart(chart)
+
+
+def test_a_long_legend_wraps_onto_a_second_row_inside_the_chart() -> None:
+    results = analyse({"chart": "c", "y": [4, 5, 4, 6, 5, 4, 30, 5, 4, 5, 12], "freeze": 6, "exclude": [7]})
+    labels = {"centre": "Ligne centrale (médiane ou moyenne)", "excluded": "Exclu des limites (expliqué)"}
+    chart = svg.chart_from_analysis(
+        results,
+        title="t",
+        description="d",
+        x_labels=[str(k) for k in range(11)],
+        target=3.0,
+        annotations=[svg.Annotation(index=3, text="note")],
+        labels=labels,
+    )
+
+    document = minidom.parseString(svg.render_chart(chart))  # noqa: S318
+    legend = next(g for g in document.getElementsByTagName("g") if g.getAttribute("class") == "legend")
+    items = [g for g in legend.getElementsByTagName("g") if g.getAttribute("transform")]
+    positions = [tuple(map(float, g.getAttribute("transform")[10:-1].split(","))) for g in items]
+    texts = [g.getElementsByTagName("text")[0].firstChild.data for g in items]  # type: ignore[union-attr]
+
+    assert len({y for _, y in positions}) == 2
+    assert {"Annotation", "Exclu des limites (expliqué)", "Frozen baseline"} <= set(texts)
+    assert all(
+        x + 20 + 6.2 * len(label) <= svg.WIDTH - svg.MARGIN_RIGHT
+        for (x, _), label in zip(positions, texts, strict=True)
+    )
