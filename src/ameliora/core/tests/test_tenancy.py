@@ -41,6 +41,7 @@ from ameliora.indicators.tests.factories import (
     any_import_id,
     any_indicator_id,
     any_measurement_id,
+    any_measurement_period,
     any_phase_id,
 )
 from ameliora.learning.tests.factories import any_competency_id, any_situation_id, any_training_need_id
@@ -62,7 +63,7 @@ from ameliora.surveys.tests.factories import (
     any_survey_campaign_id,
 )
 
-ObjectMaker = Callable[[Organization, Membership], int]
+ObjectMaker = Callable[[Organization, Membership], int | str]
 
 # How to make, in a given organization, the object that each URL keyword argument names.
 # A new URL with a new keyword argument must add a line here (the walk fails until it does).
@@ -80,6 +81,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # Indicators: an indicator, and a measurement, phase, annotation, pending import of that organization.
     "indicator_id": any_indicator_id,
     "measurement_id": any_measurement_id,
+    "period_start": any_measurement_period,
     "phase_id": any_phase_id,
     "annotation_id": any_annotation_id,
     "import_id": any_import_id,
@@ -240,7 +242,10 @@ def test_a_member_gets_404_for_every_object_id_of_another_organization(
             kwargs[name] = OBJECT_KWARGS[name](alice.organization, alice)
         assert url.name is not None
         address = reverse(url.name, kwargs=kwargs)
-        statuses = {method: getattr(charlie_client, method)(address).status_code for method in ("get", "post")}
+        statuses = {
+            method: getattr(charlie_client, method)(address).status_code
+            for method in ("get", "post", "patch", "put", "delete")
+        }
         # 405 says only which methods the view accepts, decided before any lookup; every other answer must be 404.
         answered = {method: status for method, status in statuses.items() if status != 405}
         if not answered or set(answered.values()) != {404}:

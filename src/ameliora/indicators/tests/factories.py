@@ -81,6 +81,12 @@ def any_measurement_id(org: Organization, owner: object) -> int:
     return MeasurementFactory.create(indicator=IndicatorFactory.create(organization=org)).pk
 
 
+def any_measurement_period(org: Organization, owner: object) -> str:
+    """The period of a measurement of ``org``: API addresses name a measurement by its indicator and period."""
+    measurement = MeasurementFactory.create(indicator=IndicatorFactory.create(organization=org))
+    return measurement.period_start.isoformat()
+
+
 def any_phase_id(org: Organization, owner: object) -> int:
     indicator = IndicatorFactory.create(organization=org)
     return Phase.objects.create(organization=org, indicator=indicator, start=MONDAY, label="Changement").pk
