@@ -2,7 +2,9 @@
 
 The cache key is an HMAC of the client address (keyed with the project's secret, so a key cannot be
 reversed by trying addresses), of the scope and of the time window; it expires with the window. The
-address itself is never written anywhere by Ameliora: not in the database, not in the cache.
+address itself is never written anywhere by Ameliora: not in the database, not in the cache. allauth's
+login rate limits get a keyed pseudonym of the address instead of the address too
+(``address_pseudonym``, through ``core.adapters.AccountAdapter.get_client_ip``).
 
 The client address is the one allauth's login rate limits use: behind a reverse proxy it is read
 from ``X-Forwarded-For`` according to ``TRUSTED_PROXY_COUNT`` (see docs/operations.md), so the
@@ -28,9 +30,16 @@ Limit = tuple[int, int]
 def client_address(request: HttpRequest) -> str:
     """The client's address as the login rate limits see it; ``REMOTE_ADDR`` when unresolvable."""
     try:
-        return str(get_adapter(request).get_client_ip(request))
+        return str(get_adapter(request).get_client_address(request))
     except PermissionDenied:  # no address at all, or fewer X-Forwarded-For hops than proxies
         return str(request.META.get("REMOTE_ADDR", "") or "unknown")
+
+
+def address_pseudonym(address: str) -> str:
+    """A stand-in for a client address: the same for the same address (while ``SECRET_KEY`` stays),
+    different for another, and not reversible without the secret (trying every IPv4 address needs it)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"client|{address}".encode(), hashlib.sha256).hexdigest()
+    return f"client-{digest[:32]}"
 
 
 def _key(request: HttpRequest, namespace: str, scope: str, window: int) -> str:
