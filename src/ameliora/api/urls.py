@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.security import django_auth
 
+from ameliora.api.docs import SWAGGER, signed_in_only
 from ameliora.assessments.api import router as assessments_router
 from ameliora.core.api import router as core_router
 from ameliora.documents.api import router as documents_router
@@ -24,6 +25,8 @@ api = NinjaAPI(
     "organization resources live under /o/{org_slug}/.",
     auth=django_auth,
     urls_namespace="api",
+    docs=SWAGGER,
+    docs_decorator=signed_in_only,
 )
 api.add_router("/", core_router)
 api.add_router("/o/{org_slug}/documents", documents_router)

@@ -70,11 +70,32 @@ def test_a_manager_who_must_set_up_two_factor_gets_a_json_403(alice: Membership,
     assert "message" in response.json()
 
 
-def test_the_openapi_schema_is_served(client: Client) -> None:
-    response = client.get("/api/v1/openapi.json")
+def test_the_openapi_schema_is_served_to_a_signed_in_user(bob_client: Client) -> None:
+    response = bob_client.get("/api/v1/openapi.json")
 
     assert response.status_code == 200
     assert "/api/v1/o/{org_slug}/members" in response.json()["paths"]
+
+
+def test_the_openapi_schema_is_refused_to_an_anonymous_caller_with_a_json_401(client: Client) -> None:
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 401
+    assert response.json() == {"message": "Authentication required."}
+
+
+def test_the_api_docs_page_sends_an_anonymous_visitor_to_sign_in_and_back(client: Client) -> None:
+    response = client.get("/api/v1/docs")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/api/v1/docs"
+
+
+def test_the_api_docs_page_opens_for_a_signed_in_user(bob_client: Client) -> None:
+    response = bob_client.get("/api/v1/docs")
+
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
 
 
 def test_invalid_input_gets_422_with_a_json_message(bob: Membership, bob_client: Client) -> None:
