@@ -8,6 +8,8 @@
   in-process cache and a temporary media directory.
 * ``demo`` builds the demo organizations and personas; ``sign_in`` logs a persona in through the
   real login form.
+* ``page`` fails its test when the Content-Security-Policy blocked anything on any page it showed
+  (``policy_violations`` lists what was blocked, for tests that check it along the way).
 
 When a test fails, a screenshot of its page is saved in ``test-artifacts/screenshots/failures/``.
 """
@@ -27,7 +29,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ameliora.core.models import Organization
 
-from .support import SCREENSHOTS, SignIn
+from .support import SCREENSHOTS, SignIn, watch_policy_violations
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -92,9 +94,16 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+def policy_violations() -> list[str]:
+    """What the Content-Security-Policy blocked in the pages of ``page``'s context (empty when all is well)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest, policy_violations: list[str]) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
+    watch_policy_violations(context, policy_violations)
     new_page = context.new_page()
     yield new_page
     report = getattr(request.node, "report_call", None)
@@ -103,6 +112,8 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         new_page.screenshot(path=SCREENSHOTS / "failures" / f"{name}.png", full_page=True)
     context.close()
+    if policy_violations and not (report is not None and report.failed):
+        pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(policy_violations))
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from ameliora.core import services
 from ameliora.core.access import can_see, get_attached_object
@@ -65,6 +67,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1:
         return redirect(memberships[0].organization)
     return render(request, "core/home.html", {"memberships": memberships})
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and feed readers ask for on their own: the static file's hashed URL."""
+    return redirect(static("ameliora/favicon.ico"))
 
 
 @require_GET

@@ -29,6 +29,18 @@ def display_name(user: Any) -> str:
     return _display_name(user) if user else ""
 
 
+@register.filter
+def width_class(percent: float | int | None) -> str:
+    """``class="progress-bar {{ share|width_class }}"``: ``am-w-<0…100>``, the width in whole percent.
+
+    Widths are classes (defined in ``static/ameliora/app.css``), not ``style="width: …"``: the
+    Content-Security-Policy refuses inline style attributes.
+    """
+    if percent is None:
+        return "am-w-0"
+    return f"am-w-{max(0, min(100, round(float(percent))))}"
+
+
 @register.inclusion_tag("core/_attachments.html", takes_context=True)
 def attachments_panel(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     """The list of files attached to ``obj`` and, for members who may, the form to add one."""
