@@ -247,6 +247,10 @@ TASKS = {
     }
 }
 
+# A task worker silent for this long is taken as dead: the task and job it ran are marked failed
+# (core/workers.py). Workers signal every quarter of it.
+WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", "120")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(12 * 3600))
 X_FRAME_OPTIONS = "DENY"

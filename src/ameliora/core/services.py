@@ -322,6 +322,17 @@ def start_job(*, organization: Organization, kind: str, label: str, user: Any) -
     return job
 
 
+def claim_job(job_id: int, *, worker_id: str) -> bool:
+    """Mark a queued job running by ``worker_id``; False if it is not queued any more.
+
+    Conditional, so that a job failed meanwhile (its worker was taken for dead) is never run.
+    """
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, worker_id=worker_id
+    )
+    return claimed == 1
+
+
 def report_progress(job: Job, *, progress: int, message: str = "") -> None:
     """Record progress; the job page polls it. Runs outside any transaction so readers see it at once.
 
