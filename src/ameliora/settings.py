@@ -133,7 +133,11 @@ TEMPLATES = [
 
 # Database: SQLite file by default, anything dj-database-url understands otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ameliora.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))}
+# Health checks: a connection kept between requests (CONN_MAX_AGE > 0) that the server dropped meanwhile
+# is replaced before the request uses it, instead of failing that request.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"), conn_health_checks=True)
+}
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
