@@ -11,6 +11,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from ameliora.core import services
 from ameliora.core.models import Membership, Organization, Role, User
@@ -148,7 +149,7 @@ def test_a_weak_password_is_refused_by_the_password_validators(db: None, tmp_pat
 def test_an_address_already_used_by_an_account_is_refused(db: None, password_file: Path) -> None:
     UserFactory.create(email="claire.martin@centre.example")
 
-    with pytest.raises(CommandError, match=re.escape(str(services.EMAIL_TAKEN))):
+    with translation.override("en"), pytest.raises(CommandError, match=re.escape(str(services.EMAIL_TAKEN))):
         setup(*noinput(password_file))
 
     assert not Organization.objects.exists()

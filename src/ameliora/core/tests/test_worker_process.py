@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test import Client
 from django.utils import translation
+from django.utils.html import escape
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
@@ -181,8 +182,8 @@ def test_a_job_whose_worker_is_killed_is_failed_with_a_message_and_the_next_work
     assert first.wait(timeout=30) == -signal.SIGKILL
 
     second = workers.start("second")
-    with translation.override("fr"):
-        message = str(WORKER_LOST)
+    with translation.override("fr"):  # the page and the workers speak French unless told otherwise
+        message = escape(str(WORKER_LOST))
     workers.wait_for(
         "the job page to say that the worker stopped",
         lambda: message in page_text(alice_client.get(slow.get_absolute_url())),

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
@@ -130,7 +131,7 @@ def test_the_job_page_fails_a_job_whose_worker_is_silent_and_stops_polling(bob: 
 
     page = page_text(bob_client.get(job.get_absolute_url()))
 
-    assert french(WORKER_LOST) in page
+    assert escape(french(WORKER_LOST)) in page
     assert 'hx-trigger="every 1s"' not in page
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
