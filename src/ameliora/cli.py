@@ -1,13 +1,13 @@
-"""The ``ameliora`` console script: Django's management commands, with two short aliases.
+"""The ``ameliora`` console script: Django's management commands, with a short alias.
 
-``ameliora worker`` runs the background task worker (``db_worker``);
-``ameliora serve`` runs the development server.
+``ameliora serve`` runs the development server; ``ameliora worker`` (a command of ``core``) runs the
+background task worker.
 """
 
 import os
 import sys
 
-ALIASES = {"worker": "db_worker", "serve": "runserver"}
+ALIASES = {"serve": "runserver"}
 
 
 def main() -> None:

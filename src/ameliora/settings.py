@@ -138,7 +138,11 @@ TEMPLATES = [
 
 # Database: SQLite file by default, anything dj-database-url understands otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'ameliora.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"))}
+# Health checks: a connection kept between requests (CONN_MAX_AGE > 0) that the server dropped meanwhile
+# is replaced before the request uses it, instead of failing that request.
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", "0"), conn_health_checks=True)
+}
 if "DATABASE_URL" not in os.environ:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -251,6 +255,10 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# A task worker silent for this long is taken as dead: the task and job it ran are marked failed
+# (core/workers.py). Workers signal every quarter of it.
+WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", "120")
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", str(12 * 3600))

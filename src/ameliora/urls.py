@@ -10,6 +10,9 @@ from ameliora.core.health import healthz
 # The admin signs in through allauth, so its rate limits and two-factor authentication apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
+# A database out of reach answers 503 "try again in a moment" (core/errors.py); other errors are 500.
+handler500 = "ameliora.core.errors.server_error"
+
 urlpatterns = [
     path("", include("ameliora.core.urls")),
     path("o/<slug:org_slug>/documents/", include("ameliora.documents.urls")),

@@ -394,6 +394,8 @@ class Job(models.Model):
     result = models.FileField(upload_to="jobs/", blank=True, max_length=300)
     result_name = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The task worker running the job (its TaskWorker.worker_id); empty until a worker claims it.
+    worker_id = models.CharField(max_length=64, blank=True)
 
     objects: ClassVar[OrgQuerySet[Job]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -414,6 +416,23 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class TaskWorker(models.Model):
+    """A running ``ameliora worker`` process. Its heartbeat (``seen_at``) is its lease on the work it runs."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"
 
 
 def display_name(user: Any) -> str:

@@ -39,6 +39,8 @@ ALREADY_MEMBER = _("This person is already a member of the organization.")
 INVITATION_NOT_PENDING = _("This invitation has expired, was revoked, or was already used.")
 INVITATION_WRONG_EMAIL = _("This invitation was sent to another email address.")
 OTHER_ORGANIZATION = _("This object belongs to another organization.")
+ALREADY_SET_UP = _("Ameliora already has an organization: the first-run set-up has been done.")
+EMAIL_TAKEN = _("An account with this email address already exists.")
 
 
 def _admin_count(organization: Organization) -> int:
@@ -117,6 +119,47 @@ def add_member(organization: Organization, user: Any, *, roles: Iterable[str], t
     for role in sorted(wanted):
         MembershipRole.objects.create(membership=membership, role=role)
     return membership
+
+
+@transaction.atomic
+def set_up_first_organization(
+    *,
+    name: str,
+    kind: str,
+    slug: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
+    """Create the first organization and its administrator (``ameliora setup``), all or nothing.
+
+    Refuses once any organization exists, so that a script run twice never creates a second one.
+    Every field is validated as the model and Django's password validators define it; the email
+    address counts as verified (the operator typed it), so the administrator can sign in at once.
+    """
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.password_validation import validate_password
+
+    if Organization.objects.exists():
+        raise ValidationError(ALREADY_SET_UP, code="already_set_up")
+    user_model = get_user_model()
+    email = user_model.objects.normalize_email(email).strip().lower()
+    if user_model.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": [EMAIL_TAKEN]}, code="email_taken")
+    organization = Organization(name=name.strip(), kind=kind, slug=slug)
+    organization.full_clean()
+    user = user_model(email=email, first_name=first_name.strip(), last_name=last_name.strip())
+    user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    organization.save()
+    user.save()
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return add_member(organization, user, roles=[Role.ADMIN])
 
 
 @transaction.atomic
@@ -277,6 +320,17 @@ def start_job(*, organization: Organization, kind: str, label: str, user: Any) -
     job = Job.objects.create(organization=organization, kind=kind, label=label, created_by=user)
     transaction.on_commit(partial(tasks.run_job.enqueue, job_id=job.pk))
     return job
+
+
+def claim_job(job_id: int, *, worker_id: str) -> bool:
+    """Mark a queued job running by ``worker_id``; False if it is not queued any more.
+
+    Conditional, so that a job failed meanwhile (its worker was taken for dead) is never run.
+    """
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, worker_id=worker_id
+    )
+    return claimed == 1
 
 
 def report_progress(job: Job, *, progress: int, message: str = "") -> None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from ameliora.core import services
 from ameliora.core.jobs import JOB_RUNNERS
@@ -48,13 +48,21 @@ def send_notification_email(notification_id: int) -> None:
     )
 
 
-@task()
-def run_job(job_id: int) -> None:
-    """Run a :class:`Job` by its kind; failures are recorded on the job for the page to show."""
+@task(takes_context=True)
+def run_job(context: TaskContext, job_id: int) -> None:
+    """Run a :class:`Job` by its kind; failures are recorded on the job for the page to show.
+
+    The job first records the worker that claimed it, so that it is failed if that worker dies
+    (``core/workers.py``). A job no longer queued (failed meanwhile) is not run.
+    """
+    worker_ids = context.task_result.worker_ids
+    if not services.claim_job(job_id, worker_id=worker_ids[-1] if worker_ids else ""):
+        return
     job = Job.objects.select_related("organization").get(pk=job_id)
     runner = JOB_RUNNERS[job.kind]
     try:
         runner(job)
-    except Exception as exc:
-        services.fail_job(job, message=type(exc).__name__)
+    except Exception:
+        # The task result keeps the traceback; the page says the work failed, without internals.
+        services.fail_job(job, message="")
         raise

@@ -40,6 +40,7 @@ from ameliora.core.models import (
 )
 from ameliora.core.navigation import modules_for
 from ameliora.core.permissions import can, require
+from ameliora.core.workers import fail_job_if_worker_lost
 
 PAGE_SIZE = 25
 
@@ -367,6 +368,8 @@ def _safe_next(request: OrgRequest) -> str:
 def job_detail(request: OrgRequest, job_id: int) -> HttpResponse:
     require(request.membership, "jobs.view")
     job = _get_job_for(request, job_id)
+    # A job whose worker died is failed here too, so the page never polls it for ever.
+    fail_job_if_worker_lost(job)
     template = "core/job_detail.html#progress" if request.htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
