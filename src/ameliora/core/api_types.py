@@ -12,7 +12,7 @@ need live here:
 * :data:`OrgSlug` and :data:`ObjectId` are bounded path parameters (an id beyond 64 bits
   overflows the database's integer).
 * :data:`Text` is a string without NUL characters: PostgreSQL cannot store them and the HTML forms
-  refuse them. Every string of an input schema uses it (``api/tests/test_input_types.py`` checks).
+  refuse them. Every string of an input schema uses it (``api/tests/test_openapi.py`` checks).
 * :class:`ModelDecimal` bounds an input number by a model ``DecimalField``'s digits, and
   :func:`max_length` a text by a ``CharField``'s length, so that a value too large to store is
   refused with a message naming the field instead of failing (or being cut) when it is saved.

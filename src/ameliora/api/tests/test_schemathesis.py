@@ -48,6 +48,7 @@ CSRF_SECRET = "schemathesiscsrfsecret0123456789"  # 32 characters: Django accept
 ORIGIN = "https://localhost"
 # Known before the database exists: schemathesis signs the cases it builds while collecting tests.
 SESSION_KEY = "schemathesissession0123456789abc"
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 #: For each path parameter naming an object, the objects a member may see.
 VISIBLE: dict[str, Callable[[Membership], models.QuerySet[Any]]] = {
@@ -165,9 +166,12 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        # DEBUG=False would refuse the `Host: localhost` of schemathesis's WSGI client.
-        hosts = override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"])
-        with hosts, django_db_blocker.unblock(), transaction.atomic():
+        # DEBUG=False would refuse the `Host: localhost` of schemathesis's WSGI client. The hasher is the
+        # one conftest.py gives every test (this fixture runs before it): the demo caches its hash.
+        test_settings = override_settings(
+            ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "localhost"], PASSWORD_HASHERS=FAST_PASSWORD_HASHERS
+        )
+        with test_settings, django_db_blocker.unblock(), transaction.atomic():
             call_command("demo", stdout=StringIO())
             user = UserFactory.create(email="schemathesis@ameliora.test")
             memberships = [
