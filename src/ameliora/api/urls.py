@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
@@ -25,6 +27,8 @@ from ameliora.learning.api import router as learning_router
 from ameliora.plans.api import router as plans_router
 from ameliora.processes.api import router as processes_router
 from ameliora.surveys.api import router as surveys_router
+
+BODY_UNREADABLE = _("The request body cannot be read: send JSON.")
 
 
 class SessionCookie(SessionAuth):
@@ -69,6 +73,13 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _message(request, FORBIDDEN, 403)
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    # Django's CSRF check reads a POST form before ninja reads anything: a broken multipart body
+    # (no boundary) would otherwise be Django's HTML 400 page.
+    return _message(request, BODY_UNREADABLE, 400)
 
 
 @api.exception_handler(ValidationError)

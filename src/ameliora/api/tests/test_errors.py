@@ -154,3 +154,19 @@ def test_a_post_without_the_csrf_token_is_refused_with_how_to_send_it(alice: Mem
 
     assert response.status_code == 403
     assert "X-CSRFToken" in response.json()["message"]
+
+
+def test_a_broken_multipart_body_gets_a_json_message_not_the_html_error_page(alice: Membership) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice.user)
+    client.cookies["csrftoken"] = "a" * 32
+
+    response = client.post(
+        "/api/v1/o/tilleuls/indicators/1/measurements",
+        "x",
+        content_type="multipart/form-data",  # no boundary
+        headers={"X-CSRFToken": "a" * 32},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"message": "Le corps de la requête est illisible : envoyez du JSON."}

@@ -13,7 +13,9 @@ raises the number for a deeper search by hand.
 
 import logging
 import os
+from collections import defaultdict
 from collections.abc import Callable, Iterator
+from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -35,6 +37,7 @@ from ameliora.core.models import Membership, Organization, Role
 from ameliora.core.tests.factories import MembershipFactory, UserFactory
 from ameliora.events.access import events_for
 from ameliora.indicators.access import indicators_for
+from ameliora.indicators.models import Measurement
 from ameliora.learning.access import situations_for
 from ameliora.plans.access import actions_for, plans_for
 from ameliora.processes.access import processes_for
@@ -61,6 +64,21 @@ VISIBLE: dict[str, Callable[[Membership], models.QuerySet[Any]]] = {
     "process_id": processes_for,
     "situation_id": situations_for,
 }
+
+
+def _real_objects(membership: Membership) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """Path parameters naming real objects the member may see, keyed by the parameters' sorted names."""
+    objects: dict[tuple[str, ...], list[dict[str, Any]]] = {
+        (name,): [{name: pk} for pk in visible(membership).order_by("pk").values_list("pk", flat=True)[:20]]
+        for name, visible in VISIBLE.items()
+    }
+    measurements = Measurement.objects.filter(indicator__in=indicators_for(membership)).order_by("pk")
+    objects["indicator_id", "period_start"] = [
+        {"indicator_id": indicator, "period_start": period.isoformat()}
+        for indicator, period in measurements.values_list("indicator_id", "period_start")[:20]
+    ]
+    return objects
+
 
 CONFIG = schemathesis.Config.from_dict(
     {
@@ -110,6 +128,12 @@ class SignedIn:
 def _schema_valid(name: str, value: object) -> bool:
     if name == "org_slug":
         return slug_re.fullmatch(str(value)) is not None
+    if name == "period_start":
+        try:
+            date.fromisoformat(str(value))
+        except ValueError:
+            return False
+        return True
     return str(value).isdigit() and 1 <= int(str(value)) <= MAX_ID
 
 
@@ -128,16 +152,14 @@ def before_call(context: schemathesis.HookContext, case: Case, kwargs: dict[str,
     parameters = case.path_parameters
     if not WORLD or not parameters or not all(_schema_valid(name, value) for name, value in parameters.items()):
         return
-    objects = [name for name in parameters if name != "org_slug"]
-    if len(objects) > 1:
-        raise NotImplementedError(f"Teach this hook about {objects} together.")
+    objects = tuple(sorted(name for name in parameters if name != "org_slug"))
     turn = WORLD["turn"] = WORLD["turn"] + 1
     if turn % 4 == 0:
         return
     if turn % 4 == 1 or not objects:
         case.path_parameters = {**parameters, "org_slug": WORLD["slugs"][turn % len(WORLD["slugs"])]}
         return
-    real = WORLD["objects"][objects[0]]
+    real = WORLD["objects"][objects]  # a new kind of path parameter needs a line in `_real_objects`
     case.path_parameters = dict(real[turn % len(real)])
 
 
@@ -182,14 +204,11 @@ def demo_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
             client.force_login(user)
             Session.objects.filter(session_key=client.cookies["sessionid"].value).update(session_key=SESSION_KEY)
             WORLD["slugs"] = [m.organization.slug for m in memberships]
-            WORLD["objects"] = {
-                name: [
-                    {"org_slug": m.organization.slug, name: pk}
-                    for m in memberships
-                    for pk in visible(m).order_by("pk").values_list("pk", flat=True)[:20]
-                ]
-                for name, visible in VISIBLE.items()
-            }
+            objects: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+            for membership in memberships:
+                for names, found in _real_objects(membership).items():
+                    objects[names] += [{"org_slug": membership.organization.slug, **row} for row in found]
+            WORLD["objects"] = dict(objects)
             assert all(WORLD["objects"].values()), "The demo has no object for some path parameter."
             WORLD["answers"] = {}
             WORLD["turn"] = 0

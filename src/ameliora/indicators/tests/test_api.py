@@ -163,3 +163,43 @@ def test_a_body_that_is_not_json_is_refused(
         "message": "Requête invalide : body.",
         "errors": [{"field": "body", "message": "Le corps de la requête n’est pas du JSON valide."}],
     }
+
+
+def patch(client: Client, url: str, body: dict[str, object]) -> "TestResponse":
+    return client.patch(url, json.dumps(body), content_type="application/json")
+
+
+def test_an_exclusion_reason_is_refused_if_too_long_or_with_a_null_character(
+    alice: Membership, alice_client: Client, tilleuls: Organization
+) -> None:
+    indicator = weekly_series(tilleuls, [3, 4, 5, 4, 3, 4, 5, 4, 3, 4, 5, 4])
+    url = f"/api/v1/o/tilleuls/indicators/{indicator.pk}/measurements/2025-01-06"
+
+    too_long = patch(alice_client, url, {"excluded": True, "exclusion_reason": "x" * 301})
+    nul = patch(alice_client, url, {"excluded": True, "exclusion_reason": "panne\x00"})
+
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"] == [{"field": "exclusion_reason", "message": "Saisissez 300 caractères au plus."}]
+    assert nul.status_code == 422
+    assert nul.json()["errors"][0]["field"] == "exclusion_reason"
+    assert not indicator.measurements.filter(excluded=True).exists()
+
+
+def test_implausible_dates_in_a_freeze_or_a_period_are_refused(
+    alice: Membership, alice_client: Client, tilleuls: Organization
+) -> None:
+    indicator = weekly_series(tilleuls, [3, 4, 5, 4])
+    base = f"/api/v1/o/tilleuls/indicators/{indicator.pk}"
+
+    freeze = patch(alice_client, base, {"freeze_until": "0001-01-01"})
+    period = patch(alice_client, f"{base}/measurements/9999-12-31", {"excluded": False})
+    nothing = patch(alice_client, base, {})
+
+    assert freeze.status_code == 422
+    assert freeze.json()["errors"][0]["field"] == "freeze_until"
+    assert period.status_code == 422
+    assert period.json()["errors"][0]["field"] == "period_start"
+    assert nothing.status_code == 422
+    [error] = nothing.json()["errors"]
+    assert error["field"] == "body"
+    assert error["message"].startswith("Rien à modifier : indiquez freeze_points ou freeze_until")
