@@ -1,17 +1,16 @@
 """Self-assessment API: campaigns with their scores (overall and per section)."""
 
-from __future__ import annotations
-
 from collections import defaultdict
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from ninja import Router, Schema
 
 from ameliora.assessments import scoring
 from ameliora.assessments.access import campaigns_for, get_campaign_for
 from ameliora.assessments.models import Answer, Campaign
 from ameliora.assessments.results import answer_row, campaign_results
+from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, PageNumber
 from ameliora.core.permissions import require
 
 router = Router(tags=["assessments"])
@@ -27,7 +26,7 @@ class ScoreOut(Schema):
     progress: int
 
 
-class CampaignOut(Schema):
+class AssessmentCampaignOut(Schema):
     id: int
     name: str
     grid: str
@@ -48,7 +47,7 @@ class SectionOut(Schema):
     trend: str
 
 
-class CampaignDetailOut(CampaignOut):
+class AssessmentCampaignDetailOut(AssessmentCampaignOut):
     previous_campaign_id: int | None
     previous_percent: float | None
     sections: list[SectionOut]
@@ -82,21 +81,21 @@ def _campaign(campaign: Campaign, score: scoring.Score) -> dict[str, object]:
     }
 
 
-class CampaignPage(Schema):
-    items: list[CampaignOut]
+class AssessmentCampaignPage(Schema):
+    items: list[AssessmentCampaignOut]
     count: int
 
 
 PAGE_SIZE = 50
 
 
-@router.get("/campaigns", response=CampaignPage)
-def list_campaigns(request: HttpRequest, org_slug: Path[str], page: int = 1) -> dict[str, object]:
+@router.get("/campaigns", response={200: AssessmentCampaignPage, **ERRORS})
+def list_campaigns(request: HttpRequest, org_slug: OrgSlug, page: PageNumber = 1) -> dict[str, object]:
     """Campaigns, latest first, 50 a page; scores need the answers, read in one query for the page."""
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "assessments.view")
     queryset = campaigns_for(membership).select_related("grid")
-    start = max(page - 1, 0) * PAGE_SIZE
+    start = (page - 1) * PAGE_SIZE
     campaigns = list(queryset[start : start + PAGE_SIZE])
     rows: dict[int, list[scoring.Row]] = defaultdict(list)
     grids = {c.pk: c.grid for c in campaigns}
@@ -107,8 +106,8 @@ def list_campaigns(request: HttpRequest, org_slug: Path[str], page: int = 1) -> 
     return {"items": [_campaign(c, scoring.score(rows[c.pk])) for c in campaigns], "count": queryset.count()}
 
 
-@router.get("/campaigns/{campaign_id}", response=CampaignDetailOut)
-def campaign_detail(request: HttpRequest, org_slug: Path[str], campaign_id: int) -> dict[str, object]:
+@router.get("/campaigns/{campaign_id}", response={200: AssessmentCampaignDetailOut, **ERRORS})
+def campaign_detail(request: HttpRequest, org_slug: OrgSlug, campaign_id: ObjectId) -> dict[str, object]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "assessments.view")
     campaign = get_campaign_for(membership, campaign_id)

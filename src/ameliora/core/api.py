@@ -1,14 +1,13 @@
 """Core API: who am I, my organizations, an organization's members."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import cast
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from ameliora.core.api_types import ERRORS, OrgSlug, Pagination
 from ameliora.core.models import Membership, MembershipQuerySet, User, display_name
 from ameliora.core.permissions import require
 
@@ -48,12 +47,12 @@ class MemberOut(Schema):
         return sorted(obj.roles)
 
 
-@router.get("/me", response=MeOut)
+@router.get("/me", response={200: MeOut, **ERRORS})
 def me(request: HttpRequest) -> MeOut:
     return MeOut(email=request.user.email, name=display_name(request.user))  # type: ignore[union-attr]
 
 
-@router.get("/organizations", response=list[OrganizationOut])
+@router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
 def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
     memberships = (
         Membership.objects.filter(user=cast(User, request.user))
@@ -68,9 +67,9 @@ def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
     ]
 
 
-@router.get("/o/{org_slug}/members", response=list[MemberOut])
-@paginate(PageNumberPagination, page_size=50)
-def members(request: HttpRequest, org_slug: str) -> MembershipQuerySet:
+@router.get("/o/{org_slug}/members", response={200: list[MemberOut], **ERRORS})
+@paginate(Pagination, page_size=50)
+def members(request: HttpRequest, org_slug: OrgSlug) -> MembershipQuerySet:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "members.view")
     return Membership.objects.for_org(membership.organization).with_roles()

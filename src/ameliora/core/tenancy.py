@@ -20,10 +20,12 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.api_types import AUTHENTICATION_REQUIRED, NOT_FOUND
 from ameliora.core.models import Membership
 from ameliora.core.permissions import MFA_SENSITIVE_ROLES
 
@@ -31,8 +33,12 @@ MFA_REQUIRED_MESSAGE = _("Your organization requires two-factor authentication f
 
 
 def get_membership(user: Any, org_slug: str) -> Membership:
-    """The user's membership in the organization named by ``org_slug``, or 404."""
-    if not user.is_authenticated:
+    """The user's membership in the organization named by ``org_slug``, or 404.
+
+    API paths accept any text where the slug goes; a value that is no slug (a NUL character, which
+    PostgreSQL refuses in a query) is unknown without asking the database.
+    """
+    if not user.is_authenticated or not slug_re.fullmatch(org_slug):
         raise Http404
     try:
         return (
@@ -77,13 +83,13 @@ class OrganizationMiddleware:
             del view_kwargs["org_slug"]
         if not request.user.is_authenticated:
             if is_api:
-                return JsonResponse({"message": "Authentication required."}, status=401)
+                return JsonResponse({"message": str(AUTHENTICATION_REQUIRED)}, status=401)
             return redirect_to_login(request.get_full_path())
         try:
             membership = get_membership(request.user, org_slug)
         except Http404:
             if is_api:
-                return JsonResponse({"message": "Not found."}, status=404)
+                return JsonResponse({"message": str(NOT_FOUND)}, status=404)
             raise
         request.organization = membership.organization  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """Documents API: the organization's documents with the version in force.
 
-No ``from __future__ import annotations`` here: ninja reads ``Path[str]`` at import time to see that
+No ``from __future__ import annotations`` here: ninja reads ``OrgSlug`` at import time to see that
 ``org_slug`` comes from the router's prefix, not from the query string.
 """
 
@@ -8,9 +8,10 @@ from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from ameliora.core.api_types import ERRORS, OrgSlug, Pagination
 from ameliora.core.permissions import require
 from ameliora.documents.access import documents_for
 from ameliora.documents.models import Document, DocumentVersion
@@ -33,9 +34,9 @@ def _in_force(field: str) -> Subquery:
     return Subquery(versions.values(field)[:1])
 
 
-@router.get("", response=list[DocumentOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_documents(request: HttpRequest, org_slug: Path[str]) -> QuerySet[Document]:
+@router.get("", response={200: list[DocumentOut], **ERRORS})
+@paginate(Pagination, page_size=50)
+def list_documents(request: HttpRequest, org_slug: OrgSlug) -> QuerySet[Document]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "documents.view")
     return (

@@ -1,19 +1,23 @@
 """Events API: the list and one event. The reporter's identity only for members who may see it."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
+from ninja.pagination import paginate
+from pydantic import WithJsonSchema
 
+from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, Pagination
 from ameliora.core.models import Membership, display_name
 from ameliora.core.permissions import require
 from ameliora.events.access import events_for, get_event_for, reporter_visible
 from ameliora.events.models import Event
 
 router = Router(tags=["events"])
+# Inline in the parameter: as a component it would be one more schema called "Status".
+StatusFilter = Annotated[Event.Status, WithJsonSchema({"type": "string", "enum": Event.Status.values})]
 
 
 class ReporterOut(Schema):
@@ -77,9 +81,9 @@ class EventDetailOut(EventOut):
         )
 
 
-@router.get("", response=list[EventOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_events(request: HttpRequest, org_slug: Path[str], status: str = "") -> QuerySet[Event]:
+@router.get("", response={200: list[EventOut], **ERRORS})
+@paginate(Pagination, page_size=50)
+def list_events(request: HttpRequest, org_slug: OrgSlug, status: StatusFilter | None = None) -> QuerySet[Event]:
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, "events.view")
     events = events_for(membership).select_related("category", "unit", "handler__user").order_by("-received_at", "-pk")
@@ -88,8 +92,8 @@ def list_events(request: HttpRequest, org_slug: Path[str], status: str = "") -> 
     return events
 
 
-@router.get("/{event_id}", response=EventDetailOut)
-def event_detail(request: HttpRequest, org_slug: Path[str], event_id: int) -> Event:
+@router.get("/{event_id}", response={200: EventDetailOut, **ERRORS})
+def event_detail(request: HttpRequest, org_slug: OrgSlug, event_id: ObjectId) -> Event:
     membership: Membership = request.membership  # type: ignore[attr-defined]
     require(membership, "events.view")
     return get_event_for(membership, event_id)

@@ -3,16 +3,30 @@ leaving an explained outlier out of the limits."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import pydantic
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Router, Schema, Status
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.errors import ValidationError as InputError
+from ninja.pagination import paginate
+from pydantic import ConfigDict
 
+from ameliora.core.api_types import (
+    ERRORS,
+    Message,
+    ModelDecimal,
+    ObjectId,
+    OrgSlug,
+    Pagination,
+    Text,
+    max_length,
+)
+from ameliora.core.dates import PlausibleDate
 from ameliora.core.permissions import require
 from ameliora.indicators import services
 from ameliora.indicators.access import get_indicator_for, indicators_for
@@ -22,6 +36,9 @@ from ameliora.indicators.periods import period_start_of
 
 router = Router(tags=["indicators"])
 SchemaT = TypeVar("SchemaT", bound=Schema)
+RECORDED = _("Recorded.")
+NOTHING_TO_CHANGE = _("Nothing to change: give freeze_points or freeze_until (null to unfreeze).")
+NO_VALUE_FOR_PERIOD = _("No value is recorded for this period.")
 
 
 class IndicatorOut(Schema):
@@ -80,43 +97,53 @@ class IndicatorPatchIn(Schema):
     (one of them; both null unfreezes)."""
 
     freeze_points: int | None = None
-    freeze_until: date | None = None
+    freeze_until: PlausibleDate | None = None
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"freeze_points": None}]})
 
 
 class MeasurementPatchIn(Schema):
     """Leave a value out of the limits (``excluded: true`` with a reason) or count it again."""
 
     excluded: bool
-    exclusion_reason: str = ""
+    exclusion_reason: Annotated[Text, Field(max_length=max_length(Measurement, "exclusion_reason"))] = ""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"excluded": False}]})
 
 
 class MeasurementIn(Schema):
-    period_start: date
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    note: str = ""
+    """One period's value. Numbers are bounded by the columns that store them (a value is at most
+    999 999 999 999 with 6 decimals), the note by its column's length, the date to 1900-2100."""
+
+    period_start: PlausibleDate
+    value: Annotated[Decimal, ModelDecimal(Measurement, "value")] | None = None
+    numerator: Annotated[Decimal, ModelDecimal(Measurement, "numerator")] | None = None
+    denominator: Annotated[Decimal, ModelDecimal(Measurement, "denominator")] | None = None
+    note: Annotated[Text, Field(max_length=max_length(Measurement, "note"))] = ""
     replace: bool = False
 
-
-class MessageOut(Schema):
-    message: str
+    # One example fits every kind: a count or yes/no reads `value`, a proportion or rate the pair.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"period_start": "2000-01-03", "value": 1, "numerator": 1, "denominator": 2, "note": ""}]
+        }
+    )
 
 
 def _membership(request: HttpRequest) -> Any:
     return request.membership  # type: ignore[attr-defined]
 
 
-@router.get("", response=list[IndicatorOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_indicators(request: HttpRequest, org_slug: Path[str]) -> Any:
+@router.get("", response={200: list[IndicatorOut], **ERRORS})
+@paginate(Pagination, page_size=50)
+def list_indicators(request: HttpRequest, org_slug: OrgSlug) -> Any:
     membership = _membership(request)
     require(membership, "indicators.view")
     return indicators_for(membership).order_by("name", "pk")
 
 
-@router.get("/{indicator_id}", response=IndicatorDetailOut)
-def indicator_detail(request: HttpRequest, org_slug: Path[str], indicator_id: int) -> dict[str, Any]:
+@router.get("/{indicator_id}", response={200: IndicatorDetailOut, **ERRORS})
+def indicator_detail(request: HttpRequest, org_slug: OrgSlug, indicator_id: ObjectId) -> dict[str, Any]:
     membership = _membership(request)
     require(membership, "indicators.view")
     indicator: Indicator = get_indicator_for(membership, indicator_id)
@@ -138,12 +165,13 @@ def indicator_detail(request: HttpRequest, org_slug: Path[str], indicator_id: in
     return data
 
 
-def _body(schema: type[SchemaT], request: HttpRequest, what: str) -> SchemaT:
+def _body(schema: type[SchemaT], request: HttpRequest) -> SchemaT:
+    """The JSON body, read after the access check (so another organization's object answers 404
+    whatever the body); invalid, it is a 422 like ninja's own."""
     try:
         return schema.model_validate_json(request.body or b"{}")
     except pydantic.ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in error["loc"]) for error in exc.errors())
-        raise HttpError(422, f"Invalid {what}: {fields}.") from exc
+        raise InputError([{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]) from exc
 
 
 def _refused(exc: ValidationError) -> HttpError:
@@ -152,7 +180,7 @@ def _refused(exc: ValidationError) -> HttpError:
 
 @router.patch(
     "/{indicator_id}",
-    response={200: IndicatorDetailOut, 400: MessageOut, 422: MessageOut},
+    response={200: IndicatorDetailOut, **ERRORS},
     openapi_extra={
         "requestBody": {
             "content": {"application/json": {"schema": IndicatorPatchIn.model_json_schema()}},
@@ -160,15 +188,15 @@ def _refused(exc: ValidationError) -> HttpError:
         }
     },
 )
-def update_indicator(request: HttpRequest, org_slug: Path[str], indicator_id: int) -> dict[str, Any]:
+def update_indicator(request: HttpRequest, org_slug: OrgSlug, indicator_id: ObjectId) -> dict[str, Any]:
     """Freeze (or unfreeze) the baseline, with the checks of the indicator form: at least two values,
     ending before the first phase. Answers the updated detail."""
     membership = _membership(request)
     require(membership, "indicators.edit")
     indicator = get_indicator_for(membership, indicator_id)
-    body = _body(IndicatorPatchIn, request, "indicator change")
+    body = _body(IndicatorPatchIn, request)
     if not body.model_fields_set & {"freeze_points", "freeze_until"}:
-        raise HttpError(422, "Nothing to change: give freeze_points or freeze_until (null to unfreeze).")
+        raise InputError([{"type": "value_error", "loc": ("body",), "ctx": {"error": NOTHING_TO_CHANGE}}])
     try:
         services.freeze_baseline(indicator, points=body.freeze_points, until=body.freeze_until)
     except ValidationError as exc:
@@ -178,7 +206,7 @@ def update_indicator(request: HttpRequest, org_slug: Path[str], indicator_id: in
 
 @router.patch(
     "/{indicator_id}/measurements/{period_start}",
-    response={200: MeasurementOut, 400: MessageOut, 422: MessageOut},
+    response={200: MeasurementOut, **ERRORS},
     openapi_extra={
         "requestBody": {
             "content": {"application/json": {"schema": MeasurementPatchIn.model_json_schema()}},
@@ -186,7 +214,9 @@ def update_indicator(request: HttpRequest, org_slug: Path[str], indicator_id: in
         }
     },
 )
-def update_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: int, period_start: date) -> Measurement:
+def update_measurement(
+    request: HttpRequest, org_slug: OrgSlug, indicator_id: ObjectId, period_start: PlausibleDate
+) -> Measurement:
     """Leave the value of a period (any day in it) out of the limits, with a reason, or count it again."""
     membership = _membership(request)
     require(membership, "indicators.enter_data")
@@ -195,8 +225,8 @@ def update_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: 
         period_start=period_start_of(period_start, indicator.periodicity)
     ).first()
     if measurement is None:
-        raise HttpError(404, "No value is recorded for this period.")
-    body = _body(MeasurementPatchIn, request, "measurement change")
+        raise HttpError(404, str(NO_VALUE_FOR_PERIOD))
+    body = _body(MeasurementPatchIn, request)
     try:
         if body.excluded:
             return services.exclude_measurement(measurement, reason=body.exclusion_reason)
@@ -207,7 +237,7 @@ def update_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: 
 
 @router.post(
     "/{indicator_id}/measurements",
-    response={201: MessageOut, 400: MessageOut, 422: MessageOut},
+    response={201: Message, **ERRORS},
     openapi_extra={
         "requestBody": {
             "content": {"application/json": {"schema": MeasurementIn.model_json_schema()}},
@@ -215,17 +245,12 @@ def update_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: 
         }
     },
 )
-def add_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: int) -> Status[dict[str, str]]:
-    """Record one period (body: ``MeasurementIn``). The body is read after the access check, so an
-    indicator of another organization answers 404 whatever the body."""
+def add_measurement(request: HttpRequest, org_slug: OrgSlug, indicator_id: ObjectId) -> Status[dict[str, str]]:
+    """Record one period (body: ``MeasurementIn``)."""
     membership = _membership(request)
     require(membership, "indicators.enter_data")
     indicator = get_indicator_for(membership, indicator_id)
-    try:
-        body = MeasurementIn.model_validate_json(request.body or b"{}")
-    except pydantic.ValidationError as exc:
-        fields = ", ".join(".".join(str(p) for p in error["loc"]) for error in exc.errors())
-        return Status(422, {"message": f"Invalid measurement: {fields}."})
+    body = _body(MeasurementIn, request)
     row = services.MeasurementInput(
         period_start=period_start_of(body.period_start, indicator.periodicity),
         value=body.value,
@@ -237,4 +262,4 @@ def add_measurement(request: HttpRequest, org_slug: Path[str], indicator_id: int
         services.save_measurement(indicator, row, acting_user=request.user, replace=body.replace)
     except services.MeasurementsRefusedError as exc:
         raise HttpError(400, " ".join(e.message for e in exc.row_errors)) from exc
-    return Status(201, {"message": "Recorded."})
+    return Status(201, {"message": str(RECORDED)})

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
@@ -36,6 +36,7 @@ PERIOD_TWICE = _("The period %(period)s appears twice.")
 NOT_COMPUTED = _("This indicator is entered by hand: there is nothing to recompute.")
 OTHER_ORGANIZATION_OBJECTIVE = _("This objective belongs to another organization.")
 UNKNOWN_SOURCE = _("The data source “%(source)s” is not available.")
+RATIO_TOO_LARGE = _("This numerator divided by this denominator is too large to store: check both.")
 PLAN_CLOSED = _("This plan is closed: reopen it through a revision before changing what measures it.")
 FREEZE_TOO_FEW = _(
     "A frozen baseline needs at least %(min)s values; %(count)s recorded up to %(period)s. "
@@ -90,6 +91,18 @@ def _value_of(indicator: Indicator, row: MeasurementInput) -> Decimal | None:
     return row.value
 
 
+def _ratio_fits(value: Decimal) -> bool:
+    """Whether a proportion's or rate's value fits its column (numerator / 0.0001 may not).
+
+    Whole digits all nines at most, as the API's ``core.api_types.ModelDecimal`` bounds a value:
+    SQLite would read a larger one back rounded up to one digit too many.
+    """
+    column = Measurement._meta.get_field("value")
+    if not isinstance(column, models.DecimalField) or column.max_digits is None or column.decimal_places is None:
+        raise TypeError("Measurement.value must be a bounded DecimalField")
+    return abs(value) <= Decimal(10) ** (column.max_digits - column.decimal_places) - 1
+
+
 def check_rows(
     indicator: Indicator, rows: Sequence[MeasurementInput], *, replace: bool, existing: set[date] | None = None
 ) -> list[RowError]:
@@ -108,6 +121,9 @@ def check_rows(
             denominator=row.denominator,
         ).items():
             errors.append(RowError(row.line, field, message))
+        ratio = _value_of(indicator, row) if indicator.uses_ratio else None
+        if ratio is not None and not _ratio_fits(ratio):
+            errors.append(RowError(row.line, "numerator", str(RATIO_TOO_LARGE)))
         label = f"{row.period_start:%d/%m/%Y}"
         if row.period_start in seen:
             errors.append(RowError(row.line, "period_start", str(PERIOD_TWICE % {"period": label})))

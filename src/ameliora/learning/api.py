@@ -1,6 +1,6 @@
 """Learning API: the situations a member may see, read through the same access functions as the pages.
 
-No ``from __future__ import annotations`` here: ninja reads ``Path[str]`` at import time to see that
+No ``from __future__ import annotations`` here: ninja reads ``OrgSlug`` at import time to see that
 ``org_slug`` comes from the router's prefix, not from the query string.
 """
 
@@ -8,9 +8,10 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, Pagination
 from ameliora.core.permissions import require
 from ameliora.learning.access import get_situation_for, situations_for
 from ameliora.learning.models import CompetencyRating, Debrief, LearningSituation, SelfCritique
@@ -46,16 +47,16 @@ class SituationDetailOut(SituationOut):
     ratings: list[RatingOut]
 
 
-@router.get("", response=list[SituationOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_situations(request: HttpRequest, org_slug: Path[str]) -> QuerySet[LearningSituation]:
+@router.get("", response={200: list[SituationOut], **ERRORS})
+@paginate(Pagination, page_size=50)
+def list_situations(request: HttpRequest, org_slug: OrgSlug) -> QuerySet[LearningSituation]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "learning.view")
     return situations_for(membership).order_by("-pk")
 
 
-@router.get("/{situation_id}", response=SituationDetailOut)
-def situation_detail(request: HttpRequest, org_slug: Path[str], situation_id: int) -> dict[str, object]:
+@router.get("/{situation_id}", response={200: SituationDetailOut, **ERRORS})
+def situation_detail(request: HttpRequest, org_slug: OrgSlug, situation_id: ObjectId) -> dict[str, object]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "learning.view")
     situation = get_situation_for(membership, situation_id)

@@ -1,6 +1,6 @@
 """Action plans API: plans and their actions, read through the same access functions as the pages.
 
-No ``from __future__ import annotations`` here: ninja reads ``Path[str]`` at import time to see that
+No ``from __future__ import annotations`` here: ninja reads ``OrgSlug`` at import time to see that
 ``org_slug`` comes from the router's prefix, not from the query string.
 """
 
@@ -8,9 +8,10 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, Pagination
 from ameliora.core.permissions import require
 from ameliora.plans.access import get_action_for, get_plan_for, plans_for
 from ameliora.plans.models import Action, ActionPlan
@@ -66,16 +67,16 @@ class ActionDetailOut(ActionOut):
     participant_ids: list[int]
 
 
-@router.get("", response=list[PlanOut])
-@paginate(PageNumberPagination, page_size=50)
-def list_plans(request: HttpRequest, org_slug: Path[str]) -> QuerySet[ActionPlan]:
+@router.get("", response={200: list[PlanOut], **ERRORS})
+@paginate(Pagination, page_size=50)
+def list_plans(request: HttpRequest, org_slug: OrgSlug) -> QuerySet[ActionPlan]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "plans.view")
     return plans_for(membership).order_by("-pk")
 
 
-@router.get("/{plan_id}", response=PlanDetailOut)
-def plan_detail(request: HttpRequest, org_slug: Path[str], plan_id: int) -> dict[str, object]:
+@router.get("/{plan_id}", response={200: PlanDetailOut, **ERRORS})
+def plan_detail(request: HttpRequest, org_slug: OrgSlug, plan_id: ObjectId) -> dict[str, object]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "plans.view")
     plan = get_plan_for(membership, plan_id)
@@ -87,17 +88,17 @@ def plan_detail(request: HttpRequest, org_slug: Path[str], plan_id: int) -> dict
     }
 
 
-@router.get("/{plan_id}/actions", response=list[ActionOut])
-@paginate(PageNumberPagination, page_size=100)
-def list_actions(request: HttpRequest, org_slug: Path[str], plan_id: int) -> QuerySet[Action]:
+@router.get("/{plan_id}/actions", response={200: list[ActionOut], **ERRORS})
+@paginate(Pagination, page_size=100)
+def list_actions(request: HttpRequest, org_slug: OrgSlug, plan_id: ObjectId) -> QuerySet[Action]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "plans.view")
     plan = get_plan_for(membership, plan_id)
     return Action.objects.filter(plan=plan).with_lateness().order_by("position", "pk")
 
 
-@router.get("/actions/{action_id}", response=ActionDetailOut)
-def action_detail(request: HttpRequest, org_slug: Path[str], action_id: int) -> dict[str, object]:
+@router.get("/actions/{action_id}", response={200: ActionDetailOut, **ERRORS})
+def action_detail(request: HttpRequest, org_slug: OrgSlug, action_id: ObjectId) -> dict[str, object]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "plans.view")
     action = get_action_for(membership, action_id)

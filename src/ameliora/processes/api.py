@@ -1,13 +1,14 @@
 """Process map API: processes with their risks, through the same access functions as the pages.
 
-No ``from __future__ import annotations`` here: ninja reads ``Path[str]`` at import time.
+No ``from __future__ import annotations`` here: ninja reads ``OrgSlug`` at import time.
 """
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Router, Schema
+from ninja.pagination import paginate
 
+from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, Pagination
 from ameliora.core.permissions import require
 from ameliora.processes.access import get_process_for, processes_for
 from ameliora.processes.models import Process, RiskSettings
@@ -43,16 +44,16 @@ class ProcessDetailOut(ProcessOut):
     risks: list[RiskOut]
 
 
-@router.get("", response=list[ProcessOut])
-@paginate(PageNumberPagination, page_size=100)
-def list_processes(request: HttpRequest, org_slug: Path[str]) -> QuerySet[Process]:
+@router.get("", response={200: list[ProcessOut], **ERRORS})
+@paginate(Pagination, page_size=100)
+def list_processes(request: HttpRequest, org_slug: OrgSlug) -> QuerySet[Process]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "processes.view")
     return processes_for(membership).order_by("kind", "position", "name")
 
 
-@router.get("/{process_id}", response=ProcessDetailOut)
-def process_detail(request: HttpRequest, org_slug: Path[str], process_id: int) -> dict[str, object]:
+@router.get("/{process_id}", response={200: ProcessDetailOut, **ERRORS})
+def process_detail(request: HttpRequest, org_slug: OrgSlug, process_id: ObjectId) -> dict[str, object]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "processes.view")
     process = get_process_for(membership, process_id)

@@ -1,13 +1,12 @@
 """Surveys API: campaigns (paged, with response counts) and one campaign's results per question."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Path, Router, Schema
+from ninja import Router, Schema
 
+from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, PageNumber
 from ameliora.core.permissions import require
 from ameliora.surveys.access import campaigns_for, get_campaign_for
 from ameliora.surveys.models import Campaign
@@ -25,7 +24,7 @@ class EstimateOut(Schema):
     n: int
 
 
-class CampaignOut(Schema):
+class SurveyCampaignOut(Schema):
     id: int
     name: str
     questionnaire: str
@@ -36,8 +35,8 @@ class CampaignOut(Schema):
     response_count: int
 
 
-class CampaignPage(Schema):
-    items: list[CampaignOut]
+class SurveyCampaignPage(Schema):
+    items: list[SurveyCampaignOut]
     count: int
 
 
@@ -58,7 +57,7 @@ class QuestionOut(Schema):
     satisfied: EstimateOut | None
 
 
-class CampaignDetailOut(CampaignOut):
+class SurveyCampaignDetailOut(SurveyCampaignOut):
     response_rate: EstimateOut | None
     satisfaction: EstimateOut | None
     previous_campaign_id: int | None
@@ -89,19 +88,19 @@ def _campaign(campaign: Campaign, response_count: int) -> dict[str, object]:
     }
 
 
-@router.get("/campaigns", response=CampaignPage)
-def list_campaigns(request: HttpRequest, org_slug: Path[str], page: int = 1) -> dict[str, object]:
+@router.get("/campaigns", response={200: SurveyCampaignPage, **ERRORS})
+def list_campaigns(request: HttpRequest, org_slug: OrgSlug, page: PageNumber = 1) -> dict[str, object]:
     """Campaigns, latest first, 50 a page, with their response counts (one aggregate query)."""
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "surveys.view")
     queryset = campaigns_for(membership).select_related("questionnaire").order_by("-period_start", "-pk")
-    start = max(page - 1, 0) * PAGE_SIZE
+    start = (page - 1) * PAGE_SIZE
     campaigns = list(queryset.annotate(n=Count("responses"))[start : start + PAGE_SIZE])
     return {"items": [_campaign(c, c.n) for c in campaigns], "count": queryset.count()}
 
 
-@router.get("/campaigns/{survey_campaign_id}", response=CampaignDetailOut)
-def campaign_detail(request: HttpRequest, org_slug: Path[str], survey_campaign_id: int) -> dict[str, object]:
+@router.get("/campaigns/{survey_campaign_id}", response={200: SurveyCampaignDetailOut, **ERRORS})
+def campaign_detail(request: HttpRequest, org_slug: OrgSlug, survey_campaign_id: ObjectId) -> dict[str, object]:
     membership = request.membership  # type: ignore[attr-defined]
     require(membership, "surveys.view")
     campaign = get_campaign_for(membership, survey_campaign_id)

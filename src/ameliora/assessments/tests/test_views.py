@@ -212,7 +212,7 @@ def test_another_organization_gets_404(alice: Membership, charlie: Membership, c
     assert charlie_client.get(url("home", alice.organization.slug)).status_code == 404
     api = charlie_client.get(f"/api/v1/o/coteaux/assessments/campaigns/{campaign.pk}")
     assert api.status_code == 404
-    assert api.json() == {"message": "Not found."}
+    assert api.json() == {"message": "Introuvable."}
 
 
 def test_the_api_lists_campaigns_with_scores(alice: Membership, alice_client: Client) -> None:

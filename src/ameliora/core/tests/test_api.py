@@ -48,7 +48,7 @@ def test_members_of_another_organization_are_404_with_a_json_message(alice: Memb
     response = charlie_client.get("/api/v1/o/tilleuls/members")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Not found."}
+    assert response.json() == {"message": "Introuvable."}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/organizations", "/api/v1/o/tilleuls/members"])

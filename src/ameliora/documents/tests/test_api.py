@@ -28,4 +28,4 @@ def test_an_outsider_gets_a_json_404(alice: Membership, charlie_client: Client) 
     response = charlie_client.get("/api/v1/o/tilleuls/documents")
 
     assert response.status_code == 404
-    assert response.json() == {"message": "Not found."}
+    assert response.json() == {"message": "Introuvable."}

@@ -1,0 +1,104 @@
+"""The range a date typed by someone must fall in: one rule for every form, import and API schema.
+
+Ameliora records recent events and measurements, and plans, reviews and deadlines a few years
+ahead; nobody enters a birth date. A year outside 1900-2100 is therefore a typing slip (``20244``,
+``0024``) or a hostile value, and it would also break pages later: period arithmetic on
+31/12/9999 overflows Python's ``date`` (``year 10000 is out of range``).
+
+* :data:`PLAUSIBLE_MIN` / :data:`PLAUSIBLE_MAX` — the range, both days included. The upper bound
+  leaves room for long-term plans and document expiry dates; the lower one for historical series.
+* :func:`check_plausible_date` — raises Django's ``ValidationError`` with a French message naming
+  the range. It is the validator of every user-entered model ``DateField`` / ``DateTimeField``
+  (so every ``ModelForm``, the admin and ``full_clean`` apply it) and of :class:`DateField` /
+  :class:`DateTimeField` below, the only date form fields the project declares.
+* :data:`PlausibleDate` — the same rule as a pydantic type for API input schemas.
+* :func:`is_plausible` — for code that must cope with rows stored before the rule existed.
+
+Other domain rules (an event cannot be in the future, an end comes after its start) stay with
+their forms and models; this module only rules out dates no one can mean.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from pydantic import AfterValidator
+
+PLAUSIBLE_MIN = date(1900, 1, 1)
+PLAUSIBLE_MAX = date(2100, 12, 31)
+
+DATE_OUT_OF_RANGE = _("Enter a date between %(min)s and %(max)s.")
+
+_ISO_MIN = PLAUSIBLE_MIN.isoformat()
+_ISO_MAX = PLAUSIBLE_MAX.isoformat()
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def is_plausible(value: date | datetime) -> bool:
+    """Whether ``value`` (a date, or a datetime's own calendar day) lies in the plausible range."""
+    return PLAUSIBLE_MIN <= _day(value) <= PLAUSIBLE_MAX
+
+
+def out_of_range_message() -> str:
+    """The translated message, with the bounds written as the active language writes dates."""
+    low, high = (date_format(day, "SHORT_DATE_FORMAT") for day in (PLAUSIBLE_MIN, PLAUSIBLE_MAX))
+    return str(DATE_OUT_OF_RANGE % {"min": low, "max": high})
+
+
+def check_plausible_date(value: date | datetime | None) -> None:
+    """Raise ``ValidationError`` (code ``date_out_of_range``) unless ``value`` is plausible.
+
+    ``None`` passes: whether a date is required is the field's business, not this rule's.
+    """
+    if value is not None and not is_plausible(value):
+        raise ValidationError(out_of_range_message(), code="date_out_of_range")
+
+
+def _plausible_for_pydantic(value: date) -> date:
+    if not is_plausible(value):
+        raise ValueError(out_of_range_message())
+    return value
+
+
+#: An API input date bounded like the forms' (``period_start: PlausibleDate``).
+PlausibleDate = Annotated[date, AfterValidator(_plausible_for_pydantic)]
+
+
+class DateField(forms.DateField):
+    """A date form field bounded to the plausible range; the browser's date picker is bounded too."""
+
+    default_validators = [check_plausible_date]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", None) == "date":
+            attrs.update({"min": _ISO_MIN, "max": _ISO_MAX})
+        return attrs
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time form field whose day is bounded to the plausible range."""
+
+    default_validators = [check_plausible_date]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if getattr(widget, "input_type", None) == "datetime-local":
+            attrs.update({"min": f"{_ISO_MIN}T00:00", "max": f"{_ISO_MAX}T23:59"})
+        return attrs

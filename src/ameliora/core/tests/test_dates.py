@@ -1,0 +1,62 @@
+"""The plausible range of typed dates (``core/dates.py``): the rule itself, its form fields and its API type."""
+
+from datetime import date, datetime
+
+import pydantic
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from ameliora.core import dates
+
+
+@pytest.mark.parametrize("day", [date(1900, 1, 1), date(2024, 2, 29), date(2100, 12, 31)])
+def test_days_of_the_range_are_accepted_bounds_included(day: date) -> None:
+    dates.check_plausible_date(day)
+
+
+@pytest.mark.parametrize("day", [date(1, 1, 1), date(1899, 12, 31), date(2101, 1, 1), date(9999, 12, 31)])
+def test_days_outside_the_range_are_refused_with_a_french_message_naming_it(day: date) -> None:
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        dates.check_plausible_date(day)
+
+    assert refused.value.code == "date_out_of_range"
+    assert refused.value.messages == ["Saisissez une date comprise entre le 01/01/1900 et le 31/12/2100."]
+
+
+def test_a_datetime_is_judged_by_its_day_and_an_empty_value_is_left_to_the_field() -> None:
+    dates.check_plausible_date(datetime(2100, 12, 31, 23, 59))  # noqa: DTZ001 — only the day matters
+    dates.check_plausible_date(None)
+    with pytest.raises(ValidationError):
+        dates.check_plausible_date(datetime(9999, 12, 31, 23, 59))  # noqa: DTZ001
+
+
+def test_the_date_form_field_refuses_a_far_year_and_bounds_the_browser_picker() -> None:
+    field = dates.DateField(required=False)
+
+    assert field.clean("2025-03-01") == date(2025, 3, 1)
+    with pytest.raises(ValidationError, match="comprise entre"):
+        field.clean("9999-12-31")
+    with pytest.raises(ValidationError, match="comprise entre"):
+        field.clean("0001-01-01")
+    html = field.widget.render("day", None, attrs=field.widget_attrs(field.widget))
+    assert 'type="date"' in html
+    assert 'min="1900-01-01"' in html
+    assert 'max="2100-12-31"' in html
+
+
+def test_the_datetime_form_field_refuses_year_one_before_any_time_zone_arithmetic() -> None:
+    field = dates.DateTimeField()
+
+    with pytest.raises(ValidationError, match="comprise entre"):
+        field.clean("0001-01-01T00:00")
+    assert field.clean("2025-03-01T10:30").year == 2025
+
+
+def test_the_api_type_refuses_the_same_dates_with_the_same_message() -> None:
+    class Body(pydantic.BaseModel):
+        period_start: dates.PlausibleDate
+
+    assert Body(period_start=date(2025, 1, 1)).period_start == date(2025, 1, 1)
+    with pytest.raises(pydantic.ValidationError, match="entre le 01/01/1900 et le 31/12/2100"):
+        Body.model_validate({"period_start": "9999-12-31"})
