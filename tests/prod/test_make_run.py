@@ -78,6 +78,10 @@ def clone(tmp_path: Path) -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)  # its .venv is large
 
 
+def restore_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def wait_for_health(client: httpx.Client, process: subprocess.Popen[bytes]) -> float:
     started = time.monotonic()
     while time.monotonic() - started < STARTS_WITHIN:
@@ -118,6 +122,9 @@ def test_make_run_from_a_clean_clone_serves_signs_in_and_stops_cleanly(clone: Pa
             stdout=log,
             stderr=log,
             start_new_session=True,
+            # A terminal's foreground job takes Ctrl+C; a test runner started in the background ignores
+            # SIGINT, and its children would inherit that (runserver would then never stop).
+            preexec_fn=restore_ctrl_c,  # noqa: PLW1509 — no threads run in this process at this point
         )
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, follow_redirects=True) as client:
