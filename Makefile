@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-test: install ## Lint, type-check, tests on SQLite and PostgreSQL, browser tests
+test: install ## Lint, type-check, tests on SQLite and PostgreSQL, browser tests, production check, make run from a clone
 	@scripts/test.sh
 
 lint: install
@@ -29,7 +29,7 @@ typecheck: install
 	$(VENV)/bin/mypy src tests scripts
 
 unit: install ## Only the SQLite unit/integration tests (fast feedback)
-	$(VENV)/bin/pytest -q -m "not e2e"
+	$(VENV)/bin/pytest -q -m "not e2e and not prod"
 
 bench: install ## Benchmarks on large synthetic data; figures go to docs/benchmarks.md
 	$(VENV)/bin/python -m tests.bench $(BENCH_ARGS)

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, types, migrations, tests on SQLite and PostgreSQL, browser tests.
+# The whole test suite: lint, types, migrations, tests on SQLite and PostgreSQL, browser tests, the
+# production path of docs/operations.md, and the README's `make run` from a clean clone.
 #
-# With CI=true (as .ci/run runs it) the PostgreSQL and browser runs are mandatory: if PostgreSQL
-# cannot be reached or Chromium cannot be installed, the run fails and says why. On a newcomer's
-# machine without them, those runs are skipped with a note saying how to enable them.
+# With CI=true (as .ci/run runs it) the PostgreSQL, browser, production and clean-clone runs are
+# mandatory: if PostgreSQL or Redis cannot be reached, Chromium cannot be installed or this is not
+# a git checkout, the run fails and says why. On a newcomer's machine without them, those runs are
+# skipped with a note saying how to enable them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
 PY=$VENV/bin/python
 CI=${CI:-false}
 PG_URL_BASE=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}
+REDIS_URL_BASE=${TEST_REDIS_URL:-redis://127.0.0.1:6379}
+NOT_SLOW="not e2e and not prod"  # the browser and production tests have steps of their own
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export PYTHONDONTWRITEBYTECODE=1
 mkdir -p test-artifacts
@@ -17,7 +21,10 @@ mkdir -p test-artifacts
 failed=()
 skipped=()
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
-run() { local name=$1; shift; step "$name"; if "$@"; then echo "ok: $name"; else echo "FAILED: $name"; failed+=("$name"); fi; }
+run() {
+  local name=$1 started=$SECONDS; shift; step "$name"
+  if "$@"; then echo "ok: $name ($((SECONDS - started)) s)"; else echo "FAILED: $name"; failed+=("$name"); fi
+}
 mandatory_or_skip() {
   # $1 = name, $2 = reason, $3 = how to enable
   if [ "$CI" = "true" ]; then
@@ -34,10 +41,11 @@ run "migrations are up to date" $VENV/bin/ameliora makemigrations --check --dry-
 run "translations compile" $PY scripts/check_translations.py
 
 # 1. SQLite
-run "tests on SQLite" $VENV/bin/pytest -q -m "not e2e" -p no:randomly
+run "tests on SQLite" $VENV/bin/pytest -q -m "$NOT_SLOW" -p no:randomly
 
 # 2. PostgreSQL: a throwaway database, created by the test runner and dropped after.
 step "PostgreSQL reachable"
+pg_reachable=false
 if $PY - "$PG_URL_BASE" <<'PYCODE'
 import sys, psycopg
 try:
@@ -47,8 +55,9 @@ except Exception as exc:
     sys.exit(1)
 PYCODE
 then
+  pg_reachable=true
   db="ameliora_ci_$$_$(date +%s)"
-  run "tests on PostgreSQL" env DATABASE_URL="$PG_URL_BASE/$db" $VENV/bin/pytest -q -m "not e2e" --create-db
+  run "tests on PostgreSQL" env DATABASE_URL="$PG_URL_BASE/$db" $VENV/bin/pytest -q -m "$NOT_SLOW" --create-db
   $PY - "$PG_URL_BASE" "$db" <<'PYCODE' || true
 import sys, psycopg
 with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as conn:
@@ -67,6 +76,40 @@ if scripts/ensure-chromium.sh "$CHROMIUM"; then
 else
   mandatory_or_skip "browser tests" "Chromium is not installed at $CHROMIUM and could not be installed" \
     "install the Debian package: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
+fi
+
+# 4. The production path of docs/operations.md: DEBUG=False, collectstatic, check --deploy, gunicorn and
+#    the worker on a throwaway PostgreSQL database and Redis; every demo persona's pages and every export.
+step "Redis reachable"
+if $PY - "$REDIS_URL_BASE" <<'PYCODE'
+import sys, redis
+try:
+    redis.Redis.from_url(sys.argv[1], socket_connect_timeout=5).ping()
+except Exception as exc:
+    print(f"cannot connect to {sys.argv[1]}: {exc}")
+    sys.exit(1)
+PYCODE
+then
+  if [ "$pg_reachable" = "true" ]; then
+    run "production check (docs/operations.md)" env TEST_POSTGRES_URL="$PG_URL_BASE" TEST_REDIS_URL="$REDIS_URL_BASE" \
+      $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_production.py
+  else
+    mandatory_or_skip "production check" "PostgreSQL is not reachable at $PG_URL_BASE" \
+      "start PostgreSQL (trust auth for user postgres) or set TEST_POSTGRES_URL"
+  fi
+else
+  mandatory_or_skip "production check" "Redis is not reachable at $REDIS_URL_BASE" \
+    "start Redis (sudo apt-get install redis-server) or set TEST_REDIS_URL=redis://host:port"
+fi
+
+# 5. The README's first command, `make run`, from a clean clone of the current commit (it installs
+#    everything, about 3 minutes): it must serve, sign a persona in, and stop with nothing left running.
+step "git checkout"
+if git rev-parse --verify --quiet HEAD >/dev/null; then
+  run "make run from a clean clone" $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_make_run.py
+else
+  mandatory_or_skip "make run from a clean clone" "this folder is not a git checkout with a commit" \
+    "run make test in a git clone of Ameliora"
 fi
 
 echo

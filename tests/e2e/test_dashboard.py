@@ -9,7 +9,9 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from ameliora.core.models import Membership
 from ameliora.core.navigation import MODULES
+from ameliora.core.permissions import can
 
 from .support import SCREENSHOTS, SignIn
 
@@ -25,11 +27,15 @@ def test_a_pharmacy_member_signs_in_and_sees_the_dashboard_of_her_organization(p
     expect(page).to_have_url(re.compile(rf"/o/{PHARMACY}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Pharmacie des Tilleuls")
     cards = page.locator(".module-card")
-    expect(cards).to_have_count(len(MODULES))
+    preparer = Membership.objects.get(user__email=PREPARER, organization__slug=PHARMACY)
+    offered = [module for module in MODULES if can(preparer, f"{module.key}.view")]
+    assert [module.key for module in MODULES if module not in offered] == ["reports"]
+    expect(cards).to_have_count(len(offered))
     with translation.override("fr"):
-        labels = [str(module.label) for module in MODULES]
+        labels = [str(module.label) for module in offered]
     for label in labels:
         expect(cards.filter(has_text=label)).to_have_count(1)
+    expect(cards.filter(has_text="Rapports")).to_have_count(0)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=True)
     assert (SCREENSHOTS / "dashboard.png").stat().st_size > 0

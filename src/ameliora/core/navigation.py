@@ -2,15 +2,23 @@
 
 Each module names the URL of its home page. Until its app is installed that URL does not exist,
 and the module is shown as "coming" instead of as a link: core never imports a domain app.
+A module whose ``<key>.view`` capability the member lacks is not shown at all (its home page
+would answer 403).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from ameliora.core.permissions import can
+
+if TYPE_CHECKING:
+    from ameliora.core.models import Membership
 
 
 @dataclass(frozen=True)
@@ -103,11 +111,13 @@ class ModuleEntry:
         return self.url is not None
 
 
-def modules_for(org_slug: str) -> list[ModuleEntry]:
+def modules_for(membership: Membership) -> list[ModuleEntry]:
     entries = []
     for module in MODULES:
+        if not can(membership, f"{module.key}.view"):
+            continue
         try:
-            url: str | None = reverse(module.url_name, kwargs={"org_slug": org_slug})
+            url: str | None = reverse(module.url_name, kwargs={"org_slug": membership.organization.slug})
         except NoReverseMatch:
             url = None
         entries.append(ModuleEntry(module, url))

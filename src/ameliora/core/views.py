@@ -79,7 +79,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def dashboard(request: OrgRequest) -> HttpResponse:
-    modules = modules_for(request.organization.slug)
+    modules = modules_for(request.membership)
     member_count = Membership.objects.for_org(request.organization).count()
     notifications = list(
         Notification.objects.for_org(request.organization).filter(recipient=request.user, read_at__isnull=True)[:5]

@@ -277,7 +277,7 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
             "progress_reviews": list(plan.progress_reviews.select_related("recorded_by__user")),
             "final_review": final_review,
             "indicator_results": measures.results_of(plan, today),
-            # Linking writes on the indicator (indicators:objective_link), so its right decides.
+            # Linking or creating writes on indicators (objective_link, create), so their right decides too.
             "link_indicators": can(membership, "plans.edit")
             and can(membership, "indicators.edit")
             and not plan.is_closed,

@@ -39,3 +39,20 @@ def test_a_card_returning_none_is_hidden_and_registering_twice_replaces(
     request.membership = alice
     request.organization = alice.organization
     assert all(template != "hidden.html" for template, _ in dashboard.cards_for(request))
+
+
+def test_the_dashboard_links_only_the_modules_the_member_may_open(
+    alice_client: Client, bob: Membership, client_for: Any
+) -> None:
+    """Bob, a plain member, may not read the annual report: its module is not offered to him (it would 403)."""
+    reports = reverse("reports:home", kwargs={"org_slug": "tilleuls"})
+    plans = reverse("plans:home", kwargs={"org_slug": "tilleuls"})
+    dashboard_url = reverse("core:dashboard", kwargs={"org_slug": "tilleuls"})
+
+    bob_html = client_for(bob).get(dashboard_url).content.decode()
+    alice_html = alice_client.get(dashboard_url).content.decode()
+
+    assert f'href="{plans}"' in bob_html
+    assert f'href="{reports}"' not in bob_html
+    assert client_for(bob).get(reports).status_code == 403
+    assert f'href="{reports}"' in alice_html

@@ -1,0 +1,50 @@
+"""What the production check must reach in Ameliora: the exports and the public pages, by URL name."""
+
+from __future__ import annotations
+
+from django.urls import Resolver404, resolve
+
+PDF, XLSX, DOCX = (
+    ("application/pdf", b"%PDF-"),
+    ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+)
+EXPORTS: dict[str, tuple[str, bytes]] = {
+    # view name: (content type, first bytes of the file)
+    "assessments:campaign_export_pdf": PDF,
+    "assessments:campaign_export_xlsx": XLSX,
+    "assessments:campaign_export_docx": DOCX,
+    "assessments:grid_export": ("application/yaml", b""),
+    "core:member_export": ("text/csv", b"\xef\xbb\xbf"),
+    "plans:plan_export": PDF,
+    "learning:dossier_pdf": PDF,
+    "learning:dossier_docx": DOCX,
+    "meetings:report_pdf": PDF,
+    "reports:annual_pdf": PDF,
+    "reports:annual_xlsx": XLSX,
+    "surveys:campaign_export": XLSX,
+    "meetings_public:space_feed": ("text/calendar", b"BEGIN:VCALENDAR"),
+    "meetings_public:member_feed": ("text/calendar", b"BEGIN:VCALENDAR"),
+}
+EXPORTED_BY_A_FORM = (  # POST forms; the first two always run as background jobs
+    "core:member_export",
+    "plans:plan_export",
+    "assessments:campaign_export_pdf",
+    "assessments:campaign_export_xlsx",
+    "assessments:campaign_export_docx",
+)
+PUBLIC_PAGES = (
+    "events_public:declare",
+    "events_public:track",
+    "events_public:library",
+    "surveys_public:answer",
+    "meetings_public:space_feed",
+    "meetings_public:member_feed",
+)
+
+
+def view_name(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
