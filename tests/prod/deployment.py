@@ -54,6 +54,8 @@ class Deployment:
     cpu: dict[str, float] = field(default_factory=dict)
     """CPU seconds of each command, and of the web and worker process groups until they stop."""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    first_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    """The password the documented ``ameliora setup`` gives the first administrator."""
 
     @property
     def upstream(self) -> str:
@@ -64,14 +66,15 @@ class Deployment:
         app_dir = self.operations.app_dir.rstrip("/") + "/"
         return [str(ROOT) + "/" + part.removeprefix(app_dir) if part.startswith(app_dir) else part for part in command]
 
-    def run(self, name: str, command: list[str]) -> str:
+    def run(self, name: str, command: list[str], *, stdin_text: str | None = None) -> str:
         started, cpu_before = time.monotonic(), children_cpu()
         log = self.logs / f"{name}.log"
         result = subprocess.run(
             command,
             cwd=ROOT,
             env=self.env,
-            stdin=subprocess.DEVNULL,
+            input=stdin_text,
+            stdin=None if stdin_text is not None else subprocess.DEVNULL,
             capture_output=True,
             text=True,
             timeout=COMMAND_TIMEOUT,
@@ -223,6 +226,8 @@ def deploy(operations: Operations, *, workdir: Path, postgres_url: str, redis_ur
             operations, env=env, origin=f"https://{host}", port=free_loopback_port(), redis_url=cache_url
         )
         run_install_commands(deployment)
+        # The document's scripted first run, its password on standard input as `< /root/first-password`.
+        deployment.run("setup", list(operations.first_run), stdin_text=deployment.first_password + "\n")
         deployment.run("demo", [".venv/bin/ameliora", "demo"])  # only ever on this throwaway database
         web = deployment.local_command(operations.web)
         web[web.index("--bind") + 1] = f"127.0.0.1:{deployment.port}"

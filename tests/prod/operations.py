@@ -27,7 +27,9 @@ class Operations:
     app_dir: str
     """Where the units run from (``WorkingDirectory``): the checkout stands in for it."""
     install: tuple[tuple[str, ...], ...]
-    """The ``ameliora`` commands of the Install section, in order, as run from ``app_dir``."""
+    """The ``ameliora`` commands of the Install section's first block, in order, as run from ``app_dir``."""
+    first_run: tuple[str, ...]
+    """The scripted ``ameliora setup --noinput …`` that creates the first organization (password on stdin)."""
     web: tuple[str, ...]
     """``ExecStart`` of ``ameliora-web.service``."""
     worker: tuple[str, ...]
@@ -74,14 +76,24 @@ def unit_setting(block: str, key: str) -> str:
 
 
 def install_commands(install_section: str) -> tuple[tuple[str, ...], ...]:
-    """The ``.venv/bin/ameliora …`` lines that the Install section runs as the service user."""
+    """The ``.venv/bin/ameliora …`` lines of the Install section's first code block (the deployment steps)."""
+    block = fenced_block_after(install_section, "Needs Python")
     commands = tuple(
         tuple(shlex.split(match.group(1)))
-        for match in re.finditer(r"^\s*(\.venv/bin/ameliora [^'\n]*)'?\s*$", install_section, re.MULTILINE)
+        for match in re.finditer(r"^\s*(\.venv/bin/ameliora [^'\n]*)'?\s*$", block, re.MULTILINE)
     )
     if not commands:
         raise DocumentShapeError("the Install section of docs/operations.md runs no .venv/bin/ameliora command")
     return commands
+
+
+def first_run_command(install_section: str) -> tuple[str, ...]:
+    """The scripted first run: ``.venv/bin/ameliora setup --noinput …``, continuation lines joined."""
+    joined = re.sub(r"\\\n\s*", " ", install_section)
+    match = re.search(r"(\.venv/bin/ameliora setup --noinput [^'\n]*)'", joined)
+    if match is None:
+        raise DocumentShapeError("the Install section of docs/operations.md has no scripted `ameliora setup --noinput`")
+    return tuple(shlex.split(match.group(1)))
 
 
 def parse(markdown: str) -> Operations:
@@ -92,6 +104,7 @@ def parse(markdown: str) -> Operations:
         env=env_file(fenced_block_after(markdown, "An example `/etc/ameliora/ameliora.env`")),
         app_dir=unit_setting(web_unit, "WorkingDirectory"),
         install=install_commands(section(markdown, "## Install")),
+        first_run=first_run_command(section(markdown, "## Install")),
         web=tuple(shlex.split(unit_setting(web_unit, "ExecStart"))),
         worker=tuple(shlex.split(unit_setting(worker_unit, "ExecStart"))),
         proxy_headers=frozenset(re.findall(r"^proxy_set_header (\S+)", proxy, re.MULTILINE)),

@@ -189,6 +189,8 @@ def test_the_document_gives_the_commands_the_check_runs() -> None:
         ("collectstatic", "--noinput"),
         ("check", "--deploy"),
     ]
+    assert documented.first_run[1:3] == ("setup", "--noinput")
+    assert documented.first_run[-2:] == ("--password-file", "-")
     assert documented.web[1] == "ameliora.wsgi"
     assert int(documented.web[documented.web.index("--workers") + 1]) > 1
     assert documented.web[documented.web.index("--bind") + 1].startswith("127.0.0.1:")

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import redis
+from django.utils.text import slugify
 
 from tests.prod import operations
 from tests.prod.crawler import Fetched, ProxyTransport, Shared, Visit, Visitor
@@ -87,6 +88,17 @@ def wait_until_healthy(deployment: Deployment) -> None:
 def personas(deployment: Deployment) -> list[Persona]:
     listing = deployment.run("demo-list", [".venv/bin/ameliora", "demo", "--list"])
     return [Persona(*line.split("\t")) for line in listing.splitlines() if line.count("\t") == 2]
+
+
+def first_administrator(deployment: Deployment) -> Persona:
+    """The administrator that the document's ``ameliora setup --noinput …`` created, as a persona."""
+    command = deployment.operations.first_run
+
+    def option(name: str) -> str:
+        return command[command.index(name) + 1] if name in command else ""
+
+    slug = option("--slug") or slugify(option("--organization"))[:60]
+    return Persona(option("--email"), slug, "admin")
 
 
 def new_visitor(deployment: Deployment, shared: Shared, who: str, number: int) -> Visitor:
@@ -163,13 +175,18 @@ def run(tmp_path_factory: pytest.TempPathFactory, summary: list[str]) -> Iterato
         wait_until_healthy(deployment)
         deployment.timings["gunicorn and worker up"] = time.monotonic() - started - sum(deployment.timings.values())
         password = readme_password()
-        people = personas(deployment)
+        people = [(persona, password) for persona in personas(deployment)]
+        people.append((first_administrator(deployment), deployment.first_password))
         crawl_started = time.monotonic()
         with ThreadPoolExecutor(VISITORS_AT_ONCE) as pool:
             visitors = list(
                 pool.map(
                     lambda numbered: visit_as(
-                        numbered[1], number=numbered[0], deployment=deployment, shared=shared, password=password
+                        numbered[1][0],
+                        number=numbered[0],
+                        deployment=deployment,
+                        shared=shared,
+                        password=numbered[1][1],
                     ),
                     enumerate(people, start=1),
                 )
