@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 
 NOT_COLLECTING = _("Cases are recorded while the evaluation is in progress.")
@@ -76,8 +77,8 @@ class Evaluation(models.Model):
     planned_sample = models.PositiveIntegerField(
         _("planned sample"), null=True, blank=True, help_text=_("How many cases the audit will observe, e.g. 30.")
     )
-    period_start = models.DateField(_("start"), null=True, blank=True)
-    period_end = models.DateField(_("end"), null=True, blank=True)
+    period_start = models.DateField(_("start"), null=True, blank=True, validators=[check_plausible_date])
+    period_end = models.DateField(_("end"), null=True, blank=True, validators=[check_plausible_date])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     previous = models.ForeignKey(
         "self",

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import DATE_INPUT, PlausibleDateField
 from ameliora.core.models import Membership, Organization
 from ameliora.indicators import services
 from ameliora.indicators.models import (
@@ -24,8 +25,6 @@ from ameliora.indicators.periods import period_start_of
 from ameliora.indicators.services import MeasurementInput
 from ameliora.indicators.sources import get_source, source_choices
 from ameliora.plans.models import Objective
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _number(label: Any, *, required: bool = False) -> forms.DecimalField:
@@ -186,7 +185,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
 class MeasurementForm(forms.Form):
     """One period of one indicator. The fields shown depend on the indicator's kind."""
 
-    period_start = forms.DateField(label=_("Period (any day in it)"), widget=DATE_INPUT)
+    period_start = PlausibleDateField(label=_("Period (any day in it)"))
     value = _number(_("Value"))
     numerator = _number(_("Numerator"))
     denominator = _number(_("Denominator"))
@@ -338,10 +337,9 @@ class ObjectiveTargetsForm(forms.Form):
             value.help_text = indicator.display_unit
             value.initial = indicator.target_value
             self.fields[f"target_{indicator.pk}"] = value
-            self.fields[f"date_{indicator.pk}"] = forms.DateField(
+            self.fields[f"date_{indicator.pk}"] = PlausibleDateField(
                 label=_("Target date of “%(name)s”") % {"name": indicator.name},
                 required=False,
-                widget=DATE_INPUT,
                 initial=indicator.target_date,
             )
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core import services as core_services
+from ameliora.core.dates import is_plausible
 from ameliora.core.http import OrgRequest
 from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
@@ -292,7 +293,9 @@ def _baseline_context(indicator: Indicator, series: Series, measurements: list[M
 
 
 def _next_period(indicator: Indicator) -> Any:
-    if indicator.last_period_start:
+    """The period after the last one recorded, else today's (also when the last one, stored before
+    dates were bounded, lies outside the plausible range: nobody means to go on from year 9999)."""
+    if indicator.last_period_start and is_plausible(indicator.last_period_start):
         return shift_period(indicator.last_period_start, indicator.periodicity)
     return period_start_of(timezone.localdate(), indicator.periodicity)
 

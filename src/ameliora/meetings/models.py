@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.documents.models import DocumentKind
 
@@ -195,7 +196,7 @@ class Session(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     space = models.ForeignKey(ExchangeSpace, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[check_plausible_date])
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
     location = models.CharField(_("place"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
@@ -411,8 +412,14 @@ class MissionLetter(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty for an open mission."))
+    starts_on = models.DateField(_("starts on"), validators=[check_plausible_date])
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an open mission."),
+        validators=[check_plausible_date],
+    )
     document = models.ForeignKey(
         "documents.Document",
         on_delete=models.SET_NULL,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.access import can_see
+from ameliora.core.dates import is_plausible
 from ameliora.core.history import entries_from
 from ameliora.core.http import OrgRequest
 from ameliora.core.models import Attachment, Link, Membership
@@ -671,11 +672,12 @@ def communication_acknowledge(request: OrgRequest, communication_id: int) -> Htt
 
 def _review_date(request: OrgRequest) -> date:
     """The date a new review is written for: ``?review_date=`` (the form asks again when it
-    changes), else today."""
+    changes) if it is a plausible date, else today."""
     try:
-        return parse_date(request.GET.get("review_date", "")) or timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+        day = parse_date(request.GET.get("review_date", ""))
+    except ValueError:  # well formed but no such day, such as 2025-02-30
+        day = None
+    return day if day is not None and is_plausible(day) else timezone.localdate()
 
 
 def _refill_on_date_change(form: Any, *, date_field: str, text_field: str, request: OrgRequest) -> None:

@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ameliora.core.dates import out_of_range_message
 from ameliora.core.models import Attachment, Membership, Notification
 from ameliora.core.tests.assertions import page_text, shows
 from ameliora.core.tests.factories import PNG_BYTES
 from ameliora.core.uploads import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE
-from ameliora.events.forms import DATE_IN_FUTURE, DATE_TOO_OLD, DESCRIPTION_REQUIRED, TEXT_MAX, TEXT_TOO_LONG
+from ameliora.events.forms import DATE_IN_FUTURE, DESCRIPTION_REQUIRED, TEXT_MAX, TEXT_TOO_LONG
 from ameliora.events.models import Event, EventSettings
 from ameliora.events.tests.support import form_data
 
@@ -104,7 +105,7 @@ def test_future_and_pre_1900_dates_are_refused_with_clear_messages(
     assert shows(future, DATE_IN_FUTURE)
     assert "Texte gardé" in page_text(future)
     assert tomorrow in page_text(future)
-    assert shows(old, DATE_TOO_OLD)
+    assert shows(old, out_of_range_message())
     assert not Event.objects.exists()
 
 
