@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.defaultfilters import filesizeformat
@@ -12,8 +13,8 @@ from django.urls import reverse
 
 from ameliora.core.models import Attachment, Membership, Organization
 from ameliora.core.tests.assertions import page_text, shows
-from ameliora.core.tests.factories import PDF_BYTES, PNG_BYTES, UnitFactory
-from ameliora.core.uploads import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE
+from ameliora.core.tests.factories import PDF_BYTES, PNG_BYTES, UnitFactory, bomb_jpeg, bomb_png
+from ameliora.core.uploads import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE, IMAGE_TOO_LARGE
 from ameliora.events.forms import FILES_NOT_KEPT, TOO_MANY_FILES
 from ameliora.events.models import Event, EventSettings
 from ameliora.events.public_views import TOO_MANY_DECLARATIONS
@@ -44,6 +45,25 @@ def test_a_disguised_file_is_refused_clearly_and_nothing_typed_is_lost(event_set
     assert response.status_code == 400
     assert shows(response, FILE_CONTENT_MISMATCH % {"ext": "png"})
     assert shows(response, FILES_NOT_KEPT)
+    page = page_text(response)
+    assert "Texte à garder" in page
+    assert "Conséquence gardée" in page
+    assert not Event.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("photo.png", bomb_png(30000, 30000)), ("photo.jpg", bomb_jpeg(30000, 30000))]
+)
+def test_a_decompression_bomb_is_refused_with_a_message_and_nothing_typed_is_lost(
+    event_settings: EventSettings, name: str, content: bytes
+) -> None:
+    bomb = SimpleUploadedFile(name, content, content_type="image/png")
+
+    response = _post(event_settings, bomb, description="Texte à garder", consequences="Conséquence gardée")
+
+    assert response.status_code == 400
+    assert shows(response, f"{name}: {IMAGE_TOO_LARGE % {'limit': 40}}")
     page = page_text(response)
     assert "Texte à garder" in page
     assert "Conséquence gardée" in page
