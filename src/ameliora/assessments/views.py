@@ -46,7 +46,7 @@ from ameliora.assessments.forms import (
 from ameliora.assessments.gridfile import GridFileError, dump_grid
 from ameliora.assessments.models import Answer, Campaign, Criterion, Respondent, Section
 from ameliora.assessments.results import campaign_results, linked_objects
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, parse_id
 from ameliora.core.models import Attachment
 from ameliora.core.permissions import require
 
@@ -374,8 +374,9 @@ def campaign_create(request: OrgRequest) -> HttpResponse:
     grids = grids_for(request.membership)
     today = timezone.localdate()
     initial: dict[str, Any] = {"period_start": today, "period_end": today + timedelta(days=30)}
-    if request.GET.get("grid", "").isdigit():
-        initial["grid"] = int(request.GET["grid"])
+    grid_id = parse_id(request.GET.get("grid"))
+    if grid_id is not None:
+        initial["grid"] = grid_id
     form = CampaignForm(request.POST or None, grids=grids, initial=initial)
     if request.method == "POST" and form.is_valid():
         grid = form.cleaned_data["grid"]
@@ -721,10 +722,11 @@ def campaign_weaknesses(request: OrgRequest, campaign_id: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         require(request.membership, "assessments.manage")
-        chosen = {int(v) for v in request.POST.getlist("answers") if v.isdigit()}
+        chosen = {parse_id(v) for v in request.POST.getlist("answers")}
         picked = [item.answer for item in results.weaknesses if item.answer.pk in chosen]
         plan_id = request.POST.get("plan", "")
-        plan = plans.filter(pk=int(plan_id)).first() if plan_id.isdigit() else None
+        chosen_plan = parse_id(plan_id)
+        plan = plans.filter(pk=chosen_plan).first() if chosen_plan is not None else None
         if not picked:
             errors.append(_("Select at least one weakness."))
         elif plan_id and plan is None:

@@ -1,4 +1,4 @@
-"""Typed requests, so views say what they may rely on."""
+"""Typed requests, so views say what they may rely on, and the parsing of the odd hand-read parameter."""
 
 from __future__ import annotations
 
@@ -22,3 +22,18 @@ class OrgRequest(AuthenticatedRequest):
 
     organization: Organization
     membership: Membership
+
+
+#: A database id has at most 18 digits (a 64-bit integer); more would overflow the column.
+_ID_DIGITS = 18
+
+
+def parse_id(text: str | None) -> int | None:
+    """``text`` as an object id if it is one, else ``None``.
+
+    For ids read from ``request.GET`` / ``request.POST`` by hand. ``str.isdigit`` is not enough:
+    ``"²".isdigit()`` is true and ``int("²")`` raises, and 30 digits overflow the database's integer.
+    """
+    if text and len(text) <= _ID_DIGITS and text.isascii() and text.isdigit():
+        return int(text)
+    return None

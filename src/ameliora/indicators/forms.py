@@ -38,6 +38,13 @@ def _number(label: Any, *, required: bool = False) -> forms.DecimalField:
     )
 
 
+def _yes_no(choice: str) -> Decimal:
+    """``"1"`` → 1, ``"0"`` → 0. Anything else raises ``ValueError``, which the field turns into its
+    "not one of the choices" error (``Decimal("abc")`` would raise ``InvalidOperation``, which it does not
+    catch: a forged value answered 500)."""
+    return Decimal(int(choice))
+
+
 class IndicatorForm(forms.ModelForm[Indicator]):
     target_value = _number(_("Target"))
     alert_threshold = _number(_("Alert threshold"))
@@ -209,7 +216,7 @@ class MeasurementForm(forms.Form):
             self.fields["value"].required = True
             if indicator.kind == Kind.YES_NO:
                 self.fields["value"] = forms.TypedChoiceField(
-                    label=_("In place?"), choices=[("1", _("yes")), ("0", _("no"))], coerce=Decimal
+                    label=_("In place?"), choices=[("1", _("yes")), ("0", _("no"))], coerce=_yes_no
                 )
             elif indicator.display_unit:
                 self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.display_unit}

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import services as core_services
 from ameliora.core.dates import is_plausible
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, parse_id
 from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
 from ameliora.indicators import history, services
@@ -120,8 +120,9 @@ def home(request: OrgRequest) -> HttpResponse:
 def indicator_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "indicators.edit")
     initial: dict[str, object] = {"owner": request.membership}
-    if request.GET.get("objective", "").isdigit():
-        initial["objectives"] = [int(request.GET["objective"])]
+    objective = parse_id(request.GET.get("objective"))
+    if objective is not None:
+        initial["objectives"] = [objective]
     if "data_source" in request.GET:  # the form refreshing its source filter (htmx)
         initial["data_source"] = request.GET["data_source"]
     form = IndicatorForm(request.POST or None, organization=request.organization, initial=initial)

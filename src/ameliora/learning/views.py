@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.assessments.results import campaign_results
 from ameliora.core.forms import members_of
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, parse_id
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.learning import dashboard, dossier, services, sources
@@ -442,8 +442,9 @@ def training_plan(request: OrgRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     situation = None
     source = None
-    if data.get("situation", "").isdigit():
-        situation = get_situation_for(request.membership, int(data["situation"]))
+    situation_id = parse_id(data.get("situation"))
+    if situation_id is not None:
+        situation = get_situation_for(request.membership, situation_id)
         initial = {"member": situation.learner_id, "origin": TrainingNeed.Origin.DEBRIEF}
     elif data.get("source"):
         source = sources.resolve_source(request.membership, data["source"])

@@ -118,6 +118,35 @@ def test_the_grid_saves_all_rows_or_none(alice_client: Client, tilleuls: Organiz
     assert indicator.measurements.count() == 2
 
 
+@pytest.mark.parametrize("kind", Kind.values)
+@pytest.mark.parametrize("typed", ["abc", "NaN", "-Infinity", "1e999999", "9" * 40])
+def test_the_grid_and_the_form_refuse_a_value_that_is_no_number_next_to_the_field(
+    alice_client: Client, tilleuls: Organization, kind: str, typed: str
+) -> None:
+    """``form-0-value=abc`` on a yes/no indicator's grid answered 500 (``decimal.InvalidOperation``)."""
+    indicator = IndicatorFactory.create(organization=tilleuls, kind=kind)
+    grid = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-period_start": "2025-01-06"}
+    single = {"period_start": "2025-01-06"}
+    for name in ("value", "numerator", "denominator"):
+        grid[f"form-0-{name}"] = single[name] = typed
+
+    on_grid = alice_client.post(_url("measurement_grid", indicator), grid)
+    alone = alice_client.post(_url("measurement_add", indicator), single)
+
+    assert on_grid.status_code == alone.status_code == 400
+    field = "numerator" if indicator.uses_ratio else "value"
+    assert on_grid.context["formset"].forms[0].errors[field]
+    assert alone.context["form"].errors[field]
+    assert not indicator.measurements.exists()
+
+
+@pytest.mark.parametrize("forged", ["²", "9" * 30])
+def test_a_forged_objective_in_the_new_indicator_link_is_ignored(
+    alice_client: Client, tilleuls: Organization, forged: str
+) -> None:
+    assert alice_client.get(_url("create", org=tilleuls.slug), {"objective": forged}).status_code == 200
+
+
 def test_the_grid_adds_a_row_with_htmx(alice_client: Client, tilleuls: Organization) -> None:
     indicator = IndicatorFactory.create(organization=tilleuls)
     response = alice_client.get(_url("measurement_grid", indicator) + "?row=4", HTTP_HX_REQUEST="true")
