@@ -94,7 +94,7 @@ def _unbounded_date_fields(form: type[forms.BaseForm]) -> list[str]:
     """The date fields of ``form`` that neither carry the rule nor map to a model field that does."""
     model = getattr(getattr(form, "_meta", None), "model", None)
     unbounded = []
-    for name, field in form.base_fields.items():
+    for name, field in form.base_fields.items():  # type: ignore[attr-defined]  # set by the form metaclass
         if not isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
             continue
         model_fields = {f.name: f for f in model._meta.get_fields()} if model is not None else {}
