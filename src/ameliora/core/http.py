@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
@@ -22,6 +23,17 @@ class OrgRequest(AuthenticatedRequest):
 
     organization: Organization
     membership: Membership
+
+
+#: The status of a page shown again with a refused form: its errors stand next to their fields and
+#: what was typed is kept. 422 says "understood, but not valid"; htmx swaps it into the page as it
+#: does a 200 (the ``htmx-config`` meta tag of ``base.html``), while it ignores other 4xx answers.
+INVALID_FORM = HTTPStatus.UNPROCESSABLE_ENTITY
+
+
+def form_status(*forms: Any) -> int:
+    """:data:`INVALID_FORM` when one of ``forms`` (``None`` allowed) holds errors, else 200."""
+    return INVALID_FORM if any(form is not None and form.errors for form in forms) else HTTPStatus.OK
 
 
 #: A database id has at most 18 digits (a 64-bit integer); more would overflow the column.

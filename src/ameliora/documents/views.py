@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, form_status
 from ameliora.core.permissions import can, require
 from ameliora.documents import services
 from ameliora.documents.access import documents_for, get_document_for, get_version_for
@@ -114,7 +114,7 @@ def document_create(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Document created: its first version is a draft."))
             return redirect(document)
-    return render(request, "documents/document_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "documents/document_form.html", {"form": form}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,7 +144,7 @@ def document_edit(request: OrgRequest, document_id: int) -> HttpResponse:
         request,
         "documents/document_edit.html",
         {"document": document, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -281,7 +281,7 @@ def version_edit(request: OrgRequest, document_id: int, number: int) -> HttpResp
         request,
         "documents/version_form.html",
         {"document": version.document, "version": version, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -359,7 +359,7 @@ def version_publish(request: OrgRequest, document_id: int, number: int) -> HttpR
         request,
         "documents/version_publish.html",
         {"document": version.document, "version": version, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import services as core_services
 from ameliora.core.dates import is_plausible
-from ameliora.core.http import OrgRequest, parse_id
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id
 from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
 from ameliora.indicators import history, services
@@ -131,7 +131,7 @@ def indicator_create(request: OrgRequest) -> HttpResponse:
             indicator = services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
             messages.success(request, _("Indicator created. Enter its first values."))
             return _detail(indicator)
-        return render(request, "indicators/indicator_form.html", {"form": form}, status=400)
+        return render(request, "indicators/indicator_form.html", {"form": form}, status=INVALID_FORM)
     return render(request, "indicators/indicator_form.html", {"form": form})
 
 
@@ -146,7 +146,9 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
             services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
             messages.success(request, _("Indicator saved."))
             return _detail(indicator)
-        return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=400)
+        return render(
+            request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=INVALID_FORM
+        )
     return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
 
 
@@ -158,7 +160,7 @@ def _objective_page(request: OrgRequest, objective: Objective, form: Any, *, tit
         request,
         "indicators/objective_form.html",
         {"objective": objective, "plan": objective.plan, "form": form, "title": title, "intro": intro},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -338,7 +340,9 @@ def measurement_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Value recorded."))
                 return _detail(indicator)
-        return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form}, status=400)
+        return render(
+            request, "indicators/measurement_form.html", {"indicator": indicator, "form": form}, status=INVALID_FORM
+        )
     return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form})
 
 
@@ -379,7 +383,7 @@ def measurement_edit(request: OrgRequest, indicator_id: int, measurement_id: int
             else:
                 messages.success(request, _("Value corrected (the previous one stays in the history)."))
                 return _detail(indicator)
-        return render(request, "indicators/measurement_form.html", context, status=400)
+        return render(request, "indicators/measurement_form.html", context, status=INVALID_FORM)
     return render(request, "indicators/measurement_form.html", context)
 
 
@@ -414,7 +418,7 @@ def measurement_exclude(request: OrgRequest, indicator_id: int, measurement_id: 
         "period": format_period(measurement.period_start, indicator.periodicity),
         "form": form,
     }
-    return render(request, "indicators/measurement_exclude.html", context, status=400 if form.errors else 200)
+    return render(request, "indicators/measurement_exclude.html", context, status=form_status(form))
 
 
 @require_POST
@@ -473,7 +477,7 @@ def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
             request,
             "indicators/measurement_grid.html",
             {"indicator": indicator, "formset": formset, "replace": replace},
-            status=400,
+            status=INVALID_FORM,
         )
     return render(request, "indicators/measurement_grid.html", {"indicator": indicator, "formset": formset})
 
@@ -512,7 +516,7 @@ def import_upload(request: OrgRequest, indicator_id: int) -> HttpResponse:
                     indicator_id=indicator.pk,
                     import_id=pending.pk,
                 )
-        return render(request, "indicators/import_form.html", context, status=400)
+        return render(request, "indicators/import_form.html", context, status=INVALID_FORM)
     return render(request, "indicators/import_form.html", context)
 
 
@@ -565,7 +569,7 @@ def import_preview(request: OrgRequest, indicator_id: int, import_id: int) -> Ht
             for e in (parsed.errors[:500] if parsed else [])
         ],
     }
-    status = 400 if request.method == "POST" else 200
+    status = INVALID_FORM if request.method == "POST" else 200
     return render(request, "indicators/import_preview.html", context, status=status)
 
 
@@ -620,7 +624,7 @@ def phase_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
             return _detail(indicator)
     context = _detail_context(request, indicator)
     context["phase_form"] = form
-    return render(request, "indicators/indicator_detail.html", context, status=400)
+    return render(request, "indicators/indicator_detail.html", context, status=INVALID_FORM)
 
 
 @require_POST
@@ -643,7 +647,7 @@ def annotation_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
         return _detail(indicator)
     context = _detail_context(request, indicator)
     context["annotation_form"] = form
-    return render(request, "indicators/indicator_detail.html", context, status=400)
+    return render(request, "indicators/indicator_detail.html", context, status=INVALID_FORM)
 
 
 @require_POST

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.assessments.results import campaign_results
 from ameliora.core.forms import members_of
-from ameliora.core.http import OrgRequest, parse_id
+from ameliora.core.http import OrgRequest, form_status, parse_id
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.learning import dashboard, dossier, services, sources
@@ -64,7 +64,7 @@ def _form_page(request: OrgRequest, form: Any, *, title: str, back: str, situati
         request,
         "learning/form.html",
         {"form": form, "title": title, "back": back, "situation": situation},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -229,7 +229,7 @@ def self_critique(request: OrgRequest, situation_id: int) -> HttpResponse:
         request,
         "learning/self_critique_form.html",
         {"form": form, "situation": situation},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -307,7 +307,7 @@ def _ratings(request: OrgRequest, situation_id: int, rater: str) -> HttpResponse
         request,
         "learning/ratings_form.html",
         {"form": form, "situation": situation, "title": title, "levels": Level.choices},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -489,7 +489,7 @@ def training_plan(request: OrgRequest) -> HttpResponse:
             "counts": [(label, counts.get(value, 0)) for value, label in TrainingNeed.Status.choices],
             "manager": manager,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -519,5 +519,5 @@ def training_need_edit(request: OrgRequest, need_id: int) -> HttpResponse:
             "need": row,
             "source": sources.sources_of(request.membership, [row]).get(row.pk),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ameliora.core.access import can_see
 from ameliora.core.dates import is_plausible
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
 from ameliora.core.models import Attachment, Link, Membership
 from ameliora.core.permissions import can, require
 from ameliora.plans import measures, pdf, services
@@ -81,7 +81,7 @@ def _form_page(
         request,
         "plans/form.html",
         {"form": form, "title": title, "back": back, "plan": plan},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -468,7 +468,7 @@ def action_move(request: OrgRequest, action_id: int) -> HttpResponse:
     if request.htmx and request.POST.get("view") == "board":
         context = _board_context(request, action.plan)
         context["error"] = error
-        return render(request, "plans/action_board.html#board", context, status=400 if error else 200)
+        return render(request, "plans/action_board.html#board", context, status=INVALID_FORM if error else 200)
     if error:
         messages.error(request, error)
     else:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, form_status
 from ameliora.core.models import Organization
 from ameliora.core.permissions import can, require
 from ameliora.processes import services
@@ -34,7 +34,7 @@ def _heat(organization: Organization, risks: Any, *, residual: bool = False) -> 
 
 def _form_page(request: OrgRequest, form: Any, *, title: str, back: str) -> HttpResponse:
     return render(
-        request, "processes/form.html", {"form": form, "title": title, "back": back}, status=400 if form.errors else 200
+        request, "processes/form.html", {"form": form, "title": title, "back": back}, status=form_status(form)
     )
 
 
@@ -190,7 +190,7 @@ def risk_edit(request: OrgRequest, risk_id: int) -> HttpResponse:
             "may_edit": can(request.membership, "risks.edit"),
             "history": history,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

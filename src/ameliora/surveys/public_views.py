@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from ameliora.core.http import INVALID_FORM
 from ameliora.surveys import ratelimit, services
 from ameliora.surveys.forms import AnswerForm
 from ameliora.surveys.models import Campaign
@@ -77,7 +78,7 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
     if not form.is_valid():
         ratelimit.hit(request, "invalid")
         context["refusal"] = FIX_ERRORS
-        return render(request, "surveys/public_answer.html", context, status=400)
+        return render(request, "surveys/public_answer.html", context, status=INVALID_FORM)
     try:
         services.submit_response(campaign, values=form.values(), respondent_name=form.respondent_name())
     except ValidationError:

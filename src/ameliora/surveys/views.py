@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import history_of
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest
 from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.plans.models import Action
@@ -107,7 +107,7 @@ def questionnaire_create(request: OrgRequest) -> HttpResponse:
             description=form.cleaned_data["description"],
         )
         return redirect(questionnaire.get_absolute_url())
-    status = 400 if form.is_bound or copy_form.is_bound else 200
+    status = INVALID_FORM if form.is_bound or copy_form.is_bound else 200
     return render(
         request,
         "surveys/questionnaire_create.html",
@@ -181,7 +181,7 @@ def questionnaire_edit(request: OrgRequest, questionnaire_id: int) -> HttpRespon
             "title": _("Edit the questionnaire"),
             "back": questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -223,7 +223,7 @@ def section_add(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
             _form_error(form, exc)
         else:
             return redirect(questionnaire.get_absolute_url())
-    return _render_builder(request, questionnaire, section_form=form, status=400)
+    return _render_builder(request, questionnaire, section_form=form, status=INVALID_FORM)
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,7 +249,7 @@ def section_edit(request: OrgRequest, section_id: int) -> HttpResponse:
             "title": _("Rename the section"),
             "back": section.questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -278,7 +278,7 @@ def question_add(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     form = QuestionForm(request.POST, questionnaire=questionnaire)
     if _save_question_form(request, form, questionnaire) is not None:
         return redirect(questionnaire.get_absolute_url() + "#add-question")
-    return _render_builder(request, questionnaire, question_form=form, status=400)
+    return _render_builder(request, questionnaire, question_form=form, status=INVALID_FORM)
 
 
 @require_http_methods(["GET", "POST"])
@@ -298,7 +298,7 @@ def question_edit(request: OrgRequest, question_id: int) -> HttpResponse:
             "title": _("Edit the question"),
             "back": questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -348,7 +348,7 @@ def campaign_create(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
             "title": _("New campaign"),
             "back": questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -374,7 +374,7 @@ def campaign_edit(request: OrgRequest, survey_campaign_id: int) -> HttpResponse:
             "title": _("Edit the campaign"),
             "back": campaign.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -445,7 +445,7 @@ def campaign_paper(request: OrgRequest, survey_campaign_id: int) -> HttpResponse
             else:
                 messages.success(request, _("The paper questionnaire was recorded. Type in the next one."))
                 return redirect(reverse("surveys:campaign_paper", args=[request.organization.slug, campaign.pk]))
-        status = 400
+        status = INVALID_FORM
     return render(request, "surveys/campaign_paper.html", {"campaign": campaign, "form": form}, status=status)
 
 
@@ -571,5 +571,5 @@ def question_action(request: OrgRequest, survey_campaign_id: int, question_id: i
             % {"question": question.text},
             "back": reverse("surveys:campaign_results", args=[request.organization.slug, campaign.pk]),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )

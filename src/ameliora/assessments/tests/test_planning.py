@@ -64,7 +64,7 @@ def test_a_plan_of_another_organization_is_refused_and_nothing_is_opened(
 
     response = alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": [weak.pk], "plan": foreign_plan})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     box = re.search(rf'<input[^>]*value="{weak.pk}"[^>]*>', response.content.decode())
     assert box is not None
     assert "checked" in box[0]
@@ -84,6 +84,6 @@ def test_forged_ids_are_ignored_or_refused_never_a_server_error(alice: Membershi
         reverse("assessments:campaign_create", kwargs={"org_slug": alice.organization.slug}), {"grid": "²"}
     )
 
-    assert forged_answer.status_code == forged_plan.status_code == huge_plan.status_code == 400
+    assert forged_answer.status_code == forged_plan.status_code == huge_plan.status_code == 422
     assert create.status_code == 200
     assert not Action.objects.exists()

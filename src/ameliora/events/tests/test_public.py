@@ -76,7 +76,7 @@ def test_a_call_back_needs_a_phone_and_keeps_what_was_typed(event_settings: Even
         form_data(charter_accepted="on", contact_choice="call_me", contact_name="Paul", description="Texte à garder"),
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CONTACT_REQUIRED)
     assert "Texte à garder" in page_text(response)
 
@@ -84,7 +84,7 @@ def test_a_call_back_needs_a_phone_and_keeps_what_was_typed(event_settings: Even
 def test_the_charter_must_be_accepted(event_settings: EventSettings) -> None:
     response = _public_client().post(_declare_url(event_settings), form_data(contact_choice="anonymous"))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CHARTER_REQUIRED)
 
 

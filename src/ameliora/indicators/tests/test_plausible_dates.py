@@ -44,7 +44,7 @@ def test_the_measurement_form_refuses_a_far_date_next_to_the_field_and_keeps_the
 ) -> None:
     response = alice_client.post(_url("measurement_add", weekly), {"period_start": typed, "value": "4"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["form"].errors["period_start"] == [out_of_range_message()]
     assert 'value="4"' in response.content.decode()
     assert not Measurement.objects.exists()
@@ -61,7 +61,7 @@ def test_the_grid_refuses_a_far_date_on_its_row_and_saves_no_row(alice_client: C
     }
     response = alice_client.post(_url("measurement_grid", weekly), data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["formset"].forms[1].errors["period_start"] == [out_of_range_message()]
     assert not Measurement.objects.exists()
 

@@ -93,7 +93,7 @@ def test_a_french_decimal_comma_is_accepted_and_errors_keep_what_was_typed(
     assert measurement.value == Decimal("1.5")
     assert measurement.period_start == date(2025, 1, 6)
     response = alice_client.post(_url("measurement_add", indicator), {"period_start": "2025-01-09", "value": "2,5"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="2,5"' in response.content.decode()
     assert "already recorded" in response.content.decode() or "déjà" in response.content.decode()
 
@@ -111,7 +111,7 @@ def test_the_grid_saves_all_rows_or_none(alice_client: Client, tilleuls: Organiz
         "form-1-denominator": "10",
     }
     response = alice_client.post(_url("measurement_grid", indicator), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not indicator.measurements.exists()
     data["form-1-numerator"] = "4,5"
     assert alice_client.post(_url("measurement_grid", indicator), data).status_code == 302
@@ -133,7 +133,7 @@ def test_the_grid_and_the_form_refuse_a_value_that_is_no_number_next_to_the_fiel
     on_grid = alice_client.post(_url("measurement_grid", indicator), grid)
     alone = alice_client.post(_url("measurement_add", indicator), single)
 
-    assert on_grid.status_code == alone.status_code == 400
+    assert on_grid.status_code == alone.status_code == 422
     field = "numerator" if indicator.uses_ratio else "value"
     assert on_grid.context["formset"].forms[0].errors[field]
     assert alone.context["form"].errors[field]
@@ -162,11 +162,11 @@ def test_a_phase_splits_the_series_and_refreshes_the_status(alice_client: Client
     assert indicator.status == Status.ON_TARGET
 
 
-def test_creating_an_indicator_with_errors_answers_400_and_keeps_the_input(
+def test_creating_an_indicator_with_errors_answers_422_and_keeps_the_input(
     alice_client: Client, tilleuls: Organization
 ) -> None:
     response = alice_client.post(_url("create", org="tilleuls"), {"name": "Chutes", "target_value": "1,5"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="Chutes"' in response.content.decode()
     response = alice_client.post(
         _url("create", org="tilleuls"),

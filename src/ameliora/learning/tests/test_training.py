@@ -61,7 +61,7 @@ def test_a_member_cannot_add_a_need_for_someone_else(
     alice: Membership, bob_client: Client, tilleuls: Organization
 ) -> None:
     response = bob_client.post(_url("training_plan", tilleuls), {"member": alice.pk, "need": "X", "origin": "other"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "member" in response.context["form"].errors
     assert not TrainingNeed.objects.exists()
 

@@ -67,7 +67,7 @@ def test_self_critique_debrief_and_signatures_through_the_pages(
     learner, supervisor = client_for(lucas), client_for(anne)
 
     incomplete = learner.post(url("self_critique", situation), {"knew": "Peu de chose", "submit": "1"})
-    assert incomplete.status_code == 400
+    assert incomplete.status_code == 422
     assert "Peu de chose" in incomplete.content.decode()  # what was typed is kept
     errors = incomplete.context["form"].errors  # each empty answer points at its own field
     assert len(errors) == 5
@@ -83,7 +83,7 @@ def test_self_critique_debrief_and_signatures_through_the_pages(
     learner.post(url("sign", situation))
     situation.refresh_from_db()
     assert situation.status == LearningSituation.Status.DEBRIEFED
-    assert learner.post(url("self_critique", situation), ANSWERS).status_code == 400
+    assert learner.post(url("self_critique", situation), ANSWERS).status_code == 422
 
 
 def test_the_list_costs_a_fixed_number_of_queries(
@@ -111,7 +111,7 @@ def test_the_framework_installs_once_and_admins_edit_it(
         reverse("learning:competency_create", kwargs={"org_slug": slug}),
         {"code": "qua-1", "area": "Qualité", "title": "Doublon", "position": 1, "is_active": "on"},
     )
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422
 
 
 def test_the_competency_dashboard_shows_levels_situations_and_gaps(

@@ -326,7 +326,7 @@ def test_a_decision_without_a_title_is_refused_and_the_typed_values_kept(
         _url("decision_add", tilleuls, session_id=session.pk),
         {"decision-title": "", "decision-owner": bob.pk, "decision-due_date": "2026-12-01"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     form = response.context["decision_form"]
     assert "title" in form.errors
     assert 'value="2026-12-01"' in response.content.decode()

@@ -87,7 +87,7 @@ def test_the_plan_form_keeps_what_was_typed(alice_client: Client, plan: ActionPl
 
     response = alice_client.post(address, {"code": plan.code, "title": "Mon titre tapé", "scope_kind": "project"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CODE_TAKEN)
     assert 'value="Mon titre tapé"' in page_text(response)
 
@@ -106,7 +106,7 @@ def test_an_action_due_before_it_starts_is_refused_with_the_values_kept(alice_cl
         },
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="Afficher la procédure"' in page_text(response)
     assert not plan.actions.exists()
 
@@ -172,7 +172,7 @@ def test_the_board_says_why_a_move_is_refused(alice_client: Client, plan: Action
 
     response = alice_client.post(address, {"status": "cancelled", "view": "board"}, headers={"HX-Request": "true"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     expected = ACTION_TRANSITION_REFUSED % {
         "current": Action.Status.DONE.label,
         "wanted": Action.Status.CANCELLED.label,
