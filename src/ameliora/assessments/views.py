@@ -46,7 +46,7 @@ from ameliora.assessments.forms import (
 from ameliora.assessments.gridfile import GridFileError, dump_grid
 from ameliora.assessments.models import Answer, Campaign, Criterion, Respondent, Section
 from ameliora.assessments.results import campaign_results, linked_objects
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id, posted
 from ameliora.core.models import Attachment
 from ameliora.core.permissions import require
 
@@ -170,7 +170,7 @@ def grid_detail(request: OrgRequest, grid_id: int) -> HttpResponse:
 def grid_edit(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
-    form = GridForm(request.POST or None, instance=grid)
+    form = GridForm(posted(request), instance=grid)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_grid(
@@ -200,7 +200,7 @@ def _try_change(request: OrgRequest, change: Callable[[], object], done: str = "
 def grid_new_version(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
-    form = NewGridVersionForm(request.POST or None, grid=grid)
+    form = NewGridVersionForm(posted(request), grid=grid)
     if request.method == "POST" and form.is_valid():
         copy = services.new_grid_version(grid, version=form.cleaned_data["version"], acting=request.membership)
         messages.success(request, _("New version created: you can now change its sections and criteria."))
@@ -213,7 +213,7 @@ def grid_new_version(request: OrgRequest, grid_id: int) -> HttpResponse:
 def section_add(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
-    form = SectionForm(request.POST or None, instance=Section(grid=grid, organization=grid.organization))
+    form = SectionForm(posted(request), instance=Section(grid=grid, organization=grid.organization))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_section(grid, acting=request.membership, **form.cleaned_data)
@@ -231,7 +231,7 @@ def section_edit(request: OrgRequest, grid_id: int, grid_section_id: int) -> Htt
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
     section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
-    form = SectionForm(request.POST or None, instance=section)
+    form = SectionForm(posted(request), instance=section)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_section(
@@ -272,7 +272,7 @@ def criterion_add(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
     initial = {"section": request.GET.get("section")}
-    form = CriterionForm(request.POST or None, instance=Criterion(grid=grid), initial=initial)
+    form = CriterionForm(posted(request), instance=Criterion(grid=grid), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_criterion(grid, acting=request.membership, **form.cleaned_data)
@@ -318,7 +318,7 @@ def grid_export(request: OrgRequest, grid_id: int) -> HttpResponse:
 def criterion_edit(request: OrgRequest, criterion_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     criterion = get_criterion_for(request.membership, criterion_id)
-    form = CriterionForm(request.POST or None, instance=criterion)
+    form = CriterionForm(posted(request), instance=criterion)
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         # The ModelForm already assigned the values to the instance; the service re-checks the lock.
@@ -377,7 +377,7 @@ def campaign_create(request: OrgRequest) -> HttpResponse:
     grid_id = parse_id(request.GET.get("grid"))
     if grid_id is not None:
         initial["grid"] = grid_id
-    form = CampaignForm(request.POST or None, grids=grids, initial=initial)
+    form = CampaignForm(posted(request), grids=grids, initial=initial)
     if request.method == "POST" and form.is_valid():
         grid = form.cleaned_data["grid"]
         previous = services.previous_campaign_for(grid) if form.cleaned_data["from_previous"] else None

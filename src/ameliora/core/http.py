@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -34,6 +34,15 @@ INVALID_FORM = HTTPStatus.UNPROCESSABLE_ENTITY
 def form_status(*forms: Any) -> int:
     """:data:`INVALID_FORM` when one of ``forms`` (``None`` allowed) holds errors, else 200."""
     return INVALID_FORM if any(form is not None and form.errors for form in forms) else HTTPStatus.OK
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The data to bind a form to: the POST body on a POST, even an empty one, else ``None``.
+
+    ``Form(request.POST or None)`` leaves the form unbound when a POST has no field at all (a robot, a
+    forged request): it is then neither valid nor in error, and the page answers without a message.
+    """
+    return request.POST if request.method == "POST" else None
 
 
 #: A database id has at most 18 digits (a 64-bit integer); more would overflow the column.

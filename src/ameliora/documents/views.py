@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest, form_status
+from ameliora.core.http import OrgRequest, form_status, posted
 from ameliora.core.permissions import can, require
 from ameliora.documents import services
 from ameliora.documents.access import documents_for, get_document_for, get_version_for
@@ -96,7 +96,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "documents.edit")
-    form = DocumentCreateForm(request.POST or None, request.FILES or None, organization=request.organization)
+    form = DocumentCreateForm(posted(request), request.FILES or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.create_document(
@@ -121,7 +121,7 @@ def document_create(request: OrgRequest) -> HttpResponse:
 def document_edit(request: OrgRequest, document_id: int) -> HttpResponse:
     require(request.membership, "documents.edit")
     document = get_document_for(request.membership, document_id)
-    form = DocumentEditForm(request.POST or None, document=document)
+    form = DocumentEditForm(posted(request), document=document)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_document(
@@ -262,7 +262,7 @@ def version_edit(request: OrgRequest, document_id: int, number: int) -> HttpResp
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited."))
         return redirect(version)
-    form = VersionEditForm(request.POST or None, request.FILES or None, instance=version)
+    form = VersionEditForm(posted(request), request.FILES or None, instance=version)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(
@@ -336,7 +336,7 @@ def version_publish(request: OrgRequest, document_id: int, number: int) -> HttpR
     require(request.membership, "documents.approve")
     version = get_version_for(request.membership, document_id, number)
     form = PublishForm(
-        request.POST or None,
+        posted(request),
         organization=request.organization,
         initial={"effective_date": timezone.localdate(), "reader_roles": ["member"]},
     )

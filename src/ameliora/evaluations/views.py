@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.evaluations import services
@@ -56,7 +56,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "evaluations.manage")
-    form = EvaluationForm(request.POST or None, organization=request.organization)
+    form = EvaluationForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = services.create_evaluation(
@@ -77,7 +77,7 @@ def create(request: OrgRequest) -> HttpResponse:
 def edit(request: OrgRequest, evaluation_id: int) -> HttpResponse:
     require(request.membership, "evaluations.manage")
     evaluation = get_evaluation_for(request.membership, evaluation_id)
-    form = EvaluationForm(request.POST or None, instance=evaluation, organization=request.organization)
+    form = EvaluationForm(posted(request), instance=evaluation, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_evaluation(

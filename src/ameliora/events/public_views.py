@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ameliora.core.http import INVALID_FORM
+from ameliora.core.http import INVALID_FORM, posted
 from ameliora.events import ratelimit, services
 from ameliora.events.forms import MessageForm, PublicDeclarationForm, TrackingForm
 from ameliora.events.models import Event, EventSettings, suggested_vigilances
@@ -52,7 +52,7 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
         EventSettings.objects.select_related("organization"), public_key=public_key, public_enabled=True
     )
     organization = settings.organization
-    form = PublicDeclarationForm(request.POST or None, request.FILES or None, organization=organization)
+    form = PublicDeclarationForm(posted(request), request.FILES or None, organization=organization)
     context: dict[str, Any] = {
         "form": form,
         "public_organization": organization,
@@ -106,7 +106,7 @@ def _vigilances_to_check(event: Event) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Status, feedback and messages of the one declaration whose code is typed; send a message."""
-    form = TrackingForm(request.POST or None)
+    form = TrackingForm(posted(request))
     context: dict[str, Any] = {"form": form}
     if request.method != "POST":
         return render(request, "events/public_track.html", context)

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import agenda
 from ameliora.core.history import entries_from
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.permissions import can, require
 from ameliora.events import services
 from ameliora.events.access import events_for, get_event_for, reporter_visible
@@ -152,7 +152,7 @@ def home(request: OrgRequest) -> HttpResponse:
 def declare(request: OrgRequest) -> HttpResponse:
     require(request.membership, "events.declare")
     services.ensure_event_settings(request.organization)
-    form = DeclarationForm(request.POST or None, request.FILES or None, organization=request.organization)
+    form = DeclarationForm(posted(request), request.FILES or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import services as core_services
 from ameliora.core.dates import is_plausible
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id, posted
 from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
 from ameliora.indicators import history, services
@@ -125,7 +125,7 @@ def indicator_create(request: OrgRequest) -> HttpResponse:
         initial["objectives"] = [objective]
     if "data_source" in request.GET:  # the form refreshing its source filter (htmx)
         initial["data_source"] = request.GET["data_source"]
-    form = IndicatorForm(request.POST or None, organization=request.organization, initial=initial)
+    form = IndicatorForm(posted(request), organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             indicator = services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
@@ -140,7 +140,7 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.edit")
     indicator = get_indicator_for(request.membership, indicator_id)
     initial = {"data_source": request.GET["data_source"]} if "data_source" in request.GET else {}
-    form = IndicatorForm(request.POST or None, instance=indicator, organization=request.organization, initial=initial)
+    form = IndicatorForm(posted(request), instance=indicator, organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
@@ -173,7 +173,7 @@ def objective_link(request: OrgRequest, objective_id: int) -> HttpResponse:
     """Link an existing indicator of the organization to a plan's objective."""
     require(request.membership, "indicators.edit")
     objective = get_objective_for(request.membership, objective_id)
-    form = ObjectiveLinkForm(request.POST or None, objective=objective)
+    form = ObjectiveLinkForm(posted(request), objective=objective)
     if request.method == "POST" and form.is_valid():
         indicator = form.cleaned_data["indicator"]
         try:
@@ -217,7 +217,7 @@ def objective_targets(request: OrgRequest, objective_id: int) -> HttpResponse:
     indicators = list(objective.indicators.select_related("organization").order_by("name", "pk"))
     if not indicators:
         return _back_to_plan(objective)
-    form = ObjectiveTargetsForm(request.POST or None, indicators=indicators)
+    form = ObjectiveTargetsForm(posted(request), indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.update_targets(form.targets())
@@ -327,7 +327,7 @@ def history_page(request: OrgRequest, indicator_id: int) -> HttpResponse:
 def measurement_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
-    form = MeasurementForm(request.POST or None, indicator=indicator, initial={"period_start": _next_period(indicator)})
+    form = MeasurementForm(posted(request), indicator=indicator, initial={"period_start": _next_period(indicator)})
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -403,7 +403,7 @@ def measurement_exclude(request: OrgRequest, indicator_id: int, measurement_id: 
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
     measurement = get_measurement_for(request.membership, indicator, measurement_id)
-    form = ExclusionForm(request.POST or None, initial={"exclusion_reason": measurement.exclusion_reason})
+    form = ExclusionForm(posted(request), initial={"exclusion_reason": measurement.exclusion_reason})
     if request.method == "POST" and form.is_valid():
         try:
             services.exclude_measurement(measurement, reason=form.cleaned_data["exclusion_reason"])
@@ -453,7 +453,7 @@ def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
         formset = GridFormSet(indicator=indicator, initial=[{}] * (index + 1))  # type: ignore[call-arg]
         form = formset.forms[index]
         return render(request, "indicators/measurement_grid.html#row", {"form": form, "indicator": indicator})
-    formset = GridFormSet(request.POST or None, indicator=indicator, initial=_grid_initial(indicator))  # type: ignore[call-arg]
+    formset = GridFormSet(posted(request), indicator=indicator, initial=_grid_initial(indicator))  # type: ignore[call-arg]
     replace = request.POST.get("replace") == "on"
     if request.method == "POST":
         if formset.is_valid():
@@ -489,7 +489,7 @@ def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
 def import_upload(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), request.FILES or None)
     context: dict[str, Any] = {"indicator": indicator, "form": form}
     if request.method == "POST":
         if form.is_valid():

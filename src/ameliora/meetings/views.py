@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.meetings import ical, services
@@ -113,7 +113,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def space_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "meetings.manage")
-    form = SpaceForm(request.POST or None, organization=request.organization)
+    form = SpaceForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             space = services.save_space(
@@ -136,7 +136,7 @@ def space_create(request: OrgRequest) -> HttpResponse:
 def space_edit(request: OrgRequest, space_id: int) -> HttpResponse:
     require(request.membership, "meetings.manage")
     space = get_space_for(request.membership, space_id)
-    form = SpaceForm(request.POST or None, instance=space, organization=request.organization)
+    form = SpaceForm(posted(request), instance=space, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_space(
@@ -166,7 +166,7 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
     require(request.membership, "meetings.view")
     space = get_space_for(request.membership, space_id)
     may_run = services.may_run(request.membership, space)
-    calendar_form = CalendarForm(request.POST or None)
+    calendar_form = CalendarForm(posted(request))
     if request.method == "POST":
         _require_run(request.membership, space)
         if calendar_form.is_valid():
@@ -292,7 +292,7 @@ def _running(request: OrgRequest, session_id: int) -> Session:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: OrgRequest, session_id: int) -> HttpResponse:
     session = _running(request, session_id)
-    form = SessionForm(request.POST or None, instance=session)
+    form = SessionForm(posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_session(
@@ -530,7 +530,7 @@ def letter_detail(request: OrgRequest, letter_id: int) -> HttpResponse:
 
 def _letter_form(request: OrgRequest, letter: MissionLetter | None) -> HttpResponse:
     require(request.membership, "meetings.manage")
-    form = MissionLetterForm(request.POST or None, instance=letter, organization=request.organization)
+    form = MissionLetterForm(posted(request), instance=letter, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_mission_letter(form.save(commit=False), acting=request.membership)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import history_of
-from ameliora.core.http import INVALID_FORM, OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, posted
 from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.plans.models import Action
@@ -163,7 +163,7 @@ def _render_builder(
 def questionnaire_edit(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     questionnaire = get_questionnaire_for(request.membership, questionnaire_id)
-    form = QuestionnaireForm(request.POST or None, instance=questionnaire)
+    form = QuestionnaireForm(posted(request), instance=questionnaire)
     if request.method == "POST" and form.is_valid():
         services.update_questionnaire(
             questionnaire,
@@ -230,7 +230,7 @@ def section_add(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
 def section_edit(request: OrgRequest, section_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     section = get_section_for(request.membership, section_id)
-    form = SectionForm(request.POST or None, instance=section)
+    form = SectionForm(posted(request), instance=section)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_section(
@@ -286,7 +286,7 @@ def question_edit(request: OrgRequest, question_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     question = get_question_for(request.membership, question_id)
     questionnaire = question.questionnaire
-    form = QuestionForm(request.POST or None, instance=question, questionnaire=questionnaire)
+    form = QuestionForm(posted(request), instance=question, questionnaire=questionnaire)
     if request.method == "POST" and _save_question_form(request, form, questionnaire) is not None:
         return redirect(questionnaire.get_absolute_url())
     return render(
@@ -331,7 +331,7 @@ def question_move(request: OrgRequest, question_id: int) -> HttpResponse:
 def campaign_create(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     questionnaire = get_questionnaire_for(request.membership, questionnaire_id)
-    form = CampaignForm(request.POST or None, initial={"name": questionnaire.title})
+    form = CampaignForm(posted(request), initial={"name": questionnaire.title})
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.create_campaign(questionnaire, acting=request.membership, **form.cleaned_data)
@@ -356,7 +356,7 @@ def campaign_create(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
 def campaign_edit(request: OrgRequest, survey_campaign_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     campaign = get_campaign_for(request.membership, survey_campaign_id)
-    form = CampaignForm(request.POST or None, instance=campaign)
+    form = CampaignForm(posted(request), instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_campaign(campaign, acting=request.membership, fields=form.cleaned_data)
@@ -432,7 +432,7 @@ def campaign_paper(request: OrgRequest, survey_campaign_id: int) -> HttpResponse
     require(request.membership, "surveys.enter_paper")
     campaign = get_campaign_for(request.membership, survey_campaign_id)
     questions = list(campaign.questionnaire.questions.select_related("section").prefetch_related("choices"))
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(posted(request), questions=questions)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -544,7 +544,7 @@ def question_action(request: OrgRequest, survey_campaign_id: int, question_id: i
     question = get_question_for(request.membership, question_id)
     if question.questionnaire_id != campaign.questionnaire_id:
         raise Http404
-    form = QuestionActionForm(request.POST or None, organization=request.organization)
+    form = QuestionActionForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.open_question_action(

@@ -350,3 +350,12 @@ def test_a_closed_plan_takes_no_more_evidence(alice: Membership, alice_client: C
 
     assert not Attachment.objects.exists()
     assert "bi-lock" in alice_client.get(action.get_absolute_url()).content.decode()
+
+
+def test_an_empty_post_is_refused_with_the_required_fields_marked(alice_client: Client, plan: ActionPlan) -> None:
+    """An empty body used to leave the form unbound: the page came back as 200, saying nothing."""
+    response = alice_client.post(url("action_create", plan), {})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["title"]
+    assert not Action.objects.exists()
