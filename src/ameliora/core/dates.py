@@ -39,6 +39,7 @@ DATE_OUT_OF_RANGE = _("Enter a date between %(min)s and %(max)s.")
 _ISO_MIN = PLAUSIBLE_MIN.isoformat()
 _ISO_MAX = PLAUSIBLE_MAX.isoformat()
 
+# Browsers' date pickers read and write ISO dates, whatever the page's language.
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "min": _ISO_MIN, "max": _ISO_MAX}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(
     attrs={"type": "datetime-local", "min": f"{_ISO_MIN}T00:00", "max": f"{_ISO_MAX}T23:59"}, format="%Y-%m-%dT%H:%M"

@@ -15,7 +15,6 @@ from ameliora.core.models import Membership, Organization, Role, Unit
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
 from ameliora.processes.models import Process
 
-# Browsers' date pickers read and write ISO dates, whatever the page's language.
 CODE_TAKEN = _("Another document of your organization already uses this code.")
 
 

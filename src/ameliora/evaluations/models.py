@@ -27,6 +27,7 @@ from ameliora.core.models import Membership, Organization, OrgQuerySet
 
 NOT_COLLECTING = _("Cases are recorded while the evaluation is in progress.")
 BAD_STEPS = _("Each step of the path needs a place or moment and what was observed.")
+PERIOD_IN_ORDER = _("The end cannot be before the start.")
 STEP_KEYS = ("place", "observed", "gaps")
 
 
@@ -122,6 +123,7 @@ class Evaluation(models.Model):
                 | models.Q(period_start__isnull=True)
                 | models.Q(period_end__gte=models.F("period_start")),
                 name="evaluation_period_in_order",
+                violation_error_message=PERIOD_IN_ORDER,
             ),
         ]
 
@@ -137,7 +139,7 @@ class Evaluation(models.Model):
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The end cannot be before the start.")})
+            raise ValidationError({"period_end": PERIOD_IN_ORDER})
         if not _valid_steps(self.tracer_steps):
             raise ValidationError({"tracer_steps": BAD_STEPS})
         if self.tracer_steps and self.method != self.Method.PATIENT_TRACER:

@@ -38,6 +38,7 @@ NEEDS_NUMERATOR_AND_DENOMINATOR = _("Enter both the numerator and the denominato
 NEEDS_VALUE = _("Enter a value.")
 YES_NO_VALUE = _("A yes/no indicator takes 1 (yes) or 0 (no).")
 COUNT_VALUE = _("A count is a whole number, zero or more.")
+MULTIPLIER_AT_LEAST_1 = _("The multiplier is 1 or more (1, 100, 1000…).")
 NOT_PERIOD_START = _("A period of this indicator starts on %(expected)s, not on %(given)s.")
 
 
@@ -211,7 +212,11 @@ class Indicator(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="indicator_unique_name_per_org"),
-            models.CheckConstraint(condition=Q(multiplier__gte=1), name="indicator_multiplier_positive"),
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=1),
+                name="indicator_multiplier_positive",
+                violation_error_message=MULTIPLIER_AT_LEAST_1,
+            ),
         ]
         indexes = [
             # The list's status filter and the dashboard card: an organization's indicators by status.

@@ -96,10 +96,13 @@ class LearningSituation(models.Model):
                 | Q(period_start__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="learning_situation_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
             # Nobody debriefs and signs their own situation as supervisor.
             models.CheckConstraint(
-                condition=~Q(supervisor=models.F("learner")), name="learning_situation_supervisor_not_learner"
+                condition=~Q(supervisor=models.F("learner")),
+                name="learning_situation_supervisor_not_learner",
+                violation_error_message=SUPERVISOR_IS_LEARNER,
             ),
         ]
         indexes = [

@@ -447,6 +447,7 @@ class MissionLetter(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
                 name="mission_letter_ends_after_start",
+                violation_error_message=LETTER_ENDS_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="signed") | models.Q(signed_at__isnull=False),

@@ -31,6 +31,7 @@ PLAN_TRANSITION_REFUSED = _("A plan cannot go from “%(current)s” to “%(wan
 ACTION_TRANSITION_REFUSED = _("An action cannot go from “%(current)s” to “%(wanted)s”.")
 END_BEFORE_START = _("The end date cannot be before the start date.")
 DUE_BEFORE_START = _("The due date cannot be before the start date.")
+PROGRESS_AT_MOST_100 = _("Progress is a percentage, at most 100.")
 ALREADY_ACKNOWLEDGED = _("You already acknowledged this communication.")
 NOT_IN_AUDIENCE = _("This communication was not addressed to you.")
 PLAN_CLOSED = _("This plan is closed: reopen it with a revision before changing it.")
@@ -119,6 +120,7 @@ class ActionPlan(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="plan_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
         ]
         indexes = [
@@ -315,12 +317,17 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = ["plan", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="action_progress_at_most_100",
+                violation_error_message=PROGRESS_AT_MOST_100,
+            ),
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(due_date__gte=models.F("start_date")),
                 name="action_due_after_start",
+                violation_error_message=DUE_BEFORE_START,
             ),
         ]
         indexes = [

@@ -175,6 +175,7 @@ class Question(models.Model):
                 | Q(max_value__isnull=True)
                 | Q(max_value__gte=models.F("min_value")),
                 name="survey_question_min_le_max",
+                violation_error_message=MIN_ABOVE_MAX,
             ),
         ]
 
@@ -306,7 +307,9 @@ class Campaign(models.Model):
         ordering = ["-period_start", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="survey_campaign_period_in_order"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="survey_campaign_period_in_order",
+                violation_error_message=PERIOD_IN_ORDER,
             ),
         ]
         indexes = [

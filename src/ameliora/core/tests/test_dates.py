@@ -1,7 +1,5 @@
 """The plausible range of typed dates (``core/dates.py``): the rule itself, its form fields and its API type."""
 
-import importlib
-import pkgutil
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -14,6 +12,7 @@ from django.utils import translation
 
 import ameliora
 from ameliora.core import dates
+from ameliora.core.tests.walk import every_form_of_the_project
 
 
 @pytest.mark.parametrize("day", [date(1900, 1, 1), date(2024, 2, 29), date(2100, 12, 31)])
@@ -76,20 +75,6 @@ UNBOUNDED_DECLARATION = re.compile(
 )
 
 
-def _project_forms() -> list[type[forms.BaseForm]]:
-    for module in pkgutil.walk_packages(ameliora.__path__, "ameliora."):
-        if not re.search(r"\.(tests|migrations|management|analytics)(\.|$)", module.name):
-            importlib.import_module(module.name)
-    found: list[type[forms.BaseForm]] = []
-    pending = list(forms.BaseForm.__subclasses__())
-    while pending:
-        form = pending.pop()
-        pending.extend(form.__subclasses__())
-        if form.__module__.startswith("ameliora.") and ".tests" not in form.__module__:
-            found.append(form)
-    return found
-
-
 def _unbounded_date_fields(form: type[forms.BaseForm]) -> list[str]:
     """The date fields of ``form`` that neither carry the rule nor map to a model field that does."""
     model = getattr(getattr(form, "_meta", None), "model", None)
@@ -105,7 +90,7 @@ def _unbounded_date_fields(form: type[forms.BaseForm]) -> list[str]:
 
 
 def test_every_date_field_of_every_form_is_bounded_by_the_shared_rule() -> None:
-    project_forms = _project_forms()
+    project_forms = every_form_of_the_project()
 
     assert len(project_forms) > 80  # the walk reached every app's forms
     assert [name for form in project_forms for name in _unbounded_date_fields(form)] == []

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from ameliora.core.models import Membership, Organization, Role
+from ameliora.core.tests.assertions import shows
 from ameliora.core.tests.factories import MembershipFactory
-from ameliora.indicators.models import Indicator, Kind, Measurement, Status
+from ameliora.indicators.models import MULTIPLIER_AT_LEAST_1, Indicator, Kind, Measurement, Status
 from ameliora.indicators.tests.factories import IndicatorFactory, weekly_series
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +162,22 @@ def test_a_phase_splits_the_series_and_refreshes_the_status(alice_client: Client
     indicator.refresh_from_db()
     assert indicator.phases.get().start == date(2025, 3, 17)
     assert indicator.status == Status.ON_TARGET
+
+
+def test_a_multiplier_below_1_is_refused_with_words_not_a_constraint_name(
+    alice_client: Client, tilleuls: Organization
+) -> None:
+    """Found by the property tests: the page said "Constraint “indicator_multiplier_positive” is violated"."""
+    data = {"name": "Chutes", "kind": "rate", "indicator_type": "outcome", "periodicity": "month"}
+    data |= {"direction": "down", "multiplier": "0", "rules": "anhoej", "active": "on"}
+
+    response = alice_client.post(_url("create", org="tilleuls"), data)
+
+    assert response.status_code == 422
+    with translation.override("fr"):  # the page is French; this module's code speaks English
+        assert shows(response, MULTIPLIER_AT_LEAST_1)
+    assert "indicator_multiplier_positive" not in response.content.decode()
+    assert not Indicator.objects.exists()
 
 
 def test_creating_an_indicator_with_errors_answers_422_and_keeps_the_input(

@@ -10,9 +10,10 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from ameliora.core.models import Membership, Role
+from ameliora.core.tests.assertions import shows
 from ameliora.core.tests.factories import MembershipFactory
 from ameliora.learning.forms import ANSWER_BEFORE_SUBMITTING
-from ameliora.learning.models import LearningSituation
+from ameliora.learning.models import SUPERVISOR_IS_LEARNER, LearningSituation
 from ameliora.learning.tests.factories import ANSWERS, make_situation
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,18 @@ def test_the_api_lists_only_what_the_member_may_see(
     hidden = client.get(f"{base}/{theirs.pk}")
     assert hidden.status_code == 404
     assert "message" in hidden.json()
+
+
+def test_a_supervisor_who_is_the_learner_is_refused_with_words_not_a_constraint_name(
+    alice: Membership, alice_client: Client
+) -> None:
+    """Found by the property tests: the page said "Constraint “learning_situation_supervisor_not_learner”…"."""
+    response = alice_client.post(
+        reverse("learning:situation_create", kwargs={"org_slug": alice.organization.slug}),
+        {"title": "Premier mois", "learner": alice.pk, "supervisor": alice.pk},
+    )
+
+    assert response.status_code == 422
+    assert shows(response, SUPERVISOR_IS_LEARNER)
+    assert "learning_situation_supervisor_not_learner" not in response.content.decode()
+    assert not LearningSituation.objects.exists()
