@@ -233,7 +233,10 @@ class Session(models.Model):
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        try:
+            return self.starts_at + timedelta(minutes=self.duration_minutes)
+        except OverflowError:  # a start on 31/12/9999, stored before typed dates were bounded
+            return self.starts_at
 
     @property
     def is_frozen(self) -> bool:
