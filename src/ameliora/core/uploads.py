@@ -182,11 +182,11 @@ def without_metadata(upload: UploadedFile, kind: FileKind) -> File:  # type: ign
                 original.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))  # in place; never enlarges
                 picture = ImageOps.exif_transpose(original)
                 clean = io.BytesIO()
-                # No `optimize`: its extra passes cost seconds (a minute for a large PNG) and save little.
+                # No `optimize`: its extra passes cost seconds on a large picture and save little.
                 if kind.mime == "image/jpeg":
                     picture.convert("RGB").save(clean, format="JPEG", quality=92)
                 else:
-                    picture.save(clean, format="PNG", compress_level=1)
+                    picture.save(clean, format="PNG")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_large() from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
