@@ -1,4 +1,4 @@
-"""Foundation benchmarks: dashboard, member list, notifications, organizations API.
+"""Foundation benchmarks: dashboard, member list, notifications, organizations API, uploaded photos.
 
 Each set-up checks once that the page shows what it should (so a broken page cannot be "fast"),
 then returns the request to time.
@@ -6,6 +6,7 @@ then returns the request to time.
 
 from __future__ import annotations
 
+import io
 import math
 import re
 
@@ -97,3 +98,55 @@ def api_members_first(ctx: Context) -> Timed:
 @benchmark("API members, middle page")
 def api_members_middle(ctx: Context) -> Timed:
     return _api_members(ctx, *_middle(_member_count(ctx), API_PAGE_SIZE))
+
+
+def _photo(width: int, height: int) -> bytes:
+    """A photo-like JPEG: smooth shades plus sensor noise, which is what makes re-encoding cost."""
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    shade = np.add.outer(np.linspace(0, 120, height), np.linspace(0, 120, width))
+    pixels = (shade[..., None] + rng.normal(0, 12, (height, width, 3))).clip(0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+@benchmark("photo checked and stored without metadata, 6000 x 6000 JPEG", repeat=5, warmup=1)
+def photo_without_metadata(ctx: Context) -> Timed:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from ameliora.core.uploads import IMAGE_MAX_SIDE, validate_upload, without_metadata
+
+    content = _photo(6000, 6000)
+
+    def store() -> bytes:
+        upload = SimpleUploadedFile("photo.jpg", content)
+        return bytes(without_metadata(upload, validate_upload(upload)).read())
+
+    with Image.open(io.BytesIO(store())) as stored:
+        assert max(stored.size) == IMAGE_MAX_SIDE, stored.size
+    return Timed(store, note=f"{len(content) // 1_000_000} MB in, stored at {IMAGE_MAX_SIDE} px")
+
+
+@benchmark("decompression bomb refused, PNG claiming 30000 x 30000")
+def decompression_bomb(ctx: Context) -> Timed:
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ameliora.core.tests.factories import bomb_png
+    from ameliora.core.uploads import validate_upload
+
+    content = bomb_png(30000, 30000)
+
+    def refuse() -> str:
+        try:
+            validate_upload(SimpleUploadedFile("scan.png", content))
+        except ValidationError as refused:
+            return str(refused.code)
+        raise AssertionError("the bomb was accepted")
+
+    assert refuse() == "too_many_pixels"
+    return Timed(refuse, note=f"{len(content)} bytes, refused from its header")

@@ -51,3 +51,22 @@ def test_an_audit_is_typed_from_the_keyboard_and_its_compliance_computed(page: P
     expect(rows.nth(1)).to_contain_text("66,7 %")
     expect(rows.nth(2)).to_contain_text("50,0 %")
     page.screenshot(path=SCREENSHOTS / "audit.png", full_page=True)
+
+
+def test_a_refused_case_shows_its_errors_in_place_and_keeps_what_was_typed(page: Page, sign_in: SignIn) -> None:
+    """The case form posts with htmx; its 422 answer is swapped in (htmx ignores 4xx unless told otherwise)."""
+    sign_in(page, OWNER)
+    page.goto(page.url.split("/o/")[0] + "/o/pharmacie-des-tilleuls/evaluations/")
+    page.get_by_role("link", name="Nouvelle évaluation").click()
+    field(page, "Titre").fill("Traçabilité des retours")
+    field(page, "Critères").fill("Le retour est enregistré")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("button", name="Passer à « Recueil en cours »").click()
+
+    with page.expect_response(lambda response: response.status == 422):
+        field(page, "Cas").fill("Retour 12")
+        page.keyboard.press("Enter")  # no answer given to the criterion
+
+    expect(page.get_by_text("Renseignez ce critère.")).to_be_visible()
+    expect(field(page, "Cas")).to_have_value("Retour 12")
+    expect(page.locator("#results")).to_contain_text("0 cas observé")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ameliora.assessments import scales
 from ameliora.assessments.models import Campaign, Criterion, Grid, Section
+from ameliora.core.dates import PlausibleDateField
 from ameliora.core.models import Membership, Organization
 
 PERIOD_ORDER = _("The end of the period must not be before its start.")
@@ -115,8 +116,8 @@ class CriterionForm(forms.ModelForm[Criterion]):
 class CampaignForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
     name = forms.CharField(label=_("Name"), max_length=200)
-    period_start = forms.DateField(label=_("Period start"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("Period end"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = PlausibleDateField(label=_("Period start"))
+    period_end = PlausibleDateField(label=_("Period end"))
     from_previous = forms.BooleanField(
         label=_("Start from the previous campaign on this grid"),
         required=False,

@@ -27,6 +27,7 @@ from ameliora.core.models import Membership, Organization, OrgQuerySet
 TRANSITION_REFUSED = _("A campaign that is “%(status)s” cannot be “%(action)s”.")
 CAMPAIGN_FROZEN = _("This campaign is closed: its answers can no longer change.")
 GRID_LOCKED = _("This grid is used by a campaign: import a new version to change it.")
+WEIGHT_AT_LEAST_1 = _("A weight is a whole number, 1 or more.")
 
 
 class Grid(models.Model):
@@ -124,7 +125,11 @@ class Criterion(models.Model):
         ordering = ["section__position", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["grid", "code"], name="criterion_unique_code_per_grid"),
-            models.CheckConstraint(condition=models.Q(weight__gte=1), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1),
+                name="criterion_weight_positive",
+                violation_error_message=WEIGHT_AT_LEAST_1,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -46,7 +46,7 @@ from ameliora.assessments.forms import (
 from ameliora.assessments.gridfile import GridFileError, dump_grid
 from ameliora.assessments.models import Answer, Campaign, Criterion, Respondent, Section
 from ameliora.assessments.results import campaign_results, linked_objects
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id, posted
 from ameliora.core.models import Attachment
 from ameliora.core.permissions import require
 
@@ -101,7 +101,7 @@ def grid_list(request: OrgRequest) -> HttpResponse:
             if "builtin" in request.POST:
                 builtin_form = BuiltinGridForm(request.POST, choices=_builtin_choices())
                 if not builtin_form.is_valid():
-                    return _grid_list(request, import_form, builtin_form, errors, 400)
+                    return _grid_list(request, import_form, builtin_form, errors, INVALID_FORM)
                 spec = next(
                     s
                     for s in services.builtin_grid_specs()
@@ -111,16 +111,16 @@ def grid_list(request: OrgRequest) -> HttpResponse:
             else:
                 import_form = GridImportForm(request.POST, request.FILES)
                 if not import_form.is_valid():
-                    return _grid_list(request, import_form, builtin_form, errors, 400)
+                    return _grid_list(request, import_form, builtin_form, errors, INVALID_FORM)
                 grid = services.import_grid(
                     import_form.cleaned_data["file"].read(),
                     organization=request.organization,
                     acting=request.membership,
                 )
         except GridFileError as exc:
-            errors, status = exc.errors, 400
+            errors, status = exc.errors, INVALID_FORM
         except ValidationError as exc:
-            errors, status = exc.messages, 400
+            errors, status = exc.messages, INVALID_FORM
         else:
             messages.success(request, _("Grid added."))
             return redirect(grid)
@@ -170,7 +170,7 @@ def grid_detail(request: OrgRequest, grid_id: int) -> HttpResponse:
 def grid_edit(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
-    form = GridForm(request.POST or None, instance=grid)
+    form = GridForm(posted(request), instance=grid)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_grid(
@@ -181,7 +181,7 @@ def grid_edit(request: OrgRequest, grid_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Grid saved."))
             return redirect(grid)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "assessments/grid_form.html", {"grid": grid, "form": form}, status=status)
 
 
@@ -200,12 +200,12 @@ def _try_change(request: OrgRequest, change: Callable[[], object], done: str = "
 def grid_new_version(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
-    form = NewGridVersionForm(request.POST or None, grid=grid)
+    form = NewGridVersionForm(posted(request), grid=grid)
     if request.method == "POST" and form.is_valid():
         copy = services.new_grid_version(grid, version=form.cleaned_data["version"], acting=request.membership)
         messages.success(request, _("New version created: you can now change its sections and criteria."))
         return redirect(copy)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "assessments/grid_version_form.html", {"grid": grid, "form": form}, status=status)
 
 
@@ -213,7 +213,7 @@ def grid_new_version(request: OrgRequest, grid_id: int) -> HttpResponse:
 def section_add(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
-    form = SectionForm(request.POST or None, instance=Section(grid=grid, organization=grid.organization))
+    form = SectionForm(posted(request), instance=Section(grid=grid, organization=grid.organization))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_section(grid, acting=request.membership, **form.cleaned_data)
@@ -222,7 +222,7 @@ def section_add(request: OrgRequest, grid_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Section added."))
             return redirect(grid)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "assessments/section_form.html", {"grid": grid, "form": form}, status=status)
 
 
@@ -231,7 +231,7 @@ def section_edit(request: OrgRequest, grid_id: int, grid_section_id: int) -> Htt
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
     section = get_object_or_404(grid.sections.all(), pk=grid_section_id)
-    form = SectionForm(request.POST or None, instance=section)
+    form = SectionForm(posted(request), instance=section)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_section(
@@ -242,7 +242,7 @@ def section_edit(request: OrgRequest, grid_id: int, grid_section_id: int) -> Htt
         else:
             messages.success(request, _("Section saved."))
             return redirect(grid)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     context = {"grid": grid, "form": form, "section": section}
     return render(request, "assessments/section_form.html", context, status=status)
 
@@ -272,7 +272,7 @@ def criterion_add(request: OrgRequest, grid_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     grid = get_grid_for(request.membership, grid_id)
     initial = {"section": request.GET.get("section")}
-    form = CriterionForm(request.POST or None, instance=Criterion(grid=grid), initial=initial)
+    form = CriterionForm(posted(request), instance=Criterion(grid=grid), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_criterion(grid, acting=request.membership, **form.cleaned_data)
@@ -281,7 +281,7 @@ def criterion_add(request: OrgRequest, grid_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Criterion added."))
             return redirect(f"{grid.get_absolute_url()}#section-{form.cleaned_data['section'].pk}")
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "assessments/criterion_form.html", {"grid": grid, "form": form}, status=status)
 
 
@@ -318,7 +318,7 @@ def grid_export(request: OrgRequest, grid_id: int) -> HttpResponse:
 def criterion_edit(request: OrgRequest, criterion_id: int) -> HttpResponse:
     require(request.membership, "assessments.manage")
     criterion = get_criterion_for(request.membership, criterion_id)
-    form = CriterionForm(request.POST or None, instance=criterion)
+    form = CriterionForm(posted(request), instance=criterion)
     if request.method == "POST" and form.is_valid():
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
         # The ModelForm already assigned the values to the instance; the service re-checks the lock.
@@ -329,7 +329,7 @@ def criterion_edit(request: OrgRequest, criterion_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Criterion saved."))
             return redirect(criterion.grid)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "assessments/criterion_form.html", {"criterion": criterion, "form": form}, status=status)
 
 
@@ -374,9 +374,10 @@ def campaign_create(request: OrgRequest) -> HttpResponse:
     grids = grids_for(request.membership)
     today = timezone.localdate()
     initial: dict[str, Any] = {"period_start": today, "period_end": today + timedelta(days=30)}
-    if request.GET.get("grid", "").isdigit():
-        initial["grid"] = int(request.GET["grid"])
-    form = CampaignForm(request.POST or None, grids=grids, initial=initial)
+    grid_id = parse_id(request.GET.get("grid"))
+    if grid_id is not None:
+        initial["grid"] = grid_id
+    form = CampaignForm(posted(request), grids=grids, initial=initial)
     if request.method == "POST" and form.is_valid():
         grid = form.cleaned_data["grid"]
         previous = services.previous_campaign_for(grid) if form.cleaned_data["from_previous"] else None
@@ -390,7 +391,7 @@ def campaign_create(request: OrgRequest) -> HttpResponse:
         )
         messages.success(request, _("Campaign created. Name its respondents, then open it."))
         return redirect(campaign)
-    status = 400 if form.errors else 200
+    status = form_status(form)
     return render(request, "assessments/campaign_form.html", {"form": form}, status=status)
 
 
@@ -474,7 +475,7 @@ def respondent_add(request: OrgRequest, campaign_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Respondent saved."))
             return redirect(campaign)
-    return _campaign_detail(request, campaign, form, status=400)
+    return _campaign_detail(request, campaign, form, status=INVALID_FORM)
 
 
 @require_POST
@@ -593,7 +594,7 @@ def answer_detail(request: OrgRequest, campaign_id: int, answer_id: int) -> Http
     """One criterion: guidance, expected evidence, baseline, the answer form and its evidence files.
 
     A POST saves the answer (``action=draft`` keeps it a draft); with htmx it answers the card alone.
-    Errors re-render with what was typed and status 400, so no draft is lost.
+    Errors re-render with what was typed and status 422, so no draft is lost.
     """
     require(request.membership, "assessments.view")
     campaign = get_campaign_for(request.membership, campaign_id)
@@ -633,7 +634,7 @@ def answer_detail(request: OrgRequest, campaign_id: int, answer_id: int) -> Http
                         return redirect(f"{url}#criterion-{answer.pk}")
                     return redirect(answer)
         if form is not None and form.errors and status == 200:
-            status = 400
+            status = INVALID_FORM
     evidence = _evidence_counts(request.organization, [answer.pk]).get(answer.pk, 0)
     card = _card(answer, campaign, allowed, form=form, evidence=evidence)
     if request.htmx:
@@ -721,10 +722,11 @@ def campaign_weaknesses(request: OrgRequest, campaign_id: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         require(request.membership, "assessments.manage")
-        chosen = {int(v) for v in request.POST.getlist("answers") if v.isdigit()}
+        chosen = {parse_id(v) for v in request.POST.getlist("answers")}
         picked = [item.answer for item in results.weaknesses if item.answer.pk in chosen]
         plan_id = request.POST.get("plan", "")
-        plan = plans.filter(pk=int(plan_id)).first() if plan_id.isdigit() else None
+        chosen_plan = parse_id(plan_id)
+        plan = plans.filter(pk=chosen_plan).first() if chosen_plan is not None else None
         if not picked:
             errors.append(_("Select at least one weakness."))
         elif plan_id and plan is None:
@@ -753,7 +755,7 @@ def campaign_weaknesses(request: OrgRequest, campaign_id: int) -> HttpResponse:
             "chosen": request.POST.getlist("answers"),
             "errors": errors,
         },
-        status=400 if errors else 200,
+        status=INVALID_FORM if errors else 200,
     )
 
 

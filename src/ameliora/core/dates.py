@@ -9,8 +9,10 @@ ahead; nobody enters a birth date. A year outside 1900-2100 is therefore a typin
   leaves room for long-term plans and document expiry dates; the lower one for historical series.
 * :func:`check_plausible_date` — raises Django's ``ValidationError`` with a French message naming
   the range. It is the validator of every user-entered model ``DateField`` / ``DateTimeField``
-  (so every ``ModelForm``, the admin and ``full_clean`` apply it) and of :class:`DateField` /
-  :class:`DateTimeField` below, the only date form fields the project declares.
+  (so every ``ModelForm`` and ``full_clean`` apply it) and of :class:`PlausibleDateField` /
+  :class:`PlausibleDateTimeField` below, the only date form fields the project declares.
+  ``core/tests/test_dates.py`` walks every form of the project and fails on a date field without it.
+* :data:`DATE_INPUT` / :data:`DATETIME_INPUT` — the browser's pickers, bounded to the same range.
 * :data:`PlausibleDate` — the same rule as a pydantic type for API input schemas.
 * :func:`is_plausible` — for code that must cope with rows stored before the rule existed.
 
@@ -21,7 +23,7 @@ their forms and models; this module only rules out dates no one can mean.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -36,6 +38,12 @@ DATE_OUT_OF_RANGE = _("Enter a date between %(min)s and %(max)s.")
 
 _ISO_MIN = PLAUSIBLE_MIN.isoformat()
 _ISO_MAX = PLAUSIBLE_MAX.isoformat()
+
+# Browsers' date pickers read and write ISO dates, whatever the page's language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "min": _ISO_MIN, "max": _ISO_MAX}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "min": f"{_ISO_MIN}T00:00", "max": f"{_ISO_MAX}T23:59"}, format="%Y-%m-%dT%H:%M"
+)
 
 
 def _day(value: date | datetime) -> date:
@@ -72,33 +80,15 @@ def _plausible_for_pydantic(value: date) -> date:
 PlausibleDate = Annotated[date, AfterValidator(_plausible_for_pydantic)]
 
 
-class DateField(forms.DateField):
-    """A date form field bounded to the plausible range; the browser's date picker is bounded too."""
+class PlausibleDateField(forms.DateField):
+    """A date form field bounded to the plausible range, shown as the bounded date picker."""
 
     default_validators = [check_plausible_date]
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        if getattr(widget, "input_type", None) == "date":
-            attrs.update({"min": _ISO_MIN, "max": _ISO_MAX})
-        return attrs
+    widget = DATE_INPUT
 
 
-class DateTimeField(forms.DateTimeField):
+class PlausibleDateTimeField(forms.DateTimeField):
     """A date and time form field whose day is bounded to the plausible range."""
 
     default_validators = [check_plausible_date]
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        if getattr(widget, "input_type", None) == "datetime-local":
-            attrs.update({"min": f"{_ISO_MIN}T00:00", "max": f"{_ISO_MAX}T23:59"})
-        return attrs
+    widget = DATETIME_INPUT

@@ -30,6 +30,7 @@ from ameliora.core.models import (
     Unit,
     display_name,
 )
+from ameliora.core.spreadsheets import neutralise
 from ameliora.core.uploads import validate_upload, without_metadata
 
 LAST_ADMIN = _("An organization must keep at least one administrator.")
@@ -366,7 +367,8 @@ def fail_job(job: Job, *, message: str) -> None:
 
 @job_runner("members_export")
 def export_members_csv(job: Job) -> None:
-    """Write the organization's member list as CSV (semicolon-separated, UTF-8 with BOM for Excel)."""
+    """Write the organization's member list as CSV (semicolon-separated, UTF-8 with BOM for Excel), every cell
+    passed through :func:`core.spreadsheets.neutralise` as in the other exports."""
     import csv
     import io
 
@@ -376,15 +378,14 @@ def export_members_csv(job: Job) -> None:
     writer.writerow([_("Name"), _("Email"), _("Job title"), _("Roles"), _("Joined at")])
     total = len(members) or 1
     for index, membership in enumerate(members, start=1):
-        writer.writerow(
-            [
-                display_name(membership.user),
-                membership.user.email,
-                membership.title,
-                ", ".join(membership.role_labels()),
-                timezone.localtime(membership.joined_at).strftime("%Y-%m-%d"),
-            ]
-        )
+        row = [
+            display_name(membership.user),
+            membership.user.email,
+            membership.title,
+            ", ".join(membership.role_labels()),
+            timezone.localtime(membership.joined_at).strftime("%Y-%m-%d"),
+        ]
+        writer.writerow([neutralise(cell) for cell in row])  # a name or a title may read "=HYPERLINK(…)"
         if index % 100 == 0:
             report_progress(job, progress=int(index * 100 / total))
     finish_job(

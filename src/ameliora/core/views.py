@@ -28,7 +28,7 @@ from ameliora.core.forms import (
     UnitForm,
 )
 from ameliora.core.history import entries_from, history_of
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
 from ameliora.core.models import (
     Attachment,
     Invitation,
@@ -136,7 +136,7 @@ def member_list(request: OrgRequest) -> HttpResponse:
         request,
         "core/member_list.html",
         {"page": page, "form": form, "invitations": invitations[:50], "manage": manage, "query": query},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -180,7 +180,7 @@ def member_detail(request: OrgRequest, membership_id: int) -> HttpResponse:
         request,
         "core/member_detail.html",
         {"member": member, "units": units, "form": form, "manage": manage, "history": history},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -241,7 +241,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "core/invitation_accept.html",
         {"invitation": invitation, "error": error},
-        status=400 if error else 200,
+        status=INVALID_FORM if error else 200,
     )
 
 
@@ -278,7 +278,7 @@ def organization_settings(request: OrgRequest) -> HttpResponse:
             "units": Unit.objects.for_org(organization),
             "history": history,
         },
-        status=400 if form.errors or unit_form.errors else 200,
+        status=form_status(form, unit_form),
     )
 
 

@@ -9,13 +9,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import PlausibleDateField
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization, Role, Unit
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
 from ameliora.processes.models import Process
 
-# Browsers' date pickers read and write ISO dates, whatever the page's language.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_TAKEN = _("Another document of your organization already uses this code.")
 
 
@@ -130,9 +129,9 @@ class ReviewForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    effective_date = forms.DateField(label=_("Effective date"), widget=DATE_INPUT)
-    next_review_date = forms.DateField(label=_("Next review date"), widget=DATE_INPUT, required=False)
-    expiry_date = forms.DateField(label=_("Expiry date"), widget=DATE_INPUT, required=False)
+    effective_date = PlausibleDateField(label=_("Effective date"))
+    next_review_date = PlausibleDateField(label=_("Next review date"), required=False)
+    expiry_date = PlausibleDateField(label=_("Expiry date"), required=False)
     reader_roles = forms.MultipleChoiceField(
         label=_("Who must read it: roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )

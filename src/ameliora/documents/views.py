@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, form_status, posted
 from ameliora.core.permissions import can, require
 from ameliora.documents import services
 from ameliora.documents.access import documents_for, get_document_for, get_version_for
@@ -96,7 +96,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "documents.edit")
-    form = DocumentCreateForm(request.POST or None, request.FILES or None, organization=request.organization)
+    form = DocumentCreateForm(posted(request), request.FILES or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             document = services.create_document(
@@ -114,14 +114,14 @@ def document_create(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("Document created: its first version is a draft."))
             return redirect(document)
-    return render(request, "documents/document_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "documents/document_form.html", {"form": form}, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def document_edit(request: OrgRequest, document_id: int) -> HttpResponse:
     require(request.membership, "documents.edit")
     document = get_document_for(request.membership, document_id)
-    form = DocumentEditForm(request.POST or None, document=document)
+    form = DocumentEditForm(posted(request), document=document)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_document(
@@ -144,7 +144,7 @@ def document_edit(request: OrgRequest, document_id: int) -> HttpResponse:
         request,
         "documents/document_edit.html",
         {"document": document, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -262,7 +262,7 @@ def version_edit(request: OrgRequest, document_id: int, number: int) -> HttpResp
     if not version.is_editable:
         messages.error(request, _("Only a draft can be edited."))
         return redirect(version)
-    form = VersionEditForm(request.POST or None, request.FILES or None, instance=version)
+    form = VersionEditForm(posted(request), request.FILES or None, instance=version)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_draft(
@@ -281,7 +281,7 @@ def version_edit(request: OrgRequest, document_id: int, number: int) -> HttpResp
         request,
         "documents/version_form.html",
         {"document": version.document, "version": version, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -336,7 +336,7 @@ def version_publish(request: OrgRequest, document_id: int, number: int) -> HttpR
     require(request.membership, "documents.approve")
     version = get_version_for(request.membership, document_id, number)
     form = PublishForm(
-        request.POST or None,
+        posted(request),
         organization=request.organization,
         initial={"effective_date": timezone.localdate(), "reader_roles": ["member"]},
     )
@@ -359,7 +359,7 @@ def version_publish(request: OrgRequest, document_id: int, number: int) -> HttpR
         request,
         "documents/version_publish.html",
         {"document": version.document, "version": version, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -5,12 +5,12 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import DATE_INPUT, PlausibleDateField
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.evaluations.models import STEP_KEYS, AuditCase, CaseAnswer, Criterion, Evaluation
 from ameliora.plans.models import ActionPlan
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_CRITERIA = 40
 MAX_STEPS = 30
 
@@ -167,7 +167,7 @@ class CaseForm(forms.Form):
     """One observed case: its label, the day, and a yes / no / N/A answer per criterion (fields ``c<id>``)."""
 
     label = forms.CharField(label=_("Case"), max_length=60, help_text=AuditCase._meta.get_field("label").help_text)
-    observed_on = forms.DateField(label=_("Observed on"), widget=DATE_INPUT, required=False)
+    observed_on = PlausibleDateField(label=_("Observed on"), required=False)
 
     def __init__(self, *args: Any, criteria: list[Criterion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -210,7 +210,7 @@ class ActionForm(forms.Form):
         help_text=_("Left empty: the year's practice-evaluation plan."),
     )
     owner = MemberSelectField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT, required=False)
+    due_date = PlausibleDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 
 NOT_COLLECTING = _("Cases are recorded while the evaluation is in progress.")
 BAD_STEPS = _("Each step of the path needs a place or moment and what was observed.")
+PERIOD_IN_ORDER = _("The end cannot be before the start.")
 STEP_KEYS = ("place", "observed", "gaps")
 
 
@@ -76,8 +78,8 @@ class Evaluation(models.Model):
     planned_sample = models.PositiveIntegerField(
         _("planned sample"), null=True, blank=True, help_text=_("How many cases the audit will observe, e.g. 30.")
     )
-    period_start = models.DateField(_("start"), null=True, blank=True)
-    period_end = models.DateField(_("end"), null=True, blank=True)
+    period_start = models.DateField(_("start"), null=True, blank=True, validators=[check_plausible_date])
+    period_end = models.DateField(_("end"), null=True, blank=True, validators=[check_plausible_date])
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     previous = models.ForeignKey(
         "self",
@@ -121,6 +123,7 @@ class Evaluation(models.Model):
                 | models.Q(period_start__isnull=True)
                 | models.Q(period_end__gte=models.F("period_start")),
                 name="evaluation_period_in_order",
+                violation_error_message=PERIOD_IN_ORDER,
             ),
         ]
 
@@ -136,7 +139,7 @@ class Evaluation(models.Model):
 
     def clean(self) -> None:
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The end cannot be before the start.")})
+            raise ValidationError({"period_end": PERIOD_IN_ORDER})
         if not _valid_steps(self.tracer_steps):
             raise ValidationError({"tracer_steps": BAD_STEPS})
         if self.tracer_steps and self.method != self.Method.PATIENT_TRACER:

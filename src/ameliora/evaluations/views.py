@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.evaluations import services
@@ -36,7 +36,7 @@ def _form_page(request: OrgRequest, form: Any, *, title: str, back: str) -> Http
         request,
         "evaluations/form.html",
         {"form": form, "title": title, "back": back},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -56,7 +56,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "evaluations.manage")
-    form = EvaluationForm(request.POST or None, organization=request.organization)
+    form = EvaluationForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             evaluation = services.create_evaluation(
@@ -77,7 +77,7 @@ def create(request: OrgRequest) -> HttpResponse:
 def edit(request: OrgRequest, evaluation_id: int) -> HttpResponse:
     require(request.membership, "evaluations.manage")
     evaluation = get_evaluation_for(request.membership, evaluation_id)
-    form = EvaluationForm(request.POST or None, instance=evaluation, organization=request.organization)
+    form = EvaluationForm(posted(request), instance=evaluation, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_evaluation(
@@ -141,7 +141,7 @@ def case_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
     """Record a case; an empty form comes back, focused, for the next one.
 
     With htmx the answer is the page's audit part alone (results, entry form, latest cases); without, a redirect
-    to the page (no fragment: it would cancel the autofocus on the next case). Errors answer 400 with what was typed.
+    to the page (no fragment: it would cancel the autofocus on the next case). Errors answer 422 with what was typed.
     """
     require(request.membership, "evaluations.collect")
     evaluation = get_evaluation_for(request.membership, evaluation_id)
@@ -166,9 +166,12 @@ def case_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
             return redirect(evaluation)
     if request.htmx:
         return render(
-            request, "evaluations/detail.html#audit_live", _context(request, evaluation, case_form=form), status=400
+            request,
+            "evaluations/detail.html#audit_live",
+            _context(request, evaluation, case_form=form),
+            status=INVALID_FORM,
         )
-    return _page(request, evaluation, status=400, case_form=form)
+    return _page(request, evaluation, status=INVALID_FORM, case_form=form)
 
 
 @require_GET
@@ -228,7 +231,7 @@ def case_detail(request: OrgRequest, case_id: int) -> HttpResponse:
                         kwargs={"org_slug": request.organization.slug, "evaluation_id": evaluation.pk},
                     )
                 )
-        status = 400
+        status = INVALID_FORM
     elif editable:
         form = CaseForm(initial=CaseForm.initial_for(case), criteria=criteria)
     answers = {a.criterion_id: a for a in case.answers.all()}
@@ -284,7 +287,7 @@ def writeup(request: OrgRequest, evaluation_id: int) -> HttpResponse:
             form.add_error(None, exc.messages)
     if form.errors:
         evaluation.refresh_from_db()  # the page shows what is saved; the form keeps what was typed
-        return _page(request, evaluation, status=400, writeup_form=form)
+        return _page(request, evaluation, status=INVALID_FORM, writeup_form=form)
     messages.success(request, _("Write-up saved."))
     return redirect(evaluation)
 
@@ -309,11 +312,11 @@ def action_add(request: OrgRequest, evaluation_id: int) -> HttpResponse:
     evaluation = get_evaluation_for(request.membership, evaluation_id)
     form = ActionForm(request.POST, evaluation=evaluation)
     if not form.is_valid():
-        return _page(request, evaluation, status=400, action_form=form)
+        return _page(request, evaluation, status=INVALID_FORM, action_form=form)
     try:
         action = services.open_action(evaluation, acting=request.membership, **form.cleaned_data)
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _page(request, evaluation, status=400, action_form=form)
+        return _page(request, evaluation, status=INVALID_FORM, action_form=form)
     messages.success(request, _("Action opened in plan %(code)s.") % {"code": action.plan.code})
     return redirect(evaluation.get_absolute_url() + "#actions")

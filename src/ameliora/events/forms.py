@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import PlausibleDateField, PlausibleDateTimeField
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization, Unit
 from ameliora.core.scales import Likelihood, Severity
@@ -36,7 +37,6 @@ TEXT_TOO_LONG = _(
 )
 DESCRIPTION_REQUIRED = _("Describe what happened, in a few factual words.")
 DATE_IN_FUTURE = _("This date is in the future: an event can only be declared once it has happened.")
-DATE_TOO_OLD = _("This date is before 1900: check the year.")
 DATE_BEFORE_EVENT = _("This date is before the event itself.")
 CONTACT_REQUIRED = _("Leave a phone number so that the cell can call you back, or choose to stay anonymous.")
 CHARTER_REQUIRED = _("Please read and accept the confidentiality charter.")
@@ -48,12 +48,8 @@ FILES_NOT_KEPT = _(
     "For your safety, a browser cannot keep chosen files on a page sent back: select your files again "
     "before sending. Everything you typed is still here."
 )
-EARLIEST = date(1900, 1, 1)
 # A little slack for clocks that disagree by a few minutes.
 FUTURE_TOLERANCE = timedelta(minutes=10)
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class LongText(forms.CharField):
@@ -78,8 +74,6 @@ class LongText(forms.CharField):
 def check_past_datetime(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    if value.date() < EARLIEST:
-        raise forms.ValidationError(DATE_TOO_OLD, code="too_old")
     if value > timezone.now() + FUTURE_TOLERANCE:
         raise forms.ValidationError(DATE_IN_FUTURE, code="future")
     return value
@@ -88,15 +82,13 @@ def check_past_datetime(value: datetime | None) -> datetime | None:
 def check_past_date(value: date | None) -> date | None:
     if value is None:
         return None
-    if value < EARLIEST:
-        raise forms.ValidationError(DATE_TOO_OLD, code="too_old")
     if value > timezone.localdate():
         raise forms.ValidationError(DATE_IN_FUTURE, code="future")
     return value
 
 
 class _DeclarationFields(forms.Form):
-    occurred_at = forms.DateTimeField(label=_("When did it happen?"), widget=DATETIME_WIDGET)
+    occurred_at = PlausibleDateTimeField(label=_("When did it happen?"))
     category = forms.ModelChoiceField(label=_("Category"), queryset=EventCategory.objects.none(), required=False)
     affected = forms.ChoiceField(
         label=_("Who was affected?"), choices=Affected.choices, initial=Affected.NONE, widget=forms.RadioSelect
@@ -350,14 +342,14 @@ class CheckBackForm(forms.Form):
 
 class RegulatoryForm(forms.Form):
     is_serious = forms.BooleanField(label=_("Serious event associated with care (EIGS)"), required=False)
-    ars_part1_sent_on = forms.DateField(label=_("Part 1 sent to the ARS on"), widget=DATE_WIDGET, required=False)
-    ars_part2_sent_on = forms.DateField(label=_("Part 2 sent to the ARS on"), widget=DATE_WIDGET, required=False)
+    ars_part1_sent_on = PlausibleDateField(label=_("Part 1 sent to the ARS on"), required=False)
+    ars_part2_sent_on = PlausibleDateField(label=_("Part 2 sent to the ARS on"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for code, label in Vigilance.choices:
             self.fields[f"vig_{code}"] = forms.BooleanField(label=label, required=False)
-            self.fields[f"vig_{code}_on"] = forms.DateField(label=_("reported on"), widget=DATE_WIDGET, required=False)
+            self.fields[f"vig_{code}_on"] = PlausibleDateField(label=_("reported on"), required=False)
 
     def vigilance_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"vig_{code}"], self[f"vig_{code}_on"]) for code in Vigilance.values]
@@ -380,7 +372,7 @@ class RegulatoryForm(forms.Form):
 
 
 class TimelineForm(forms.Form):
-    happened_at = forms.DateTimeField(label=_("When"), widget=DATETIME_WIDGET)
+    happened_at = PlausibleDateTimeField(label=_("When"))
     description = LongText(label=_("Fact"), rows=2, required=True)
 
     def clean_happened_at(self) -> datetime | None:
@@ -404,7 +396,7 @@ class DecisionForm(forms.Form):
     )
     text = forms.CharField(label=_("Action"), max_length=300, required=False)
     owner = MemberSelectField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
-    due_on = forms.DateField(label=_("Due on"), widget=DATE_WIDGET, required=False)
+    due_on = PlausibleDateField(label=_("Due on"), required=False)
     reason = LongText(label=_("Reason (required for “no action”)"), rows=2)
     plan = forms.ModelChoiceField(
         label=_("Action plan"),
@@ -466,7 +458,7 @@ class SettingsForm(forms.Form):
         required=False,
         help_text=_("Shows, without an account, the lessons published to the territory's professionals."),
     )
-    next_meeting_on = forms.DateField(label=_("Next quality-cell meeting"), widget=DATE_WIDGET, required=False)
+    next_meeting_on = PlausibleDateField(label=_("Next quality-cell meeting"), required=False)
 
 
 class CategoryForm(forms.Form):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ameliora.core.http import INVALID_FORM, posted
 from ameliora.events import ratelimit, services
 from ameliora.events.forms import MessageForm, PublicDeclarationForm, TrackingForm
 from ameliora.events.models import Event, EventSettings, suggested_vigilances
@@ -51,7 +52,7 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
         EventSettings.objects.select_related("organization"), public_key=public_key, public_enabled=True
     )
     organization = settings.organization
-    form = PublicDeclarationForm(request.POST or None, request.FILES or None, organization=organization)
+    form = PublicDeclarationForm(posted(request), request.FILES or None, organization=organization)
     context: dict[str, Any] = {
         "form": form,
         "public_organization": organization,
@@ -71,14 +72,14 @@ def declare(request: HttpRequest, public_key: str) -> HttpResponse:
         if form.files:
             # Reading and checking files costs the server: a refused upload counts as an attempt.
             ratelimit.hit(request, "declare")
-        return render(request, "events/public_declare.html", context, status=400)
+        return render(request, "events/public_declare.html", context, status=INVALID_FORM)
     try:
         event, code = services.declare_public_event(
             organization, form.declaration(), uploads=form.uploads(), **form.contact()
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return render(request, "events/public_declare.html", context, status=400)
+        return render(request, "events/public_declare.html", context, status=INVALID_FORM)
     ratelimit.hit(request, "declare")
     return render(
         request,
@@ -105,7 +106,7 @@ def _vigilances_to_check(event: Event) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Status, feedback and messages of the one declaration whose code is typed; send a message."""
-    form = TrackingForm(request.POST or None)
+    form = TrackingForm(posted(request))
     context: dict[str, Any] = {"form": form}
     if request.method != "POST":
         return render(request, "events/public_track.html", context)
@@ -113,7 +114,7 @@ def track(request: HttpRequest) -> HttpResponse:
         context["refusal"] = TOO_MANY_ATTEMPTS
         return render(request, "events/public_track.html", context, status=429)
     if not form.is_valid():
-        return render(request, "events/public_track.html", context, status=400)
+        return render(request, "events/public_track.html", context, status=INVALID_FORM)
     event = services.find_by_tracking_code(form.cleaned_data["code"])
     if event is None:
         ratelimit.hit(request, "track_fail")
@@ -131,7 +132,7 @@ def track(request: HttpRequest) -> HttpResponse:
             context["sent"] = True
             message_form = MessageForm()
         else:
-            status = 400
+            status = INVALID_FORM
     context.update(
         {
             "event": event,

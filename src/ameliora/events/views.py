@@ -1,7 +1,7 @@
 """Member pages of events: declare, queues, the event page (triage, analysis, feedback), library, figures.
 
 Every view: parse, authorize (capability), reach the event through ``access.get_event_for``, call a
-service, then redirect or re-render. A refused form re-renders the page with status 400 and keeps
+service, then redirect or re-render. A refused form re-renders the page with status 422 and keeps
 everything that was typed.
 """
 
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.core import agenda
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.permissions import can, require
 from ameliora.events import services
 from ameliora.events.access import events_for, get_event_for, reporter_visible
@@ -152,7 +152,7 @@ def home(request: OrgRequest) -> HttpResponse:
 def declare(request: OrgRequest) -> HttpResponse:
     require(request.membership, "events.declare")
     services.ensure_event_settings(request.organization)
-    form = DeclarationForm(request.POST or None, request.FILES or None, organization=request.organization)
+    form = DeclarationForm(posted(request), request.FILES or None, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("attachment")
         try:
@@ -176,7 +176,7 @@ def declare(request: OrgRequest) -> HttpResponse:
                     SERIOUS_VIGILANCES_TO_CHECK % {"vigilances": "; ".join(str(v.label) for v in suggested)},
                 )
             return redirect("events:library", org_slug=request.organization.slug)
-    return render(request, "events/event_declare.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "events/event_declare.html", {"form": form}, status=form_status(form))
 
 
 # --- the event page ----------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def triage(request: OrgRequest, event_id: int) -> HttpResponse:
     settings = services.ensure_event_settings(request.organization)
     form = TriageForm(request.POST, organization=request.organization, rex_levels=settings.rex_levels_enabled)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, triage_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, triage_form=form)
     try:
         services.triage_event(
             event,
@@ -315,7 +315,7 @@ def triage(request: OrgRequest, event_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _render_detail(request, event, status=400, triage_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, triage_form=form)
     return _done(request, event, _("Event triaged."))
 
 
@@ -324,7 +324,7 @@ def assign(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.triage")
     form = HandlerForm(request.POST, organization=request.organization)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, handler_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, handler_form=form)
     services.assign_handler(event, handler=form.cleaned_data.get("handler"), acting=request.membership)
     return _done(request, event)
 
@@ -348,7 +348,7 @@ def reject(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.triage")
     form = RejectForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, reject_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, reject_form=form)
     try:
         services.reject_event(event, reason=form.cleaned_data["reason"], acting=request.membership)
     except ValidationError as exc:
@@ -361,7 +361,7 @@ def check_back(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.triage")
     form = CheckBackForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, check_back_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, check_back_form=form)
     try:
         services.record_check_back(
             event, resolved=form.cleaned_data["resolved"], note=form.cleaned_data["note"], acting=request.membership
@@ -376,7 +376,7 @@ def regulatory(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.triage")
     form = RegulatoryForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, regulatory_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, regulatory_form=form)
     services.update_regulatory(
         event,
         is_serious=form.cleaned_data["is_serious"],
@@ -396,7 +396,7 @@ def timeline_add(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.analyse")
     form = TimelineForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, timeline_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, timeline_form=form)
     services.add_timeline_entry(
         event,
         happened_at=form.cleaned_data["happened_at"],
@@ -431,7 +431,7 @@ def factor_add(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.analyse")
     form = FactorForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, factor_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, factor_form=form)
     services.add_factor(event, acting=request.membership, **form.cleaned_data)
     return _done(request, event, anchor="factors")
 
@@ -449,7 +449,7 @@ def lessons(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.analyse")
     form = LessonsForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, lessons_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, lessons_form=form)
     services.save_lessons(event, lessons=form.cleaned_data["lessons"], acting=request.membership)
     return _done(request, event, anchor="lessons")
 
@@ -466,7 +466,7 @@ def decision_add(request: OrgRequest, event_id: int) -> HttpResponse:
             form.add_error(field, exc)
         else:
             return _done(request, event, _("Decision recorded."), anchor="lessons")
-    return _render_detail(request, event, status=400, decision_form=form)
+    return _render_detail(request, event, status=INVALID_FORM, decision_form=form)
 
 
 @require_POST
@@ -474,7 +474,7 @@ def feedback(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.analyse")
     form = FeedbackForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, feedback_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, feedback_form=form)
     services.give_feedback(event, message=form.cleaned_data["feedback_message"], acting=request.membership)
     return _done(request, event, _("Feedback saved: the reporter can read it."), anchor="feedback")
 
@@ -484,7 +484,7 @@ def summary(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.analyse")
     form = SummaryForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, summary_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, summary_form=form)
     try:
         services.publish_summary(
             event,
@@ -496,7 +496,7 @@ def summary(request: OrgRequest, event_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _render_detail(request, event, status=400, summary_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, summary_form=form)
     return _done(request, event, anchor="library")
 
 
@@ -507,7 +507,7 @@ def message(request: OrgRequest, event_id: int) -> HttpResponse:
         raise Http404
     form = MessageForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, event, status=400, message_form=form)
+        return _render_detail(request, event, status=INVALID_FORM, message_form=form)
     services.post_cell_message(event, body=form.cleaned_data["body"], acting=request.membership)
     return _done(request, event, _("Message sent: the reporter reads it with the tracking code."), anchor="messages")
 
@@ -594,7 +594,7 @@ def event_settings(request: OrgRequest) -> HttpResponse:
             "categories": EventCategory.objects.for_org(request.organization),
             "settings": settings,
         },
-        status=400 if bound else 200,
+        status=INVALID_FORM if bound else 200,
     )
 
 

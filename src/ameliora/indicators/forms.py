@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import DATE_INPUT, PlausibleDateField
 from ameliora.core.models import Membership, Organization
 from ameliora.indicators import services
 from ameliora.indicators.models import (
@@ -25,8 +26,6 @@ from ameliora.indicators.services import MeasurementInput
 from ameliora.indicators.sources import get_source, source_choices
 from ameliora.plans.models import Objective
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 def _number(label: Any, *, required: bool = False) -> forms.DecimalField:
     return forms.DecimalField(
@@ -37,6 +36,13 @@ def _number(label: Any, *, required: bool = False) -> forms.DecimalField:
         decimal_places=4,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
+
+
+def _yes_no(choice: str) -> Decimal:
+    """``"1"`` → 1, ``"0"`` → 0. Anything else raises ``ValueError``, which the field turns into its
+    "not one of the choices" error (``Decimal("abc")`` would raise ``InvalidOperation``, which it does not
+    catch: a forged value answered 500)."""
+    return Decimal(int(choice))
 
 
 class IndicatorForm(forms.ModelForm[Indicator]):
@@ -186,7 +192,7 @@ class IndicatorForm(forms.ModelForm[Indicator]):
 class MeasurementForm(forms.Form):
     """One period of one indicator. The fields shown depend on the indicator's kind."""
 
-    period_start = forms.DateField(label=_("Period (any day in it)"), widget=DATE_INPUT)
+    period_start = PlausibleDateField(label=_("Period (any day in it)"))
     value = _number(_("Value"))
     numerator = _number(_("Numerator"))
     denominator = _number(_("Denominator"))
@@ -210,7 +216,7 @@ class MeasurementForm(forms.Form):
             self.fields["value"].required = True
             if indicator.kind == Kind.YES_NO:
                 self.fields["value"] = forms.TypedChoiceField(
-                    label=_("In place?"), choices=[("1", _("yes")), ("0", _("no"))], coerce=Decimal
+                    label=_("In place?"), choices=[("1", _("yes")), ("0", _("no"))], coerce=_yes_no
                 )
             elif indicator.display_unit:
                 self.fields["value"].label = _("Value (%(unit)s)") % {"unit": indicator.display_unit}
@@ -338,10 +344,9 @@ class ObjectiveTargetsForm(forms.Form):
             value.help_text = indicator.display_unit
             value.initial = indicator.target_value
             self.fields[f"target_{indicator.pk}"] = value
-            self.fields[f"date_{indicator.pk}"] = forms.DateField(
+            self.fields[f"date_{indicator.pk}"] = PlausibleDateField(
                 label=_("Target date of “%(name)s”") % {"name": indicator.name},
                 required=False,
-                widget=DATE_INPUT,
                 initial=indicator.target_date,
             )
 

@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from ameliora.core.dates import is_plausible, out_of_range_message
 from ameliora.indicators.models import Indicator
 from ameliora.indicators.periods import period_start_of
 from ameliora.indicators.services import MeasurementInput, RowError, check_rows
@@ -194,6 +195,9 @@ def _row(
                     % {"text": str(raw_period or "").strip()[:40]},
                 )
             )
+        elif not is_plausible(period):
+            errors.append(RowError(line, "period", out_of_range_message()))
+            period = None
     note = str(cell("note") or "").strip()
     if looks_like_formula(note):
         errors.append(RowError(line, "note", _("The note looks like a spreadsheet formula: refused, never evaluated.")))

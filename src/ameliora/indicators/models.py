@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date, is_plausible, out_of_range_message
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.indicators.periods import Periodicity, due_threshold, is_period_start
 from ameliora.indicators.sources import get_source
@@ -37,6 +38,7 @@ NEEDS_NUMERATOR_AND_DENOMINATOR = _("Enter both the numerator and the denominato
 NEEDS_VALUE = _("Enter a value.")
 YES_NO_VALUE = _("A yes/no indicator takes 1 (yes) or 0 (no).")
 COUNT_VALUE = _("A count is a whole number, zero or more.")
+MULTIPLIER_AT_LEAST_1 = _("The multiplier is 1 or more (1, 100, 1000…).")
 NOT_PERIOD_START = _("A period of this indicator starts on %(expected)s, not on %(given)s.")
 
 
@@ -163,7 +165,7 @@ class Indicator(models.Model):
     target_value = models.DecimalField(
         _("target"), max_digits=14, decimal_places=4, null=True, blank=True, help_text=_("On the displayed scale.")
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True, validators=[check_plausible_date])
     alert_threshold = models.DecimalField(
         _("alert threshold"),
         max_digits=14,
@@ -185,6 +187,7 @@ class Indicator(models.Model):
             "The centre line and limits are computed from the periods up to this one and extended over "
             "the later ones, which are tested against them. Empty: computed from every period of the phase."
         ),
+        validators=[check_plausible_date],
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Untick to retire the indicator."))
     objectives = models.ManyToManyField(
@@ -209,7 +212,11 @@ class Indicator(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="indicator_unique_name_per_org"),
-            models.CheckConstraint(condition=Q(multiplier__gte=1), name="indicator_multiplier_positive"),
+            models.CheckConstraint(
+                condition=Q(multiplier__gte=1),
+                name="indicator_multiplier_positive",
+                violation_error_message=MULTIPLIER_AT_LEAST_1,
+            ),
         ]
         indexes = [
             # The list's status filter and the dashboard card: an organization's indicators by status.
@@ -346,7 +353,9 @@ class Measurement(models.Model):
         from ameliora.indicators.periods import period_start_of
 
         errors: dict[str, str] = {}
-        if not is_period_start(period_start, indicator.periodicity):
+        if not is_plausible(period_start):
+            errors["period_start"] = out_of_range_message()
+        elif not is_period_start(period_start, indicator.periodicity):
             expected = period_start_of(period_start, indicator.periodicity)
             errors["period_start"] = str(
                 NOT_PERIOD_START % {"expected": f"{expected:%d/%m/%Y}", "given": f"{period_start:%d/%m/%Y}"}
@@ -375,7 +384,7 @@ class Phase(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="phases")
-    start = models.DateField(_("from"))
+    start = models.DateField(_("from"), validators=[check_plausible_date])
     label = models.CharField(_("what changed"), max_length=120)
     history = HistoricalRecords()
 
@@ -396,7 +405,7 @@ class Annotation(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="annotations")
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[check_plausible_date])
     text = models.CharField(_("note"), max_length=300)
     history = HistoricalRecords()
 

@@ -7,7 +7,7 @@ period containing it with :func:`period_start_of`.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,12 @@ GRACE_DAYS: dict[str, int] = {"day": 1, "week": 3, "month": 10, "quarter": 20, "
 
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+    year = index // 12
+    if year < MINYEAR:
+        return date.min
+    if year > MAXYEAR:
+        return date.max
+    return date(year, index % 12 + 1, 1)
 
 
 def period_start_of(day: date, periodicity: str) -> date:
@@ -48,11 +53,17 @@ def is_period_start(day: date, periodicity: str) -> bool:
 
 
 def shift_period(start: date, periodicity: str, count: int = 1) -> date:
-    """The start of the period ``count`` periods after (or before, if negative) ``start``."""
-    if periodicity == Periodicity.DAY:
-        return start + timedelta(days=count)
-    if periodicity == Periodicity.WEEK:
-        return start + timedelta(weeks=count)
+    """The start of the period ``count`` periods after (or before, if negative) ``start``.
+
+    Past the ends of Python's calendar it stops at ``date.min`` / ``date.max`` instead of raising:
+    dates are bounded when typed (``core.dates``), but a row stored before that must not break a page.
+    """
+    if periodicity in (Periodicity.DAY, Periodicity.WEEK):
+        step = timedelta(days=count) if periodicity == Periodicity.DAY else timedelta(weeks=count)
+        try:
+            return start + step
+        except OverflowError:
+            return date.max if count > 0 else date.min
     months = {"month": 1, "quarter": 3, "year": 12}[periodicity] * count
     return _add_months(start, months)
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core import services as core_services
-from ameliora.core.http import OrgRequest
+from ameliora.core.dates import is_plausible
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id, posted
 from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
 from ameliora.indicators import history, services
@@ -119,17 +120,18 @@ def home(request: OrgRequest) -> HttpResponse:
 def indicator_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "indicators.edit")
     initial: dict[str, object] = {"owner": request.membership}
-    if request.GET.get("objective", "").isdigit():
-        initial["objectives"] = [int(request.GET["objective"])]
+    objective = parse_id(request.GET.get("objective"))
+    if objective is not None:
+        initial["objectives"] = [objective]
     if "data_source" in request.GET:  # the form refreshing its source filter (htmx)
         initial["data_source"] = request.GET["data_source"]
-    form = IndicatorForm(request.POST or None, organization=request.organization, initial=initial)
+    form = IndicatorForm(posted(request), organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             indicator = services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
             messages.success(request, _("Indicator created. Enter its first values."))
             return _detail(indicator)
-        return render(request, "indicators/indicator_form.html", {"form": form}, status=400)
+        return render(request, "indicators/indicator_form.html", {"form": form}, status=INVALID_FORM)
     return render(request, "indicators/indicator_form.html", {"form": form})
 
 
@@ -138,13 +140,15 @@ def indicator_edit(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.edit")
     indicator = get_indicator_for(request.membership, indicator_id)
     initial = {"data_source": request.GET["data_source"]} if "data_source" in request.GET else {}
-    form = IndicatorForm(request.POST or None, instance=indicator, organization=request.organization, initial=initial)
+    form = IndicatorForm(posted(request), instance=indicator, organization=request.organization, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             services.save_indicator(form.instance, objectives=form.cleaned_data["objectives"])
             messages.success(request, _("Indicator saved."))
             return _detail(indicator)
-        return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=400)
+        return render(
+            request, "indicators/indicator_form.html", {"form": form, "indicator": indicator}, status=INVALID_FORM
+        )
     return render(request, "indicators/indicator_form.html", {"form": form, "indicator": indicator})
 
 
@@ -156,7 +160,7 @@ def _objective_page(request: OrgRequest, objective: Objective, form: Any, *, tit
         request,
         "indicators/objective_form.html",
         {"objective": objective, "plan": objective.plan, "form": form, "title": title, "intro": intro},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -169,7 +173,7 @@ def objective_link(request: OrgRequest, objective_id: int) -> HttpResponse:
     """Link an existing indicator of the organization to a plan's objective."""
     require(request.membership, "indicators.edit")
     objective = get_objective_for(request.membership, objective_id)
-    form = ObjectiveLinkForm(request.POST or None, objective=objective)
+    form = ObjectiveLinkForm(posted(request), objective=objective)
     if request.method == "POST" and form.is_valid():
         indicator = form.cleaned_data["indicator"]
         try:
@@ -213,7 +217,7 @@ def objective_targets(request: OrgRequest, objective_id: int) -> HttpResponse:
     indicators = list(objective.indicators.select_related("organization").order_by("name", "pk"))
     if not indicators:
         return _back_to_plan(objective)
-    form = ObjectiveTargetsForm(request.POST or None, indicators=indicators)
+    form = ObjectiveTargetsForm(posted(request), indicators=indicators)
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.update_targets(form.targets())
@@ -292,7 +296,9 @@ def _baseline_context(indicator: Indicator, series: Series, measurements: list[M
 
 
 def _next_period(indicator: Indicator) -> Any:
-    if indicator.last_period_start:
+    """The period after the last one recorded, else today's (also when the last one, stored before
+    dates were bounded, lies outside the plausible range: nobody means to go on from year 9999)."""
+    if indicator.last_period_start and is_plausible(indicator.last_period_start):
         return shift_period(indicator.last_period_start, indicator.periodicity)
     return period_start_of(timezone.localdate(), indicator.periodicity)
 
@@ -321,7 +327,7 @@ def history_page(request: OrgRequest, indicator_id: int) -> HttpResponse:
 def measurement_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
-    form = MeasurementForm(request.POST or None, indicator=indicator, initial={"period_start": _next_period(indicator)})
+    form = MeasurementForm(posted(request), indicator=indicator, initial={"period_start": _next_period(indicator)})
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -334,7 +340,9 @@ def measurement_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Value recorded."))
                 return _detail(indicator)
-        return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form}, status=400)
+        return render(
+            request, "indicators/measurement_form.html", {"indicator": indicator, "form": form}, status=INVALID_FORM
+        )
     return render(request, "indicators/measurement_form.html", {"indicator": indicator, "form": form})
 
 
@@ -375,7 +383,7 @@ def measurement_edit(request: OrgRequest, indicator_id: int, measurement_id: int
             else:
                 messages.success(request, _("Value corrected (the previous one stays in the history)."))
                 return _detail(indicator)
-        return render(request, "indicators/measurement_form.html", context, status=400)
+        return render(request, "indicators/measurement_form.html", context, status=INVALID_FORM)
     return render(request, "indicators/measurement_form.html", context)
 
 
@@ -395,7 +403,7 @@ def measurement_exclude(request: OrgRequest, indicator_id: int, measurement_id: 
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
     measurement = get_measurement_for(request.membership, indicator, measurement_id)
-    form = ExclusionForm(request.POST or None, initial={"exclusion_reason": measurement.exclusion_reason})
+    form = ExclusionForm(posted(request), initial={"exclusion_reason": measurement.exclusion_reason})
     if request.method == "POST" and form.is_valid():
         try:
             services.exclude_measurement(measurement, reason=form.cleaned_data["exclusion_reason"])
@@ -410,7 +418,7 @@ def measurement_exclude(request: OrgRequest, indicator_id: int, measurement_id: 
         "period": format_period(measurement.period_start, indicator.periodicity),
         "form": form,
     }
-    return render(request, "indicators/measurement_exclude.html", context, status=400 if form.errors else 200)
+    return render(request, "indicators/measurement_exclude.html", context, status=form_status(form))
 
 
 @require_POST
@@ -445,7 +453,7 @@ def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
         formset = GridFormSet(indicator=indicator, initial=[{}] * (index + 1))  # type: ignore[call-arg]
         form = formset.forms[index]
         return render(request, "indicators/measurement_grid.html#row", {"form": form, "indicator": indicator})
-    formset = GridFormSet(request.POST or None, indicator=indicator, initial=_grid_initial(indicator))  # type: ignore[call-arg]
+    formset = GridFormSet(posted(request), indicator=indicator, initial=_grid_initial(indicator))  # type: ignore[call-arg]
     replace = request.POST.get("replace") == "on"
     if request.method == "POST":
         if formset.is_valid():
@@ -469,7 +477,7 @@ def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
             request,
             "indicators/measurement_grid.html",
             {"indicator": indicator, "formset": formset, "replace": replace},
-            status=400,
+            status=INVALID_FORM,
         )
     return render(request, "indicators/measurement_grid.html", {"indicator": indicator, "formset": formset})
 
@@ -481,7 +489,7 @@ def measurement_grid(request: OrgRequest, indicator_id: int) -> HttpResponse:
 def import_upload(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(posted(request), request.FILES or None)
     context: dict[str, Any] = {"indicator": indicator, "form": form}
     if request.method == "POST":
         if form.is_valid():
@@ -508,7 +516,7 @@ def import_upload(request: OrgRequest, indicator_id: int) -> HttpResponse:
                     indicator_id=indicator.pk,
                     import_id=pending.pk,
                 )
-        return render(request, "indicators/import_form.html", context, status=400)
+        return render(request, "indicators/import_form.html", context, status=INVALID_FORM)
     return render(request, "indicators/import_form.html", context)
 
 
@@ -561,7 +569,7 @@ def import_preview(request: OrgRequest, indicator_id: int, import_id: int) -> Ht
             for e in (parsed.errors[:500] if parsed else [])
         ],
     }
-    status = 400 if request.method == "POST" else 200
+    status = INVALID_FORM if request.method == "POST" else 200
     return render(request, "indicators/import_preview.html", context, status=status)
 
 
@@ -616,7 +624,7 @@ def phase_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
             return _detail(indicator)
     context = _detail_context(request, indicator)
     context["phase_form"] = form
-    return render(request, "indicators/indicator_detail.html", context, status=400)
+    return render(request, "indicators/indicator_detail.html", context, status=INVALID_FORM)
 
 
 @require_POST
@@ -639,7 +647,7 @@ def annotation_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
         return _detail(indicator)
     context = _detail_context(request, indicator)
     context["annotation_form"] = form
-    return render(request, "indicators/indicator_detail.html", context, status=400)
+    return render(request, "indicators/indicator_detail.html", context, status=INVALID_FORM)
 
 
 @require_POST

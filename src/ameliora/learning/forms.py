@@ -9,13 +9,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.assessments.models import Campaign
+from ameliora.core.dates import DATE_INPUT
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.learning.models import Competency, Debrief, LearningSituation, Level, SelfCritique, TrainingNeed
 from ameliora.learning.services import supervisors_of
 from ameliora.plans.models import ActionPlan
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 ANSWER_BEFORE_SUBMITTING = _("Answer this question before submitting.")
 CODE_TAKEN = _("Another competency of your organization already uses this code.")
 
@@ -137,9 +137,6 @@ class CompetencyForm(forms.ModelForm[Competency]):
         return code
 
 
-DATE_FIELD = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
 class TrainingNeedForm(forms.Form):
     member = MemberSelectField(label=_("Who"), queryset=Membership.objects.none())
     need = forms.CharField(label=_("Need"), max_length=300, help_text=TrainingNeed._meta.get_field("need").help_text)
@@ -160,7 +157,7 @@ class TrainingPlanForm(forms.ModelForm[TrainingNeed]):
     class Meta:
         model = TrainingNeed
         fields = ["training", "provider", "planned_on", "done_on"]
-        widgets = {"planned_on": DATE_FIELD, "done_on": DATE_FIELD}
+        widgets = {"planned_on": DATE_INPUT, "done_on": DATE_INPUT}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.assessments.models import Campaign
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.plans.models import ActionPlan
 
@@ -64,8 +65,8 @@ class LearningSituation(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     context = models.TextField(_("context"), blank=True, help_text=_("What the situation was about, in a few lines."))
-    period_start = models.DateField(_("start date"), null=True, blank=True)
-    period_end = models.DateField(_("end date"), null=True, blank=True)
+    period_start = models.DateField(_("start date"), null=True, blank=True, validators=[check_plausible_date])
+    period_end = models.DateField(_("end date"), null=True, blank=True, validators=[check_plausible_date])
     # Under the documented exception to the arrows: learning reads the campaign's results.
     campaign = models.ForeignKey(
         Campaign,
@@ -95,10 +96,13 @@ class LearningSituation(models.Model):
                 | Q(period_start__isnull=True)
                 | Q(period_end__gte=models.F("period_start")),
                 name="learning_situation_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
             # Nobody debriefs and signs their own situation as supervisor.
             models.CheckConstraint(
-                condition=~Q(supervisor=models.F("learner")), name="learning_situation_supervisor_not_learner"
+                condition=~Q(supervisor=models.F("learner")),
+                name="learning_situation_supervisor_not_learner",
+                violation_error_message=SUPERVISOR_IS_LEARNER,
             ),
         ]
         indexes = [
@@ -206,7 +210,7 @@ class Debrief(models.Model):
     )
     agreed_goals = models.TextField(_("Progress goals agreed together"), blank=True)
     means = models.TextField(_("Means to reach them"), blank=True)
-    debrief_date = models.DateField(_("date of the debrief"), null=True, blank=True)
+    debrief_date = models.DateField(_("date of the debrief"), null=True, blank=True, validators=[check_plausible_date])
     written_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     learner_signed_at = models.DateTimeField(_("signed by the learner on"), null=True, blank=True)
     learner_signed_by = models.ForeignKey(
@@ -353,8 +357,8 @@ class TrainingNeed(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.IDENTIFIED)
     training = models.CharField(_("training"), max_length=200, blank=True)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
-    planned_on = models.DateField(_("planned on"), null=True, blank=True)
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    planned_on = models.DateField(_("planned on"), null=True, blank=True, validators=[check_plausible_date])
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[check_plausible_date])
     created_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ameliora.assessments.results import campaign_results
 from ameliora.core.forms import members_of
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, form_status, parse_id, posted
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.learning import dashboard, dossier, services, sources
@@ -64,7 +64,7 @@ def _form_page(request: OrgRequest, form: Any, *, title: str, back: str, situati
         request,
         "learning/form.html",
         {"form": form, "title": title, "back": back, "situation": situation},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -88,7 +88,7 @@ def situation_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "learning.create")
     choose_learner = can(request.membership, "learning.supervise")
     form = SituationForm(
-        request.POST or None,
+        posted(request),
         organization=request.organization,
         choose_learner=choose_learner,
         initial={"learner": request.membership.pk},
@@ -122,9 +122,7 @@ def situation_edit(request: OrgRequest, situation_id: int) -> HttpResponse:
     situation = get_situation_for(request.membership, situation_id)
     if situation.learner_id != request.membership.pk and not services.is_supervising(request.membership, situation):
         raise PermissionDenied
-    form = SituationForm(
-        request.POST or None, instance=situation, organization=request.organization, choose_learner=False
-    )
+    form = SituationForm(posted(request), instance=situation, organization=request.organization, choose_learner=False)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -216,7 +214,7 @@ def self_critique(request: OrgRequest, situation_id: int) -> HttpResponse:
         raise PermissionDenied
     critique = SelfCritique.objects.get(situation=situation)
     submit = "submit" in request.POST
-    form = SelfCritiqueForm(request.POST or None, instance=critique, submit=submit)
+    form = SelfCritiqueForm(posted(request), instance=critique, submit=submit)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_self_critique(situation, acting=request.membership, answers=form.cleaned_data, submit=submit)
@@ -229,7 +227,7 @@ def self_critique(request: OrgRequest, situation_id: int) -> HttpResponse:
         request,
         "learning/self_critique_form.html",
         {"form": form, "situation": situation},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -253,7 +251,7 @@ def debrief(request: OrgRequest, situation_id: int) -> HttpResponse:
     if not services.is_supervising(request.membership, situation):
         raise PermissionDenied
     instance = Debrief.objects.get(situation=situation)
-    form = DebriefForm(request.POST or None, instance=instance)
+    form = DebriefForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -293,7 +291,7 @@ def _ratings(request: OrgRequest, situation_id: int, rater: str) -> HttpResponse
     situation = get_situation_for(request.membership, situation_id)
     competencies = list(Competency.objects.for_org(request.organization).filter(is_active=True))
     current = {r.competency_id: r.level for r in CompetencyRating.objects.filter(situation=situation, rater=rater)}
-    form = RatingForm(request.POST or None, competencies=competencies, initial_levels=current)
+    form = RatingForm(posted(request), competencies=competencies, initial_levels=current)
     if request.method == "POST" and form.is_valid():
         try:
             services.rate_competencies(situation, acting=request.membership, rater=rater, levels=form.levels())
@@ -307,7 +305,7 @@ def _ratings(request: OrgRequest, situation_id: int, rater: str) -> HttpResponse
         request,
         "learning/ratings_form.html",
         {"form": form, "situation": situation, "title": title, "levels": Level.choices},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -419,7 +417,7 @@ def competency_edit(request: OrgRequest, competency_id: int) -> HttpResponse:
 
 
 def _competency_form(request: OrgRequest, competency: Competency) -> HttpResponse:
-    form = CompetencyForm(request.POST or None, instance=competency, organization=request.organization)
+    form = CompetencyForm(posted(request), instance=competency, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         services.save_competency(form.instance, acting=request.membership)
         messages.success(request, _("Competency saved."))
@@ -442,13 +440,14 @@ def training_plan(request: OrgRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     situation = None
     source = None
-    if data.get("situation", "").isdigit():
-        situation = get_situation_for(request.membership, int(data["situation"]))
+    situation_id = parse_id(data.get("situation"))
+    if situation_id is not None:
+        situation = get_situation_for(request.membership, situation_id)
         initial = {"member": situation.learner_id, "origin": TrainingNeed.Origin.DEBRIEF}
     elif data.get("source"):
         source = sources.resolve_source(request.membership, data["source"])
         initial |= {"origin": sources.SOURCE_KINDS[sources.key_of(source)].origin, "need": sources.prefill(source)}
-    form = TrainingNeedForm(request.POST or None, organization=request.organization, members=members, initial=initial)
+    form = TrainingNeedForm(posted(request), organization=request.organization, members=members, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.add_training_need(
@@ -488,7 +487,7 @@ def training_plan(request: OrgRequest) -> HttpResponse:
             "counts": [(label, counts.get(value, 0)) for value, label in TrainingNeed.Status.choices],
             "manager": manager,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -496,7 +495,7 @@ def training_plan(request: OrgRequest) -> HttpResponse:
 def training_need_edit(request: OrgRequest, need_id: int) -> HttpResponse:
     require(request.membership, "learning.view")
     row = get_training_need_for(request.membership, need_id)
-    form = TrainingPlanForm(request.POST or None, instance=row)
+    form = TrainingPlanForm(posted(request), instance=row)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         wanted = data.pop("status")
@@ -518,5 +517,5 @@ def training_need_edit(request: OrgRequest, need_id: int) -> HttpResponse:
             "need": row,
             "source": sources.sources_of(request.membership, [row]).get(row.pk),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

@@ -7,14 +7,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core import agenda
+from ameliora.core.dates import DATE_INPUT, DATETIME_INPUT, PlausibleDateField, PlausibleDateTimeField
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.documents.models import Document, DocumentKind
 from ameliora.meetings.models import AgendaItem, Attendance, ExchangeSpace, MissionLetter, Session, SpaceMember
 from ameliora.plans.models import ActionPlan
-
-DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SpaceForm(forms.ModelForm[ExchangeSpace]):
@@ -82,7 +80,7 @@ class SpaceForm(forms.ModelForm[ExchangeSpace]):
 
 
 class CalendarForm(forms.Form):
-    first = forms.DateTimeField(label=_("First session"), widget=DATETIME_INPUT)
+    first = PlausibleDateTimeField(label=_("First session"))
     count = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=24, initial=6)
     every_months = forms.IntegerField(
         label=_("Every … months"),
@@ -143,7 +141,7 @@ class DecisionForm(forms.Form):
     title = forms.CharField(label=_("Decision"), max_length=300)
     item = forms.ModelChoiceField(label=_("Agenda item"), queryset=AgendaItem.objects.none(), required=False)
     owner = MemberSelectField(label=_("Owner"), queryset=Membership.objects.none(), required=False)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE_INPUT, required=False)
+    due_date = PlausibleDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args: Any, session: Session, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

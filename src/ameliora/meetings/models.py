@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.documents.models import DocumentKind
 
@@ -195,7 +196,7 @@ class Session(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     space = models.ForeignKey(ExchangeSpace, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField(_("starts at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[check_plausible_date])
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=120)
     location = models.CharField(_("place"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
@@ -232,7 +233,10 @@ class Session(models.Model):
 
     @property
     def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        try:
+            return self.starts_at + timedelta(minutes=self.duration_minutes)
+        except OverflowError:  # a start on 31/12/9999, stored before typed dates were bounded
+            return self.starts_at
 
     @property
     def is_frozen(self) -> bool:
@@ -411,8 +415,14 @@ class MissionLetter(models.Model):
         blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty for an open mission."))
+    starts_on = models.DateField(_("starts on"), validators=[check_plausible_date])
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for an open mission."),
+        validators=[check_plausible_date],
+    )
     document = models.ForeignKey(
         "documents.Document",
         on_delete=models.SET_NULL,
@@ -440,6 +450,7 @@ class MissionLetter(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
                 name="mission_letter_ends_after_start",
+                violation_error_message=LETTER_ENDS_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=~models.Q(status="signed") | models.Q(signed_at__isnull=False),

@@ -1,7 +1,7 @@
 """Exchange-space pages: spaces, their calendar, sessions (agenda, attendance, minutes, decisions), reports.
 
 Views parse, authorize, call a service, render. The session page holds several small forms; a form
-that fails re-renders the page with what was typed and a 400.
+that fails re-renders the page with what was typed and a 422 (`core.http.INVALID_FORM`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.meetings import ical, services
@@ -75,7 +75,7 @@ def _form_page(request: OrgRequest, form: Any, *, title: str, back: str) -> Http
         request,
         "meetings/form.html",
         {"form": form, "title": title, "back": back},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -113,7 +113,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def space_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "meetings.manage")
-    form = SpaceForm(request.POST or None, organization=request.organization)
+    form = SpaceForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             space = services.save_space(
@@ -136,7 +136,7 @@ def space_create(request: OrgRequest) -> HttpResponse:
 def space_edit(request: OrgRequest, space_id: int) -> HttpResponse:
     require(request.membership, "meetings.manage")
     space = get_space_for(request.membership, space_id)
-    form = SpaceForm(request.POST or None, instance=space, organization=request.organization)
+    form = SpaceForm(posted(request), instance=space, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_space(
@@ -166,7 +166,7 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
     require(request.membership, "meetings.view")
     space = get_space_for(request.membership, space_id)
     may_run = services.may_run(request.membership, space)
-    calendar_form = CalendarForm(request.POST or None)
+    calendar_form = CalendarForm(posted(request))
     if request.method == "POST":
         _require_run(request.membership, space)
         if calendar_form.is_valid():
@@ -215,7 +215,7 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
             if can(request.membership, "history.view")
             else [],
         },
-        status=400 if calendar_form.errors else 200,
+        status=form_status(calendar_form),
     )
 
 
@@ -292,7 +292,7 @@ def _running(request: OrgRequest, session_id: int) -> Session:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: OrgRequest, session_id: int) -> HttpResponse:
     session = _running(request, session_id)
-    form = SessionForm(request.POST or None, instance=session)
+    form = SessionForm(posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_session(
@@ -333,7 +333,7 @@ def attendance(request: OrgRequest, session_id: int) -> HttpResponse:
     current = dict(session.attendance.values_list("member_id", "status"))
     form = AttendanceForm(request.POST, people=_people(session), current=current, prefix="att")
     if not form.is_valid():
-        return _session_page(request, session, status=400, attendance_form=form)
+        return _session_page(request, session, status=INVALID_FORM, attendance_form=form)
     try:
         services.record_attendance(session, acting=request.membership, statuses=form.statuses())
     except ValidationError as exc:
@@ -348,7 +348,7 @@ def agenda_accept(request: OrgRequest, session_id: int) -> HttpResponse:
     proposals = services.proposed_agenda(session)
     form = AgendaAcceptForm(request.POST, choices=[(p.key, p.title) for p in proposals])
     if not form.is_valid():
-        return _session_page(request, session, status=400, agenda_form=form)
+        return _session_page(request, session, status=INVALID_FORM, agenda_form=form)
     try:
         added = services.accept_agenda(session, keys=form.cleaned_data["keys"], acting=request.membership)
     except ValidationError as exc:
@@ -365,7 +365,7 @@ def item_add(request: OrgRequest, session_id: int) -> HttpResponse:
     session = _running(request, session_id)
     form = AgendaItemForm(request.POST, prefix="item")
     if not form.is_valid():
-        return _session_page(request, session, status=400, item_form=form)
+        return _session_page(request, session, status=INVALID_FORM, item_form=form)
     try:
         services.add_agenda_item(session, acting=request.membership, title=form.cleaned_data["title"])
     except ValidationError as exc:
@@ -403,7 +403,7 @@ def minutes(request: OrgRequest, session_id: int) -> HttpResponse:
     session = _running(request, session_id)
     form = MinutesForm(request.POST, session=session)
     if not form.is_valid():
-        return _session_page(request, session, status=400, minutes_form=form)
+        return _session_page(request, session, status=INVALID_FORM, minutes_form=form)
     try:
         services.write_minutes(
             session, acting=request.membership, summary=form.cleaned_data["summary"], item_minutes=form.item_minutes()
@@ -419,7 +419,7 @@ def decision_add(request: OrgRequest, session_id: int) -> HttpResponse:
     session = _running(request, session_id)
     form = DecisionForm(request.POST, session=session, prefix="decision")
     if not form.is_valid():
-        return _session_page(request, session, status=400, decision_form=form)
+        return _session_page(request, session, status=INVALID_FORM, decision_form=form)
     data = form.cleaned_data
     try:
         decision = services.record_decision(
@@ -432,7 +432,7 @@ def decision_add(request: OrgRequest, session_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         form.add_error(None, exc)
-        return _session_page(request, session, status=400, decision_form=form)
+        return _session_page(request, session, status=INVALID_FORM, decision_form=form)
     assert decision.action is not None  # noqa: S101 — record_decision always opens the action
     messages.success(
         request, _("Decision recorded as an action of plan %(code)s.") % {"code": decision.action.plan.code}
@@ -530,7 +530,7 @@ def letter_detail(request: OrgRequest, letter_id: int) -> HttpResponse:
 
 def _letter_form(request: OrgRequest, letter: MissionLetter | None) -> HttpResponse:
     require(request.membership, "meetings.manage")
-    form = MissionLetterForm(request.POST or None, instance=letter, organization=request.organization)
+    form = MissionLetterForm(posted(request), instance=letter, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.save_mission_letter(form.save(commit=False), acting=request.membership)

@@ -8,12 +8,20 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import DATE_INPUT, PlausibleDateField
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization
-from ameliora.plans.models import Action, ActionPlan, Communication, Objective, ProgressReview, Revision, Tool
+from ameliora.plans.models import (
+    PROGRESS_AT_MOST_100,
+    Action,
+    ActionPlan,
+    Communication,
+    Objective,
+    ProgressReview,
+    Revision,
+    Tool,
+)
 
-# Browsers' date pickers read and write ISO dates, whatever the page's language.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CODE_TAKEN = _("Another plan of your organization already uses this code.")
 
 
@@ -94,7 +102,7 @@ class ActionForm(forms.ModelForm[Action]):
 
 def _progress_at_most_100(value: int) -> None:
     if value > 100:
-        raise forms.ValidationError(_("Progress is a percentage, at most 100."))
+        raise forms.ValidationError(PROGRESS_AT_MOST_100)
 
 
 class MoveForm(forms.Form):
@@ -146,7 +154,7 @@ class ProgressReviewForm(forms.ModelForm[ProgressReview]):
 
 
 class FinalReviewForm(forms.Form):
-    review_date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    review_date = PlausibleDateField(label=_("Date"))
     before_after = forms.CharField(label=_("Before and after"), widget=forms.Textarea(attrs={"rows": 3}))
     lessons = forms.CharField(label=_("Lessons learnt"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 

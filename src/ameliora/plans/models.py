@@ -24,12 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Job, Membership, Organization, OrgQuerySet
 
 PLAN_TRANSITION_REFUSED = _("A plan cannot go from “%(current)s” to “%(wanted)s”.")
 ACTION_TRANSITION_REFUSED = _("An action cannot go from “%(current)s” to “%(wanted)s”.")
 END_BEFORE_START = _("The end date cannot be before the start date.")
 DUE_BEFORE_START = _("The due date cannot be before the start date.")
+PROGRESS_AT_MOST_100 = _("Progress is a percentage, at most 100.")
 ALREADY_ACKNOWLEDGED = _("You already acknowledged this communication.")
 NOT_IN_AUDIENCE = _("This communication was not addressed to you.")
 PLAN_CLOSED = _("This plan is closed: reopen it with a revision before changing it.")
@@ -86,8 +88,8 @@ class ActionPlan(models.Model):
     owner = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, validators=[check_plausible_date])
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[check_plausible_date])
     context = models.TextField(
         _("context"),
         blank=True,
@@ -118,6 +120,7 @@ class ActionPlan(models.Model):
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="plan_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
         ]
         indexes = [
@@ -195,7 +198,7 @@ class Objective(models.Model):
     target_description = models.CharField(
         _("measurable target"), max_length=300, blank=True, help_text=_("e.g. “≤ 1 dispensing error per week”.")
     )
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[check_plausible_date])
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     position = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords()
@@ -288,8 +291,8 @@ class Action(models.Model):
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
     )
     participants = models.ManyToManyField(Membership, blank=True, related_name="+", verbose_name=_("participants"))
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True, validators=[check_plausible_date])
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[check_plausible_date])
     priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     phase = models.CharField(_("PDCA phase"), max_length=10, choices=Phase.choices, default=Phase.DO)
@@ -314,12 +317,17 @@ class Action(models.Model):
         verbose_name_plural = _("actions")
         ordering = ["plan", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="action_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100),
+                name="action_progress_at_most_100",
+                violation_error_message=PROGRESS_AT_MOST_100,
+            ),
             models.CheckConstraint(
                 condition=Q(due_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(due_date__gte=models.F("start_date")),
                 name="action_due_after_start",
+                violation_error_message=DUE_BEFORE_START,
             ),
         ]
         indexes = [
@@ -430,7 +438,7 @@ class Communication(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="communications")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[check_plausible_date])
     audience = models.CharField(_("audience"), max_length=300, blank=True, help_text=_("e.g. “the whole team”."))
     audience_members = models.ManyToManyField(
         Membership,
@@ -487,7 +495,7 @@ class ProgressReview(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="progress_reviews")
-    review_date = models.DateField(_("date"))
+    review_date = models.DateField(_("date"), validators=[check_plausible_date])
     done_summary = models.TextField(_("what was done"))
     obstacles = models.TextField(_("obstacles"), blank=True)
     indicator_values = models.TextField(
@@ -512,7 +520,7 @@ class FinalReview(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     plan = models.OneToOneField(ActionPlan, on_delete=models.CASCADE, related_name="final_review")
-    review_date = models.DateField(_("date"))
+    review_date = models.DateField(_("date"), validators=[check_plausible_date])
     before_after = models.TextField(_("before and after"), blank=True)
     lessons = models.TextField(_("lessons learnt"), blank=True)
     recorded_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -536,7 +544,7 @@ class Revision(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="revisions")
-    revision_date = models.DateField(_("date"))
+    revision_date = models.DateField(_("date"), validators=[check_plausible_date])
     description = models.TextField(_("what changes and why"))
     objective = models.ForeignKey(
         Objective,

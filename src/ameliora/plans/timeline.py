@@ -2,16 +2,20 @@
 
 One bar per action from its start to its due date, a line for today, late bars in red. Every bar
 carries a ``<title>`` with its dates and status for screen readers; the page adds a table beside it.
+A date outside ``core.dates``' plausible range (stored before typed dates were bounded) counts as no
+date: a due date in year 9999 would stretch the axis over millennia, or past the calendar's end.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from ameliora.core.dates import is_plausible
 
 LABEL_WIDTH = 260
 CHART_WIDTH = 640
@@ -41,17 +45,29 @@ def _truncate(text: str, length: int = 38) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _months(first: date, last: date) -> list[date]:
+#: Beyond this many months, the axis marks years only.
+MONTHLY_TICKS = 36
+
+
+def _ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """The first day of each month between ``first`` and ``last`` with its label (years only on a long axis)."""
     months = []
     current = first.replace(day=1)
     while current <= last:
         months.append(current)
         current = (current + timedelta(days=32)).replace(day=1)
-    return months
+    if len(months) <= MONTHLY_TICKS:
+        return [(month, f"{month:%m/%Y}") for month in months]
+    return [(month, f"{month:%Y}") for month in months if month.month == 1]
+
+
+def _plausible(day: date | None) -> date | None:
+    return day if day is not None and is_plausible(day) else None
 
 
 def timeline_svg(bars: list[Bar], *, today: date, title: str) -> SafeString:
     """The SVG markup; bars without any date are listed without a bar."""
+    bars = [replace(bar, start=_plausible(bar.start), due=_plausible(bar.due)) for bar in bars]
     dated = [d for b in bars for d in (b.start, b.due) if d is not None]
     first = min([*dated, today]) - timedelta(days=3)
     last = max([*dated, today]) + timedelta(days=3)
@@ -67,12 +83,12 @@ def timeline_svg(bars: list[Bar], *, today: date, title: str) -> SafeString:
         f'role="img" aria-labelledby="timeline-title" class="plan-timeline" font-family="sans-serif" font-size="11">',
         f'<title id="timeline-title">{escape(title)}</title>',
     ]
-    for month in _months(first, last):
+    for month, tick in _ticks(first, last):
         if month < first:
             continue
         mx = x(month)
         parts.append(f'<line x1="{mx:.1f}" y1="{HEADER - 6}" x2="{mx:.1f}" y2="{height}" stroke="#dee2e6"/>')
-        parts.append(f'<text x="{mx + 3:.1f}" y="{HEADER - 10}" fill="#6c757d">{month:%m/%Y}</text>')
+        parts.append(f'<text x="{mx + 3:.1f}" y="{HEADER - 10}" fill="#6c757d">{tick}</text>')
     for index, bar in enumerate(bars):
         y = HEADER + index * ROW_HEIGHT
         if index % 2 == 0:

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.access import can_see
+from ameliora.core.dates import is_plausible
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.models import Attachment, Link, Membership
 from ameliora.core.permissions import can, require
 from ameliora.plans import measures, pdf, services
@@ -80,7 +81,7 @@ def _form_page(
         request,
         "plans/form.html",
         {"form": form, "title": title, "back": back, "plan": plan},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -160,7 +161,7 @@ def _query_without_page(request: OrgRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def plan_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "plans.edit")
-    form = PlanForm(request.POST or None, organization=request.organization)
+    form = PlanForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -188,7 +189,7 @@ def plan_create(request: OrgRequest) -> HttpResponse:
 def plan_edit(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = PlanForm(request.POST or None, instance=plan, organization=request.organization)
+    form = PlanForm(posted(request), instance=plan, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(
@@ -324,7 +325,7 @@ def plan_export(request: OrgRequest, plan_id: int) -> HttpResponse:
 def objective_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = ObjectiveForm(request.POST or None)
+    form = ObjectiveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.add_objective(plan, acting=request.membership, **form.cleaned_data)
@@ -341,7 +342,7 @@ def objective_edit(request: OrgRequest, objective_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     objective = get_objective_for(request.membership, objective_id)
     plan = objective.plan
-    form = ObjectiveForm(request.POST or None, instance=objective)
+    form = ObjectiveForm(posted(request), instance=objective)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_objective(
@@ -362,7 +363,7 @@ def objective_edit(request: OrgRequest, objective_id: int) -> HttpResponse:
 def action_create(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = ActionForm(request.POST or None, plan=plan)
+    form = ActionForm(posted(request), plan=plan)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -422,7 +423,7 @@ def action_edit(request: OrgRequest, action_id: int) -> HttpResponse:
     action.participating = action.participants.filter(pk=membership.pk).exists()  # type: ignore[attr-defined]
     if not _may_update(membership, action):
         require(membership, "plans.edit")
-    form = ActionForm(request.POST or None, instance=action, plan=action.plan)
+    form = ActionForm(posted(request), instance=action, plan=action.plan)
     if request.method == "POST" and form.is_valid():
         changed = [n for n in form.changed_data if n != "participants"]
         try:
@@ -467,7 +468,7 @@ def action_move(request: OrgRequest, action_id: int) -> HttpResponse:
     if request.htmx and request.POST.get("view") == "board":
         context = _board_context(request, action.plan)
         context["error"] = error
-        return render(request, "plans/action_board.html#board", context, status=400 if error else 200)
+        return render(request, "plans/action_board.html#board", context, status=INVALID_FORM if error else 200)
     if error:
         messages.error(request, error)
     else:
@@ -592,7 +593,7 @@ def my_actions(request: OrgRequest) -> HttpResponse:
 def tool_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = ToolForm(request.POST or None, request.FILES or None)
+    form = ToolForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -617,9 +618,7 @@ def tool_add(request: OrgRequest, plan_id: int) -> HttpResponse:
 def communication_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = CommunicationForm(
-        request.POST or None, organization=request.organization, initial={"date": timezone.localdate()}
-    )
+    form = CommunicationForm(posted(request), organization=request.organization, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         services.record_communication(plan, acting=request.membership, **form.cleaned_data)
         messages.success(request, _("Communication recorded: members can now acknowledge it."))
@@ -671,11 +670,12 @@ def communication_acknowledge(request: OrgRequest, communication_id: int) -> Htt
 
 def _review_date(request: OrgRequest) -> date:
     """The date a new review is written for: ``?review_date=`` (the form asks again when it
-    changes), else today."""
+    changes) if it is a plausible date, else today."""
     try:
-        return parse_date(request.GET.get("review_date", "")) or timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+        day = parse_date(request.GET.get("review_date", ""))
+    except ValueError:  # well formed but no such day, such as 2025-02-30
+        day = None
+    return day if day is not None and is_plausible(day) else timezone.localdate()
 
 
 def _refill_on_date_change(form: Any, *, date_field: str, text_field: str, request: OrgRequest) -> None:
@@ -719,7 +719,7 @@ def progress_review_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     plan = get_plan_for(request.membership, plan_id)
     day = _review_date(request)
     initial = {"review_date": day, "indicator_values": measures.readings_at(plan, day)}
-    form = ProgressReviewForm(request.POST or None, initial=initial)
+    form = ProgressReviewForm(posted(request), initial=initial)
     _refill_on_date_change(form, date_field="review_date", text_field="indicator_values", request=request)
     if request.method == "POST" and form.is_valid():
         services.add_progress_review(plan, acting=request.membership, **form.cleaned_data)
@@ -743,7 +743,7 @@ def final_review(request: OrgRequest, plan_id: int) -> HttpResponse:
     else:
         day = _review_date(request)
         initial = {"review_date": day, "before_after": _before_after_text(plan, day)}
-    form = FinalReviewForm(request.POST or None, objectives=objectives, initial=initial)
+    form = FinalReviewForm(posted(request), objectives=objectives, initial=initial)
     if existing is None:
         _refill_on_date_change(form, date_field="review_date", text_field="before_after", request=request)
     if request.method == "POST" and form.is_valid():
@@ -764,7 +764,7 @@ def final_review(request: OrgRequest, plan_id: int) -> HttpResponse:
 def revision_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = RevisionForm(request.POST or None, plan=plan, initial={"revision_date": timezone.localdate()})
+    form = RevisionForm(posted(request), plan=plan, initial={"revision_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.revise_plan(

@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import PlausibleDateField
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.indicators.models import Indicator
@@ -83,9 +84,7 @@ class ThresholdsForm(forms.ModelForm[RiskSettings]):
 class RiskActionForm(forms.Form):
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=ActionPlan.objects.none())
     title = forms.CharField(label=_("Action"), max_length=200)
-    due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due_date = PlausibleDateField(label=_("Due date"), required=False)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

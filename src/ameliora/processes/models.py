@@ -29,6 +29,7 @@ DEFAULT_ACCEPTABLE_MAX = 4
 DEFAULT_UNACCEPTABLE_MIN = 12
 THRESHOLDS_ORDER = _("The acceptable maximum must be below the unacceptable minimum.")
 RESIDUAL_BOTH = _("Give both residual severity and residual likelihood, or neither.")
+SCORES_1_TO_5 = _("Severity and likelihood each go from 1 to 5.")
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -102,7 +103,11 @@ class RiskSettings(models.Model):
         verbose_name = _("risk zone thresholds")
         verbose_name_plural = _("risk zone thresholds")
         constraints = [
-            models.CheckConstraint(condition=Q(acceptable_max__lt=F("unacceptable_min")), name="risk_thresholds_order"),
+            models.CheckConstraint(
+                condition=Q(acceptable_max__lt=F("unacceptable_min")),
+                name="risk_thresholds_order",
+                violation_error_message=THRESHOLDS_ORDER,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,6 +165,7 @@ class Risk(models.Model):
             models.CheckConstraint(
                 condition=Q(severity__gte=1, severity__lte=5, likelihood__gte=1, likelihood__lte=5),
                 name="risk_scores_1_to_5",
+                violation_error_message=SCORES_1_TO_5,
             ),
             models.CheckConstraint(
                 condition=Q(criticity=F("severity") * F("likelihood")), name="risk_criticity_is_product"

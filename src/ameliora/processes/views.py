@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import entries_from
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import OrgRequest, form_status, posted
 from ameliora.core.models import Organization
 from ameliora.core.permissions import can, require
 from ameliora.processes import services
@@ -34,7 +34,7 @@ def _heat(organization: Organization, risks: Any, *, residual: bool = False) -> 
 
 def _form_page(request: OrgRequest, form: Any, *, title: str, back: str) -> HttpResponse:
     return render(
-        request, "processes/form.html", {"form": form, "title": title, "back": back}, status=400 if form.errors else 200
+        request, "processes/form.html", {"form": form, "title": title, "back": back}, status=form_status(form)
     )
 
 
@@ -77,7 +77,7 @@ def home(request: OrgRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def process_create(request: OrgRequest) -> HttpResponse:
     require(request.membership, "processes.edit")
-    form = ProcessForm(request.POST or None, organization=request.organization)
+    form = ProcessForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         form.instance.organization = request.organization
         try:
@@ -97,7 +97,7 @@ def process_create(request: OrgRequest) -> HttpResponse:
 def process_edit(request: OrgRequest, process_id: int) -> HttpResponse:
     require(request.membership, "processes.edit")
     process = get_process_for(request.membership, process_id)
-    form = ProcessForm(request.POST or None, instance=process, organization=request.organization)
+    form = ProcessForm(posted(request), instance=process, organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_process(form.instance, acting=request.membership, indicators=form.cleaned_data["indicators"])
@@ -147,7 +147,7 @@ def process_detail(request: OrgRequest, process_id: int) -> HttpResponse:
 def risk_add(request: OrgRequest, process_id: int) -> HttpResponse:
     require(request.membership, "risks.edit")
     process = get_process_for(request.membership, process_id)
-    form = RiskForm(request.POST or None)
+    form = RiskForm(posted(request))
     if request.method == "POST" and form.is_valid():
         form.instance.process = process
         try:
@@ -166,7 +166,7 @@ def risk_edit(request: OrgRequest, risk_id: int) -> HttpResponse:
     risk = get_risk_for(request.membership, risk_id)
     if request.method == "POST":
         require(request.membership, "risks.edit")
-    form = RiskForm(request.POST or None, instance=risk)
+    form = RiskForm(posted(request), instance=risk)
     action_form = RiskActionForm(organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +190,7 @@ def risk_edit(request: OrgRequest, risk_id: int) -> HttpResponse:
             "may_edit": can(request.membership, "risks.edit"),
             "history": history,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -221,7 +221,7 @@ def risk_open_action(request: OrgRequest, risk_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def risk_settings(request: OrgRequest) -> HttpResponse:
     require(request.membership, "processes.edit")
-    form = ThresholdsForm(request.POST or None, instance=RiskSettings.for_org(request.organization))
+    form = ThresholdsForm(posted(request), instance=RiskSettings.for_org(request.organization))
     if request.method == "POST" and form.is_valid():
         try:
             services.set_thresholds(acting=request.membership, **form.cleaned_data)

@@ -15,12 +15,11 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import DATE_INPUT
 from ameliora.core.models import Organization
 from ameliora.plans.models import ActionPlan
 from ameliora.surveys.models import Campaign, Question, Questionnaire, Section
 from ameliora.surveys.templates_builtin import TEMPLATES
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 ANSWER_REQUIRED = _("This question needs an answer.")
 CHOICE_INVALID = _("Choose one of the proposed answers.")

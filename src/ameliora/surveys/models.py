@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ameliora.core.dates import check_plausible_date
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 
 CAMPAIGN_FROZEN = _("This campaign is closed: its answers are frozen.")
@@ -174,6 +175,7 @@ class Question(models.Model):
                 | Q(max_value__isnull=True)
                 | Q(max_value__gte=models.F("min_value")),
                 name="survey_question_min_le_max",
+                violation_error_message=MIN_ABOVE_MAX,
             ),
         ]
 
@@ -265,8 +267,8 @@ class Campaign(models.Model):
         Questionnaire, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("questionnaire")
     )
     name = models.CharField(_("name"), max_length=200)
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = models.DateField(_("period start"), validators=[check_plausible_date])
+    period_end = models.DateField(_("period end"), validators=[check_plausible_date])
     audience = models.CharField(
         _("audience"), max_length=300, blank=True, help_text=_("Who is asked, e.g. “patients seen in consultation”.")
     )
@@ -305,7 +307,9 @@ class Campaign(models.Model):
         ordering = ["-period_start", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_end__gte=models.F("period_start")), name="survey_campaign_period_in_order"
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="survey_campaign_period_in_order",
+                violation_error_message=PERIOD_IN_ORDER,
             ),
         ]
         indexes = [

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from ameliora.core.http import INVALID_FORM, posted
 from ameliora.surveys import ratelimit, services
 from ameliora.surveys.forms import AnswerForm
 from ameliora.surveys.models import Campaign
@@ -62,7 +63,7 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
     if already_answered(request, campaign):
         return render(request, "surveys/public_thanks.html", {**context, "again": True}, status=200)
     questions = list(campaign.questionnaire.questions.select_related("section").prefetch_related("choices"))
-    form = AnswerForm(request.POST or None, questions=questions, ask_name=not campaign.anonymous)
+    form = AnswerForm(posted(request), questions=questions, ask_name=not campaign.anonymous)
     context["form"] = form
     if request.method != "POST":
         return render(request, "surveys/public_answer.html", context)
@@ -77,7 +78,7 @@ def answer(  # noqa: PLR0911 - one early answer per situation of the visitor
     if not form.is_valid():
         ratelimit.hit(request, "invalid")
         context["refusal"] = FIX_ERRORS
-        return render(request, "surveys/public_answer.html", context, status=400)
+        return render(request, "surveys/public_answer.html", context, status=INVALID_FORM)
     try:
         services.submit_response(campaign, values=form.values(), respondent_name=form.respondent_name())
     except ValidationError:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ameliora.core.history import history_of
-from ameliora.core.http import OrgRequest
+from ameliora.core.http import INVALID_FORM, OrgRequest, posted
 from ameliora.core.models import Link
 from ameliora.core.permissions import can, require
 from ameliora.plans.models import Action
@@ -107,7 +107,7 @@ def questionnaire_create(request: OrgRequest) -> HttpResponse:
             description=form.cleaned_data["description"],
         )
         return redirect(questionnaire.get_absolute_url())
-    status = 400 if form.is_bound or copy_form.is_bound else 200
+    status = INVALID_FORM if form.is_bound or copy_form.is_bound else 200
     return render(
         request,
         "surveys/questionnaire_create.html",
@@ -163,7 +163,7 @@ def _render_builder(
 def questionnaire_edit(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     questionnaire = get_questionnaire_for(request.membership, questionnaire_id)
-    form = QuestionnaireForm(request.POST or None, instance=questionnaire)
+    form = QuestionnaireForm(posted(request), instance=questionnaire)
     if request.method == "POST" and form.is_valid():
         services.update_questionnaire(
             questionnaire,
@@ -181,7 +181,7 @@ def questionnaire_edit(request: OrgRequest, questionnaire_id: int) -> HttpRespon
             "title": _("Edit the questionnaire"),
             "back": questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -223,14 +223,14 @@ def section_add(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
             _form_error(form, exc)
         else:
             return redirect(questionnaire.get_absolute_url())
-    return _render_builder(request, questionnaire, section_form=form, status=400)
+    return _render_builder(request, questionnaire, section_form=form, status=INVALID_FORM)
 
 
 @require_http_methods(["GET", "POST"])
 def section_edit(request: OrgRequest, section_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     section = get_section_for(request.membership, section_id)
-    form = SectionForm(request.POST or None, instance=section)
+    form = SectionForm(posted(request), instance=section)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_section(
@@ -249,7 +249,7 @@ def section_edit(request: OrgRequest, section_id: int) -> HttpResponse:
             "title": _("Rename the section"),
             "back": section.questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -278,7 +278,7 @@ def question_add(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     form = QuestionForm(request.POST, questionnaire=questionnaire)
     if _save_question_form(request, form, questionnaire) is not None:
         return redirect(questionnaire.get_absolute_url() + "#add-question")
-    return _render_builder(request, questionnaire, question_form=form, status=400)
+    return _render_builder(request, questionnaire, question_form=form, status=INVALID_FORM)
 
 
 @require_http_methods(["GET", "POST"])
@@ -286,7 +286,7 @@ def question_edit(request: OrgRequest, question_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     question = get_question_for(request.membership, question_id)
     questionnaire = question.questionnaire
-    form = QuestionForm(request.POST or None, instance=question, questionnaire=questionnaire)
+    form = QuestionForm(posted(request), instance=question, questionnaire=questionnaire)
     if request.method == "POST" and _save_question_form(request, form, questionnaire) is not None:
         return redirect(questionnaire.get_absolute_url())
     return render(
@@ -298,7 +298,7 @@ def question_edit(request: OrgRequest, question_id: int) -> HttpResponse:
             "title": _("Edit the question"),
             "back": questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -331,7 +331,7 @@ def question_move(request: OrgRequest, question_id: int) -> HttpResponse:
 def campaign_create(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     questionnaire = get_questionnaire_for(request.membership, questionnaire_id)
-    form = CampaignForm(request.POST or None, initial={"name": questionnaire.title})
+    form = CampaignForm(posted(request), initial={"name": questionnaire.title})
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.create_campaign(questionnaire, acting=request.membership, **form.cleaned_data)
@@ -348,7 +348,7 @@ def campaign_create(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
             "title": _("New campaign"),
             "back": questionnaire.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -356,7 +356,7 @@ def campaign_create(request: OrgRequest, questionnaire_id: int) -> HttpResponse:
 def campaign_edit(request: OrgRequest, survey_campaign_id: int) -> HttpResponse:
     require(request.membership, "surveys.manage")
     campaign = get_campaign_for(request.membership, survey_campaign_id)
-    form = CampaignForm(request.POST or None, instance=campaign)
+    form = CampaignForm(posted(request), instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_campaign(campaign, acting=request.membership, fields=form.cleaned_data)
@@ -374,7 +374,7 @@ def campaign_edit(request: OrgRequest, survey_campaign_id: int) -> HttpResponse:
             "title": _("Edit the campaign"),
             "back": campaign.get_absolute_url(),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )
 
 
@@ -432,7 +432,7 @@ def campaign_paper(request: OrgRequest, survey_campaign_id: int) -> HttpResponse
     require(request.membership, "surveys.enter_paper")
     campaign = get_campaign_for(request.membership, survey_campaign_id)
     questions = list(campaign.questionnaire.questions.select_related("section").prefetch_related("choices"))
-    form = AnswerForm(request.POST or None, questions=questions)
+    form = AnswerForm(posted(request), questions=questions)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -445,7 +445,7 @@ def campaign_paper(request: OrgRequest, survey_campaign_id: int) -> HttpResponse
             else:
                 messages.success(request, _("The paper questionnaire was recorded. Type in the next one."))
                 return redirect(reverse("surveys:campaign_paper", args=[request.organization.slug, campaign.pk]))
-        status = 400
+        status = INVALID_FORM
     return render(request, "surveys/campaign_paper.html", {"campaign": campaign, "form": form}, status=status)
 
 
@@ -544,7 +544,7 @@ def question_action(request: OrgRequest, survey_campaign_id: int, question_id: i
     question = get_question_for(request.membership, question_id)
     if question.questionnaire_id != campaign.questionnaire_id:
         raise Http404
-    form = QuestionActionForm(request.POST or None, organization=request.organization)
+    form = QuestionActionForm(posted(request), organization=request.organization)
     if request.method == "POST" and form.is_valid():
         try:
             action = services.open_question_action(
@@ -571,5 +571,5 @@ def question_action(request: OrgRequest, survey_campaign_id: int, question_id: i
             % {"question": question.text},
             "back": reverse("surveys:campaign_results", args=[request.organization.slug, campaign.pk]),
         },
-        status=400 if form.is_bound else 200,
+        status=INVALID_FORM if form.is_bound else 200,
     )

@@ -54,10 +54,10 @@ def test_a_duplicate_code_is_refused_on_its_field_keeping_what_was_typed(
     )
     section_response = alice_client.post(url("section_add", slug, grid_id=grid.pk), {"code": "S1", "title": "Titre"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["form"].has_error("code")
     assert "Énoncé conservé" in response.content.decode()
-    assert section_response.status_code == 400
+    assert section_response.status_code == 422
     assert section_response.context["form"].has_error("code")
     assert grid.criteria.count() == 1
     assert grid.sections.count() == 1
@@ -123,7 +123,7 @@ def test_a_new_version_copies_everything_and_leaves_the_original_alone(alice: Me
     assert grid.sections.count() == 2
     assert Campaign.objects.get().grid == grid
     again = alice_client.post(url("grid_new_version", alice.organization.slug, grid_id=grid.pk), {"version": "2"})
-    assert again.status_code == 400
+    assert again.status_code == 422
     assert again.context["form"].has_error("version")
 
 

@@ -64,8 +64,26 @@ def test_a_plan_of_another_organization_is_refused_and_nothing_is_opened(
 
     response = alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": [weak.pk], "plan": foreign_plan})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     box = re.search(rf'<input[^>]*value="{weak.pk}"[^>]*>', response.content.decode())
     assert box is not None
     assert "checked" in box[0]
     assert not Action.objects.filter(organization=alice.organization).exists()
+
+
+def test_forged_ids_are_ignored_or_refused_never_a_server_error(alice: Membership, alice_client: Client) -> None:
+    """``"²".isdigit()`` is true and ``int("²")`` raises: such ids answered 500."""
+    campaign = make_campaign(alice)
+    answer_all(campaign, alice, {"S1-01": "no"})
+    weak = Answer.objects.get(campaign=campaign, criterion__code="S1-01")
+
+    forged_answer = alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": ["²"], "plan": ""})
+    forged_plan = alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": [weak.pk], "plan": "²"})
+    huge_plan = alice_client.post(weaknesses_url(alice, campaign.pk), {"answers": [weak.pk], "plan": "9" * 30})
+    create = alice_client.get(
+        reverse("assessments:campaign_create", kwargs={"org_slug": alice.organization.slug}), {"grid": "²"}
+    )
+
+    assert forged_answer.status_code == forged_plan.status_code == huge_plan.status_code == 422
+    assert create.status_code == 200
+    assert not Action.objects.exists()

@@ -71,7 +71,7 @@ def test_answering_without_javascript_redirects_back_to_the_criterion(alice: Mem
     assert response["Location"].endswith(f"#criterion-{answer.pk}")
 
 
-def test_saving_without_an_answer_keeps_the_comment_and_answers_400(alice: Membership, alice_client: Client) -> None:
+def test_saving_without_an_answer_keeps_the_comment_and_answers_422(alice: Membership, alice_client: Client) -> None:
     campaign = make_campaign(alice)
     answer = Answer.objects.filter(campaign=campaign).first()
     assert answer is not None
@@ -82,7 +82,7 @@ def test_saving_without_an_answer_keeps_the_comment_and_answers_400(alice: Membe
         headers={"HX-Request": "true"},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Mon brouillon précieux" in response.content.decode()
 
 
@@ -159,7 +159,7 @@ def test_a_grid_file_with_errors_is_rejected_with_every_error(alice: Membership,
     )
 
     body = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "sections[0].criteria[0].answer_scale: unknown value &#x27;maybe&#x27;" in body
     assert "sections[0].criteria[1].statement: missing required key" in body
     assert "sections[0].criteria[1].code: duplicate code &#x27;A-1&#x27;" in body

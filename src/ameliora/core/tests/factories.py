@@ -9,6 +9,8 @@ Call ``XFactory.create(...)`` (typed: it returns the model instance) rather than
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,8 +46,37 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (30, 30, 200)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
 PNG_BYTES = _png()
+JPEG_BYTES = _jpeg()
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def bomb_png(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes whose header claims ``width`` x ``height`` pixels (a decompression bomb)."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def bomb_jpeg(width: int, height: int) -> bytes:
+    """A JPEG of a few dozen bytes whose frame header claims ``width`` x ``height`` pixels."""
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x11\x00\x02\x11\x00\x03\x11\x00"
+    scan = b"\xff\xda" + struct.pack(">HB", 12, 3) + b"\x01\x00\x02\x11\x03\x11\x00\x3f\x00"
+    return b"\xff\xd8" + frame + scan + b"\xff\xd9"
 
 
 def _verify_email(user: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:

@@ -19,7 +19,15 @@ from ameliora.core import uploads
 from ameliora.core.models import Attachment, Comment, Membership, Organization, Role
 from ameliora.core.tests.assertions import downloaded, page_text, shows
 from ameliora.core.tests.conftest import ClientFor
-from ameliora.core.tests.factories import PDF_BYTES, PNG_BYTES, AttachmentFactory, MembershipFactory
+from ameliora.core.tests.factories import (
+    JPEG_BYTES,
+    PDF_BYTES,
+    PNG_BYTES,
+    AttachmentFactory,
+    MembershipFactory,
+    bomb_jpeg,
+    bomb_png,
+)
 
 SETTINGS = "/o/tilleuls/settings/"
 
@@ -115,7 +123,8 @@ def test_an_empty_file_is_refused(alice: Membership, alice_client: Client) -> No
     ("name", "content", "accepted"),
     [
         ("photo.png", PNG_BYTES, True),
-        ("photo.JPG", b"\xff\xd8\xff\xe0" + b"\x00" * 20, True),
+        ("photo.JPG", JPEG_BYTES, True),
+        ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, False),  # the right first bytes, but no picture
         ("procedure.docx", office_file("word/document.xml"), True),
         ("tableau.xlsx", office_file("xl/workbook.xml"), True),
         ("tableau.xlsx", office_file("word/document.xml"), False),
@@ -226,3 +235,38 @@ def test_an_image_that_cannot_be_decoded_is_refused_with_a_clear_message(
 
     assert shows(response, uploads.IMAGE_UNREADABLE)
     assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("scan.png", bomb_png(30000, 30000)),  # Pillow's own alarm: 900 megapixels
+        ("scan.jpg", bomb_jpeg(30000, 30000)),
+        ("scan.png", bomb_png(8000, 5001)),  # just over our limit, under Pillow's
+        ("scan.jpg", bomb_jpeg(8000, 5001)),
+    ],
+)
+def test_a_picture_claiming_too_many_pixels_is_refused_before_it_is_decoded(
+    alice: Membership, alice_client: Client, name: str, content: bytes
+) -> None:
+    assert len(content) < 100
+
+    response = upload(alice_client, alice.organization, name, content)
+
+    assert response.status_code == 200
+    assert shows(response, uploads.IMAGE_TOO_LARGE % {"limit": 40})
+    assert not Attachment.objects.exists()
+
+
+def test_a_picture_at_the_pixel_limit_passes_the_check() -> None:
+    assert uploads.validate_upload(SimpleUploadedFile("scan.png", bomb_png(8000, 5000))).mime == "image/png"
+
+
+def test_a_wide_picture_is_stored_at_most_4000_pixels_on_its_long_side(alice: Membership, alice_client: Client) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4500, 90), (10, 120, 200)).save(buffer, format="JPEG")
+
+    upload(alice_client, alice.organization, "panorama.jpg", buffer.getvalue())
+
+    with Attachment.objects.get().file.open("rb") as stored_file, Image.open(stored_file) as stored:
+        assert stored.size == (4000, 80)

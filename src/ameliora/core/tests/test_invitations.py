@@ -123,7 +123,7 @@ def test_an_expired_invitation_is_refused_with_its_message(alice: Membership) ->
 
     response = client.post(invitation.get_absolute_url())
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert refusal(response) == escape(str(services.INVITATION_NOT_PENDING))
     assert not Membership.objects.filter(user__email="dora@example.test").exists()
 
@@ -138,7 +138,7 @@ def test_a_revoked_invitation_is_refused_with_its_message(
 
     response = client.post(dora_invited)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert refusal(response) == escape(str(services.INVITATION_NOT_PENDING))
     assert not Membership.objects.filter(user__email="dora.petit@example.test").exists()
 
@@ -149,7 +149,7 @@ def test_an_invitation_for_another_email_is_refused(alice: Membership, dora_invi
 
     response = client.post(dora_invited)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert refusal(response) == escape(str(services.INVITATION_WRONG_EMAIL))
     assert not Membership.objects.filter(user__email="eve@example.test").exists()
 
@@ -171,7 +171,7 @@ def test_reinviting_revokes_the_pending_invitation(
     client = Client()
     client.force_login(UserFactory.create(email="dora.petit@example.test"))
 
-    assert client.post(dora_invited).status_code == 400
+    assert client.post(dora_invited).status_code == 422
     assert client.post(second_link).status_code == 302
     first, second = Invitation.objects.order_by("created_at")
     assert first.revoked_at is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from pytest_django import DjangoCaptureOnCommitCallbacks
 from ameliora.core import services
 from ameliora.core.jobs import JOB_RUNNERS
 from ameliora.core.models import Job, Membership, Role
+from ameliora.core.spreadsheets import FORMULA_STARTS
 from ameliora.core.tests.assertions import downloaded, page_text
 from ameliora.core.tests.conftest import ClientFor
 from ameliora.core.tests.factories import JobFactory, MembershipFactory
@@ -133,3 +136,23 @@ def test_a_late_progress_report_does_not_reopen_a_finished_job(export: Job) -> N
 
     export.refresh_from_db()
     assert (export.status, export.progress) == (Job.Status.DONE, 100)
+
+
+def test_the_member_export_neutralises_formula_looking_cells(alice: Membership) -> None:
+    """As every other export: a spreadsheet must show a typed "=HYPERLINK(…)" as text, never run it."""
+    MembershipFactory.create(
+        organization=alice.organization,
+        user__first_name='=HYPERLINK("http://evil.test","Voir")',
+        user__last_name="-2+3",
+        title="@SUM(A1)",
+    )
+    job = services.start_job(organization=alice.organization, kind="members_export", label="Export", user=alice.user)
+
+    services.export_members_csv(job)
+
+    job.refresh_from_db()
+    rows = list(csv.reader(io.StringIO(job.result.read().decode("utf-8-sig")), delimiter=";"))
+    forged = next(row for row in rows if "evil.test" in row[0])
+    assert forged[0].startswith("'=HYPERLINK")
+    assert forged[2] == "'@SUM(A1)"
+    assert not any(cell.startswith(FORMULA_STARTS) for row in rows for cell in row)

@@ -58,7 +58,7 @@ def test_removing_admin_from_the_last_administrator_is_refused_with_the_message(
 ) -> None:
     response = alice_client.post(detail_url(alice), {"title": "Retraitée", "roles": [Role.MEMBER]})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, services.LAST_ADMIN)
     # Title and roles change together or not at all; the typed title is still in the form.
     assert Membership.objects.get(pk=alice.pk).title == "Pharmacienne titulaire"
@@ -138,7 +138,7 @@ def test_an_invalid_invitation_keeps_the_typed_email_and_shows_the_error_next_to
 ) -> None:
     response = alice_client.post(members_url(alice), {"email": "dora-at-example", "roles": [Role.SUPERVISOR]})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     text = page_text(response)
     assert re.search(r'<input[^>]*name="email"[^>]*value="dora-at-example"', text)
     assert re.search(r'<input[^>]*name="roles"[^>]*value="supervisor"[^>]*checked', text)
@@ -151,7 +151,7 @@ def test_inviting_an_existing_member_says_so_next_to_the_email(
 ) -> None:
     response = alice_client.post(members_url(alice), {"email": bob.user.email, "roles": [Role.MEMBER]})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert re.search(
         r'id="id_email_error">[^<]*' + re.escape(escape(str(services.ALREADY_MEMBER))), page_text(response)
     )
@@ -242,7 +242,7 @@ def test_a_unit_of_another_organization_is_refused(
 
     response = alice_client.post(detail_url(bob), {"title": "", "roles": [Role.MEMBER], "units": [foreign.pk]})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not bob.units.exists()
     with pytest.raises(ValidationError):
         services.update_member(bob, roles=[Role.MEMBER], title="", acting=alice, units=[foreign])

@@ -46,7 +46,7 @@ def test_a_plain_member_sees_the_settings_but_not_the_history_and_cannot_edit(
 
 
 def test_an_empty_name_is_refused_and_nothing_changes(alice: Membership, alice_client: Client) -> None:
-    assert rename(alice_client, "") == 400
+    assert rename(alice_client, "") == 422
     assert Organization.objects.get(pk=alice.organization.pk).name == "Pharmacie des Tilleuls"
 
 
@@ -62,6 +62,6 @@ def test_a_unit_name_used_twice_is_refused(alice: Membership, alice_client: Clie
 
     response = alice_client.post(SETTINGS, {"add_unit": "1", "name": "Comptoir"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'id="id_name_error"' in page_text(response)
     assert Unit.objects.for_org(alice.organization).count() == 1

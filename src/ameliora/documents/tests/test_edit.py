@@ -72,7 +72,7 @@ def test_a_code_taken_by_another_document_is_refused_and_what_was_typed_is_kept(
         _edit_url(document), {"kind": "procedure", "code": "PR-RECEP-01", "title": "Mon titre tapé", "owner": alice.pk}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CODE_TAKEN)
     assert 'value="Mon titre tapé"' in page_text(response)
     assert 'value="PR-RECEP-01"' in page_text(response)
@@ -101,7 +101,7 @@ def test_an_owner_from_another_organization_is_refused(
         _edit_url(document), {"kind": "procedure", "code": "PR-DISP-01", "title": "X", "owner": charlie.pk}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Document.objects.get(pk=document.pk).owner == alice
 
 

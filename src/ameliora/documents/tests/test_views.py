@@ -42,7 +42,7 @@ def test_a_taken_code_is_refused_next_to_the_field_and_the_text_is_kept(
         f"{LIST}new/", {"kind": "procedure", "code": "PR-RECEP-01", "title": "Réception", "body": "Mon texte précieux"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     text = page_text(response)
     assert str(CODE_TAKEN).replace("'", "&#x27;") in text or str(CODE_TAKEN) in text
     assert "Mon texte précieux" in text
@@ -53,7 +53,7 @@ def test_a_disguised_file_is_refused_and_nothing_is_created(alice_client: Client
 
     response = alice_client.post(f"{LIST}new/", {"kind": "procedure", "code": "PR-X", "title": "X", "file": fake_pdf})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not Document.objects.exists()
 
 
@@ -129,7 +129,7 @@ def test_a_publish_form_with_dates_in_the_wrong_order_keeps_what_was_typed(
         {"effective_date": "2026-12-01", "next_review_date": "2026-11-01"},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="2026-11-01"' in page_text(response)
     version.refresh_from_db()
     assert version.status == DocumentVersion.Status.APPROVED

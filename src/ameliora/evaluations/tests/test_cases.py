@@ -91,7 +91,7 @@ def test_the_case_page_offers_the_answers_to_correct(
     assert audit_results(audit).overall.percent == 100.0
 
     response = bob_client.post(url, {"label": "Ordonnance 1", f"c{first.pk}": N})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert f"c{second.pk}" in response.context["case_form"].errors
 
 
@@ -109,7 +109,7 @@ def test_a_closed_round_shows_its_case_read_only_and_refuses_a_correction(
     assert [answer.value for _criterion, answer in response.context["rows"]] == [Y, N]
 
     response = bob_client.post(url, _post(audit, "Ordonnance 1", [Y, Y]))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert list(case.answers.order_by("criterion__position").values_list("value", flat=True)) == [Y, N]
 
 
@@ -172,7 +172,7 @@ def test_htmx_entry_errors_keep_what_was_typed(bob_client: Client, tilleuls: Org
         {"label": "Ordonnance 7", f"c{first.pk}": Y},
         HTTP_HX_REQUEST="true",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="audit-live"')
     assert 'value="Ordonnance 7"' in html

@@ -164,7 +164,7 @@ def test_a_missing_answer_keeps_what_was_typed_and_points_at_the_criterion(
         _url("case_add", tilleuls, evaluation_id=audit.pk), {"label": "Ordonnance 7", f"c{first.pk}": "yes"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     form = response.context["case_form"]
     assert f"c{second.pk}" in form.errors
     html = response.content.decode()
@@ -197,7 +197,7 @@ def test_an_audit_without_criteria_is_refused_with_the_form_kept(alice_client: C
     response = alice_client.post(
         _url("create", tilleuls), {"method": "audit", "title": "Audit des préparations", "criteria": "  \n "}
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "criteria" in response.context["form"].errors
     assert 'value="Audit des préparations"' in response.content.decode()
     assert not Evaluation.objects.exists()

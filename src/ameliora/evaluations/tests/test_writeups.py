@@ -51,7 +51,7 @@ def case_review(alice: Membership) -> Evaluation:
 def test_a_case_review_asks_why_it_was_avoidable_or_not(alice_client: Client, case_review: Evaluation) -> None:
     data = {"case_summary": "Chute la nuit", "chronology": "2 h 30 : chute", "avoidability": "avoidable"}
     response = _writeup(alice_client, case_review, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.context["writeup_form"].errors) == {"avoidability_reason"}
     case_review.refresh_from_db()
     assert case_review.case_summary == ""
@@ -64,7 +64,7 @@ def test_a_case_review_asks_why_it_was_avoidable_or_not(alice_client: Client, ca
 
 def test_a_case_review_needs_its_summary_chronology_and_verdict(alice_client: Client, case_review: Evaluation) -> None:
     response = _writeup(alice_client, case_review, {"lessons": "Veilleuse"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.context["writeup_form"].errors) == {
         "case_summary",
         "chronology",
@@ -98,7 +98,7 @@ def test_a_patient_tracer_keeps_its_path_in_order_and_skips_empty_rows(
 
 def test_a_patient_tracer_needs_a_step_and_the_professionals_met(alice_client: Client, tracer: Evaluation) -> None:
     response = _writeup(alice_client, tracer, _steps(extra=2) | {"strengths": "Accueil"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     form = response.context["writeup_form"]
     assert "professionals_met" in form.errors
     with translation.override("en"):
@@ -110,7 +110,7 @@ def test_a_patient_tracer_needs_a_step_and_the_professionals_met(alice_client: C
 def test_a_step_needs_its_place_and_what_was_observed(alice_client: Client, tracer: Evaluation) -> None:
     data = _steps(("", "Transmission orale", "")) | {"professionals_met": "Infirmière"}
     response = _writeup(alice_client, tracer, data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     step = response.context["writeup_form"].steps.forms[0]
     assert "place" in step.errors
     assert 'value="Infirmière"' not in response.content.decode()  # a textarea: the text is kept inside it
@@ -136,7 +136,7 @@ def test_a_peer_review_needs_the_practice_its_reference_and_the_peers(
     alice_client: Client, peer_review: Evaluation
 ) -> None:
     response = _writeup(alice_client, peer_review, {"agreements": "Durée du traitement"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.context["writeup_form"].errors) == {"practice_reviewed", "reference_used", "peers_involved"}
 
     response = _writeup(

@@ -10,11 +10,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ameliora.core.dates import out_of_range_message
 from ameliora.core.models import Attachment, Membership, Notification
 from ameliora.core.tests.assertions import page_text, shows
 from ameliora.core.tests.factories import PNG_BYTES
 from ameliora.core.uploads import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE
-from ameliora.events.forms import DATE_IN_FUTURE, DATE_TOO_OLD, DESCRIPTION_REQUIRED, TEXT_MAX, TEXT_TOO_LONG
+from ameliora.events.forms import DATE_IN_FUTURE, DESCRIPTION_REQUIRED, TEXT_MAX, TEXT_TOO_LONG
 from ameliora.events.models import Event, EventSettings
 from ameliora.events.tests.support import form_data
 
@@ -59,7 +60,7 @@ def test_an_empty_description_is_refused_and_the_rest_is_kept(
 ) -> None:
     response = bob_client.post(_url(bob), form_data(description="   ", immediate_measures="Patient rappelé"))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, DESCRIPTION_REQUIRED)
     assert "Patient rappelé" in page_text(response)
     assert not Event.objects.exists()
@@ -72,7 +73,7 @@ def test_a_huge_text_is_refused_with_its_length_and_kept_whole(
 
     response = bob_client.post(_url(bob), form_data(description=huge))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, TEXT_TOO_LONG % {"length": TEXT_MAX + 4, "limit": TEXT_MAX})
     assert huge in page_text(response)  # nothing cut: the reporter can shorten it
     assert "maxlength" not in page_text(response).split('name="description"')[0][-200:]
@@ -100,11 +101,11 @@ def test_future_and_pre_1900_dates_are_refused_with_clear_messages(
     future = bob_client.post(_url(bob), form_data(occurred_at=tomorrow, description="Texte gardé"))
     old = bob_client.post(_url(bob), form_data(occurred_at="1899-12-31T10:00"))
 
-    assert future.status_code == old.status_code == 400
+    assert future.status_code == old.status_code == 422
     assert shows(future, DATE_IN_FUTURE)
     assert "Texte gardé" in page_text(future)
     assert tomorrow in page_text(future)
-    assert shows(old, DATE_TOO_OLD)
+    assert shows(old, out_of_range_message())
     assert not Event.objects.exists()
 
 
@@ -115,7 +116,7 @@ def test_a_disguised_attachment_is_refused_and_the_text_kept(
 
     response = bob_client.post(_url(bob), {**form_data(description="Texte à garder"), "attachment": fake})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, FILE_CONTENT_MISMATCH % {"ext": "png"})
     assert "Texte à garder" in page_text(response)
     assert not Event.objects.exists()
@@ -129,7 +130,7 @@ def test_an_oversized_attachment_is_refused(
 
     response = bob_client.post(_url(bob), {**form_data(), "attachment": big})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, FILE_TOO_LARGE % {"size": filesizeformat(len(PNG_BYTES * 4)), "limit": filesizeformat(100)})
     assert not Event.objects.exists()
 

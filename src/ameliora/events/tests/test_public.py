@@ -12,7 +12,7 @@ from django.urls import reverse
 from ameliora.core.models import Membership, Notification, Organization
 from ameliora.core.tests.assertions import page_text, shows
 from ameliora.events import services
-from ameliora.events.forms import CHARTER_REQUIRED, CONTACT_REQUIRED
+from ameliora.events.forms import CHARTER_REQUIRED, CODE_REQUIRED, CONTACT_REQUIRED, DESCRIPTION_REQUIRED
 from ameliora.events.models import Event, EventSettings, TrackingMessage, hash_tracking_code
 from ameliora.events.public_views import TOO_MANY_ATTEMPTS, TOO_MANY_DECLARATIONS, UNKNOWN_CODE
 from ameliora.events.ratelimit import LIMITS
@@ -76,7 +76,7 @@ def test_a_call_back_needs_a_phone_and_keeps_what_was_typed(event_settings: Even
         form_data(charter_accepted="on", contact_choice="call_me", contact_name="Paul", description="Texte à garder"),
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CONTACT_REQUIRED)
     assert "Texte à garder" in page_text(response)
 
@@ -84,7 +84,7 @@ def test_a_call_back_needs_a_phone_and_keeps_what_was_typed(event_settings: Even
 def test_the_charter_must_be_accepted(event_settings: EventSettings) -> None:
     response = _public_client().post(_declare_url(event_settings), form_data(contact_choice="anonymous"))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CHARTER_REQUIRED)
 
 
@@ -176,3 +176,16 @@ def test_a_closed_public_page_is_not_found(event_settings: EventSettings) -> Non
     event_settings.save()
 
     assert _public_client().get(_declare_url(event_settings)).status_code == 404
+
+
+def test_a_post_with_no_field_at_all_is_refused_with_the_messages_of_the_missing_fields(
+    event_settings: EventSettings,
+) -> None:
+    """Found by the property tests: an empty body left the form unbound, answered 422 and said nothing."""
+    track = _public_client().post(reverse("events_public:track"), {})
+    declare = _public_client().post(_declare_url(event_settings), {})
+
+    assert track.status_code == declare.status_code == 422
+    assert shows(track, CODE_REQUIRED)
+    assert shows(declare, DESCRIPTION_REQUIRED)
+    assert not Event.objects.exists()

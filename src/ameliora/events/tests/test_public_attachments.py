@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.template.defaultfilters import filesizeformat
@@ -12,8 +13,8 @@ from django.urls import reverse
 
 from ameliora.core.models import Attachment, Membership, Organization
 from ameliora.core.tests.assertions import page_text, shows
-from ameliora.core.tests.factories import PDF_BYTES, PNG_BYTES, UnitFactory
-from ameliora.core.uploads import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE
+from ameliora.core.tests.factories import PDF_BYTES, PNG_BYTES, UnitFactory, bomb_jpeg, bomb_png
+from ameliora.core.uploads import FILE_CONTENT_MISMATCH, FILE_TOO_LARGE, IMAGE_TOO_LARGE
 from ameliora.events.forms import FILES_NOT_KEPT, TOO_MANY_FILES
 from ameliora.events.models import Event, EventSettings
 from ameliora.events.public_views import TOO_MANY_DECLARATIONS
@@ -41,9 +42,28 @@ def test_a_disguised_file_is_refused_clearly_and_nothing_typed_is_lost(event_set
 
     response = _post(event_settings, fake, description="Texte à garder", consequences="Conséquence gardée")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, FILE_CONTENT_MISMATCH % {"ext": "png"})
     assert shows(response, FILES_NOT_KEPT)
+    page = page_text(response)
+    assert "Texte à garder" in page
+    assert "Conséquence gardée" in page
+    assert not Event.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("photo.png", bomb_png(30000, 30000)), ("photo.jpg", bomb_jpeg(30000, 30000))]
+)
+def test_a_decompression_bomb_is_refused_with_a_message_and_nothing_typed_is_lost(
+    event_settings: EventSettings, name: str, content: bytes
+) -> None:
+    bomb = SimpleUploadedFile(name, content, content_type="image/png")
+
+    response = _post(event_settings, bomb, description="Texte à garder", consequences="Conséquence gardée")
+
+    assert response.status_code == 422
+    assert shows(response, f"{name}: {IMAGE_TOO_LARGE % {'limit': 40}}")
     page = page_text(response)
     assert "Texte à garder" in page
     assert "Conséquence gardée" in page
@@ -56,7 +76,7 @@ def test_an_oversized_file_is_refused(event_settings: EventSettings, settings: o
 
     response = _post(event_settings, _png(content=PNG_BYTES * 4))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     expected = FILE_TOO_LARGE % {"size": filesizeformat(len(PNG_BYTES * 4)), "limit": filesizeformat(100)}
     assert shows(response, expected)
     assert not Event.objects.exists()
@@ -65,7 +85,7 @@ def test_an_oversized_file_is_refused(event_settings: EventSettings, settings: o
 def test_more_than_three_files_are_refused(event_settings: EventSettings) -> None:
     response = _post(event_settings, *[_png(f"p{n}.png") for n in range(4)])
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, TOO_MANY_FILES % {"limit": 3})
     assert not Event.objects.exists()
 
@@ -101,7 +121,7 @@ def test_valid_files_are_attached_without_identity_and_seen_by_the_quality_cell_
 def test_refused_uploads_count_against_the_rate_limit(event_settings: EventSettings) -> None:
     fake = SimpleUploadedFile("photo.png", b"not a png", content_type="image/png")
     for _ in range(LIMITS["declare"][0]):
-        assert _post(event_settings, fake).status_code == 400
+        assert _post(event_settings, fake).status_code == 422
         fake.seek(0)
 
     response = _post(event_settings, description="Gardé")
@@ -122,7 +142,7 @@ def test_the_unit_is_asked_only_when_the_organization_has_units(
     assert "Préparatoire" in page
     assert "Ailleurs" not in page
 
-    assert _post(event_settings, unit=str(other.pk)).status_code == 400
+    assert _post(event_settings, unit=str(other.pk)).status_code == 422
     assert _post(event_settings, unit=str(unit.pk)).status_code == 201
     assert _post(event_settings).status_code == 201  # the unit is optional
     assert [e.unit for e in Event.objects.order_by("pk")] == [unit, None]

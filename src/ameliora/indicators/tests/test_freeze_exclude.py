@@ -164,7 +164,7 @@ def test_the_indicator_form_freezes_by_number_of_values(alice_client: Client, ti
     assert indicator.freeze_until == week(9)
     # Too many values: the form comes back with the typed number and the reason.
     refused = alice_client.post(url("edit", indicator), {**data, "freeze_points": "25"})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     page = refused.content.decode()
     assert 'value="25"' in page
     assert "entre 2 et 20" in page
@@ -198,7 +198,7 @@ def test_a_member_excludes_a_value_with_a_required_reason_and_counts_it_again(
 
     assert bob_client.get(exclude_url).status_code == 200
     empty = bob_client.post(exclude_url, {"exclusion_reason": ""})
-    assert empty.status_code == 400
+    assert empty.status_code == 422
     assert "Ce champ est obligatoire" in empty.content.decode()
 
     assert bob_client.post(exclude_url, {"exclusion_reason": "Inventaire compté deux fois"}).status_code == 302

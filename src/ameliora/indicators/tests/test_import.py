@@ -153,7 +153,7 @@ def test_a_malformed_file_shows_its_report_and_commits_nothing(
     assert "qui n&#x27;est pas un nombre" in html
     # Forcing the commit does not import the good line either.
     response = alice_client.post(response.redirect_chain[-1][0], {"action": "commit"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not errors_per_week.measurements.exists()
 
 
@@ -196,5 +196,5 @@ def test_a_large_file_is_committed_by_the_background_job(
 
 def test_an_empty_upload_is_refused_at_the_form(alice_client: Client, errors_per_week: Indicator) -> None:
     response = _upload(alice_client, errors_per_week, b"")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not errors_per_week.imports.exists()

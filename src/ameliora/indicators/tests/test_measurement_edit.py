@@ -49,7 +49,7 @@ def test_a_ratio_is_corrected_with_a_decimal_comma_and_bad_input_keeps_what_was_
     )
 
     refused = alice_client.post(edit_url(measurement), {"numerator": "12", "denominator": ""})
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert 'value="12"' in refused.content.decode()
 
     accepted = alice_client.post(edit_url(measurement), {"numerator": "7,5", "denominator": "10"})

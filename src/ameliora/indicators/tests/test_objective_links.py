@@ -83,7 +83,7 @@ def test_the_choice_offers_only_the_organizations_unlinked_indicators(
     assert "Erreurs de dispensation" in form
     assert "Chez les voisins" not in form
     assert "Déjà lié" not in form
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not foreign.objectives.exists()
 
 

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from ameliora.core.models import Membership, Organization, Role
+from ameliora.core.tests.assertions import shows
 from ameliora.core.tests.factories import MembershipFactory
-from ameliora.indicators.models import Indicator, Kind, Measurement, Status
+from ameliora.indicators.models import MULTIPLIER_AT_LEAST_1, Indicator, Kind, Measurement, Status
 from ameliora.indicators.tests.factories import IndicatorFactory, weekly_series
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +95,7 @@ def test_a_french_decimal_comma_is_accepted_and_errors_keep_what_was_typed(
     assert measurement.value == Decimal("1.5")
     assert measurement.period_start == date(2025, 1, 6)
     response = alice_client.post(_url("measurement_add", indicator), {"period_start": "2025-01-09", "value": "2,5"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="2,5"' in response.content.decode()
     assert "already recorded" in response.content.decode() or "déjà" in response.content.decode()
 
@@ -111,11 +113,40 @@ def test_the_grid_saves_all_rows_or_none(alice_client: Client, tilleuls: Organiz
         "form-1-denominator": "10",
     }
     response = alice_client.post(_url("measurement_grid", indicator), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not indicator.measurements.exists()
     data["form-1-numerator"] = "4,5"
     assert alice_client.post(_url("measurement_grid", indicator), data).status_code == 302
     assert indicator.measurements.count() == 2
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+@pytest.mark.parametrize("typed", ["abc", "NaN", "-Infinity", "1e999999", "9" * 40])
+def test_the_grid_and_the_form_refuse_a_value_that_is_no_number_next_to_the_field(
+    alice_client: Client, tilleuls: Organization, kind: str, typed: str
+) -> None:
+    """``form-0-value=abc`` on a yes/no indicator's grid answered 500 (``decimal.InvalidOperation``)."""
+    indicator = IndicatorFactory.create(organization=tilleuls, kind=kind)
+    grid = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-period_start": "2025-01-06"}
+    single = {"period_start": "2025-01-06"}
+    for name in ("value", "numerator", "denominator"):
+        grid[f"form-0-{name}"] = single[name] = typed
+
+    on_grid = alice_client.post(_url("measurement_grid", indicator), grid)
+    alone = alice_client.post(_url("measurement_add", indicator), single)
+
+    assert on_grid.status_code == alone.status_code == 422
+    field = "numerator" if indicator.uses_ratio else "value"
+    assert on_grid.context["formset"].forms[0].errors[field]
+    assert alone.context["form"].errors[field]
+    assert not indicator.measurements.exists()
+
+
+@pytest.mark.parametrize("forged", ["²", "9" * 30])
+def test_a_forged_objective_in_the_new_indicator_link_is_ignored(
+    alice_client: Client, tilleuls: Organization, forged: str
+) -> None:
+    assert alice_client.get(_url("create", org=tilleuls.slug), {"objective": forged}).status_code == 200
 
 
 def test_the_grid_adds_a_row_with_htmx(alice_client: Client, tilleuls: Organization) -> None:
@@ -133,11 +164,27 @@ def test_a_phase_splits_the_series_and_refreshes_the_status(alice_client: Client
     assert indicator.status == Status.ON_TARGET
 
 
-def test_creating_an_indicator_with_errors_answers_400_and_keeps_the_input(
+def test_a_multiplier_below_1_is_refused_with_words_not_a_constraint_name(
+    alice_client: Client, tilleuls: Organization
+) -> None:
+    """Found by the property tests: the page said "Constraint “indicator_multiplier_positive” is violated"."""
+    data = {"name": "Chutes", "kind": "rate", "indicator_type": "outcome", "periodicity": "month"}
+    data |= {"direction": "down", "multiplier": "0", "rules": "anhoej", "active": "on"}
+
+    response = alice_client.post(_url("create", org="tilleuls"), data)
+
+    assert response.status_code == 422
+    with translation.override("fr"):  # the page is French; this module's code speaks English
+        assert shows(response, MULTIPLIER_AT_LEAST_1)
+    assert "indicator_multiplier_positive" not in response.content.decode()
+    assert not Indicator.objects.exists()
+
+
+def test_creating_an_indicator_with_errors_answers_422_and_keeps_the_input(
     alice_client: Client, tilleuls: Organization
 ) -> None:
     response = alice_client.post(_url("create", org="tilleuls"), {"name": "Chutes", "target_value": "1,5"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="Chutes"' in response.content.decode()
     response = alice_client.post(
         _url("create", org="tilleuls"),

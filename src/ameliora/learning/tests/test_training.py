@@ -61,7 +61,7 @@ def test_a_member_cannot_add_a_need_for_someone_else(
     alice: Membership, bob_client: Client, tilleuls: Organization
 ) -> None:
     response = bob_client.post(_url("training_plan", tilleuls), {"member": alice.pk, "need": "X", "origin": "other"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "member" in response.context["form"].errors
     assert not TrainingNeed.objects.exists()
 
@@ -74,3 +74,10 @@ def test_the_plan_page_query_count_does_not_grow(
     with django_assert_max_num_queries(15):
         response = alice_client.get(_url("training_plan", tilleuls))
     assert len(response.context["page"].object_list) == 25
+
+
+@pytest.mark.parametrize("forged", ["²", "9" * 30])
+def test_a_forged_situation_id_is_ignored_not_a_server_error(
+    alice_client: Client, tilleuls: Organization, forged: str
+) -> None:
+    assert alice_client.get(_url("training_plan", tilleuls), {"situation": forged}).status_code == 200

@@ -10,9 +10,10 @@ from django.urls import reverse
 from pytest_django import DjangoAssertNumQueries
 
 from ameliora.core.models import Membership, Role
+from ameliora.core.tests.assertions import shows
 from ameliora.core.tests.factories import MembershipFactory
 from ameliora.learning.forms import ANSWER_BEFORE_SUBMITTING
-from ameliora.learning.models import LearningSituation
+from ameliora.learning.models import SUPERVISOR_IS_LEARNER, LearningSituation
 from ameliora.learning.tests.factories import ANSWERS, make_situation
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_self_critique_debrief_and_signatures_through_the_pages(
     learner, supervisor = client_for(lucas), client_for(anne)
 
     incomplete = learner.post(url("self_critique", situation), {"knew": "Peu de chose", "submit": "1"})
-    assert incomplete.status_code == 400
+    assert incomplete.status_code == 422
     assert "Peu de chose" in incomplete.content.decode()  # what was typed is kept
     errors = incomplete.context["form"].errors  # each empty answer points at its own field
     assert len(errors) == 5
@@ -83,7 +84,7 @@ def test_self_critique_debrief_and_signatures_through_the_pages(
     learner.post(url("sign", situation))
     situation.refresh_from_db()
     assert situation.status == LearningSituation.Status.DEBRIEFED
-    assert learner.post(url("self_critique", situation), ANSWERS).status_code == 400
+    assert learner.post(url("self_critique", situation), ANSWERS).status_code == 422
 
 
 def test_the_list_costs_a_fixed_number_of_queries(
@@ -111,7 +112,7 @@ def test_the_framework_installs_once_and_admins_edit_it(
         reverse("learning:competency_create", kwargs={"org_slug": slug}),
         {"code": "qua-1", "area": "Qualité", "title": "Doublon", "position": 1, "is_active": "on"},
     )
-    assert duplicate.status_code == 400
+    assert duplicate.status_code == 422
 
 
 def test_the_competency_dashboard_shows_levels_situations_and_gaps(
@@ -164,3 +165,18 @@ def test_the_api_lists_only_what_the_member_may_see(
     hidden = client.get(f"{base}/{theirs.pk}")
     assert hidden.status_code == 404
     assert "message" in hidden.json()
+
+
+def test_a_supervisor_who_is_the_learner_is_refused_with_words_not_a_constraint_name(
+    alice: Membership, alice_client: Client
+) -> None:
+    """Found by the property tests: the page said "Constraint “learning_situation_supervisor_not_learner”…"."""
+    response = alice_client.post(
+        reverse("learning:situation_create", kwargs={"org_slug": alice.organization.slug}),
+        {"title": "Premier mois", "learner": alice.pk, "supervisor": alice.pk},
+    )
+
+    assert response.status_code == 422
+    assert shows(response, SUPERVISOR_IS_LEARNER)
+    assert "learning_situation_supervisor_not_learner" not in response.content.decode()
+    assert not LearningSituation.objects.exists()

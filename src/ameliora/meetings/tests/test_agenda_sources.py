@@ -197,7 +197,7 @@ def test_the_space_form_offers_the_sources_as_checkboxes_and_saves_the_choice(
 def test_the_space_form_refuses_an_unknown_source(alice_client: Client, tilleuls: Organization) -> None:
     url = reverse("meetings:space_create", kwargs={"org_slug": tilleuls.slug})
     response = alice_client.post(url, _form_data(agenda_sources=["nowhere.gone"]))
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "agenda_sources" in response.context["form"].errors
     assert not ExchangeSpace.objects.filter(organization=tilleuls).exists()
 

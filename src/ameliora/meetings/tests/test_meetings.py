@@ -326,7 +326,7 @@ def test_a_decision_without_a_title_is_refused_and_the_typed_values_kept(
         _url("decision_add", tilleuls, session_id=session.pk),
         {"decision-title": "", "decision-owner": bob.pk, "decision-due_date": "2026-12-01"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     form = response.context["decision_form"]
     assert "title" in form.errors
     assert 'value="2026-12-01"' in response.content.decode()
@@ -439,3 +439,16 @@ def test_the_dashboard_shows_the_member_s_next_sessions_only(
 
     assert coming.get_absolute_url() in page
     assert "Espace sans Bob" not in page
+
+
+def test_a_session_stored_on_the_last_day_of_the_calendar_still_shows_and_feeds(
+    client: Client, alice_client: Client, space: ExchangeSpace
+) -> None:
+    """A start on 31/12/9999 at 23:30 (typed before dates were bounded) overflowed its end time."""
+    session = make_session(space)
+    session.starts_at = datetime(9999, 12, 31, 23, 30, tzinfo=timezone.get_current_timezone())
+    session.save(update_fields=["starts_at"])
+
+    assert session.ends_at == session.starts_at
+    assert alice_client.get(session.get_absolute_url()).status_code == 200
+    assert client.get(reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token})).status_code == 200

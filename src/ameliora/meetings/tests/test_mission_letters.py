@@ -223,7 +223,7 @@ def test_a_manager_creates_then_issues_a_letter_through_the_pages(
             "ends_on": "2025-12-31",
         },
     )
-    assert response.status_code == 400  # ends before it starts
+    assert response.status_code == 422  # ends before it starts
     assert not MissionLetter.objects.exists()
 
     response = alice_client.post(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ameliora.core.models import Attachment, Membership, Role
+from ameliora.core.models import Attachment, Job, Membership, Role
 from ameliora.core.tests.assertions import page_text, shows
 from ameliora.core.tests.factories import PDF_BYTES, MembershipFactory
 from ameliora.plans import services
@@ -87,7 +87,7 @@ def test_the_plan_form_keeps_what_was_typed(alice_client: Client, plan: ActionPl
 
     response = alice_client.post(address, {"code": plan.code, "title": "Mon titre tapé", "scope_kind": "project"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert shows(response, CODE_TAKEN)
     assert 'value="Mon titre tapé"' in page_text(response)
 
@@ -106,7 +106,7 @@ def test_an_action_due_before_it_starts_is_refused_with_the_values_kept(alice_cl
         },
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="Afficher la procédure"' in page_text(response)
     assert not plan.actions.exists()
 
@@ -172,7 +172,7 @@ def test_the_board_says_why_a_move_is_refused(alice_client: Client, plan: Action
 
     response = alice_client.post(address, {"status": "cancelled", "view": "board"}, headers={"HX-Request": "true"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     expected = ACTION_TRANSITION_REFUSED % {
         "current": Action.Status.DONE.label,
         "wanted": Action.Status.CANCELLED.label,
@@ -350,3 +350,39 @@ def test_a_closed_plan_takes_no_more_evidence(alice: Membership, alice_client: C
 
     assert not Attachment.objects.exists()
     assert "bi-lock" in alice_client.get(action.get_absolute_url()).content.decode()
+
+
+def test_an_empty_post_is_refused_with_the_required_fields_marked(alice_client: Client, plan: ActionPlan) -> None:
+    """An empty body used to leave the form unbound: the page came back as 200, saying nothing."""
+    response = alice_client.post(url("action_create", plan), {})
+
+    assert response.status_code == 422
+    assert response.context["form"].errors["title"]
+    assert not Action.objects.exists()
+
+
+def test_plan_pages_still_open_on_action_dates_stored_before_dates_were_bounded(
+    alice_client: Client, alice: Membership, plan: ActionPlan, django_capture_on_commit_callbacks
+) -> None:
+    """A due date on 31/12/9999 made the timeline overflow the calendar (500 for good)."""
+    ActionFactory.create(plan=plan, title="Due in year 9999", start_date=None, due_date=date(9999, 12, 31))
+    ActionFactory.create(plan=plan, title="Started in year 1", start_date=date(1, 1, 1), due_date=None)
+
+    for name in ("plan_detail", "action_list", "action_board", "plan_timeline"):
+        assert alice_client.get(url(name, plan)).status_code == 200, name
+    assert alice_client.get(url("progress_review_add", plan), {"review_date": "9999-12-31"}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(url("plan_export", plan))  # the PDF draws the timeline too
+    assert Job.objects.get().status == Job.Status.DONE
+
+
+def test_a_timeline_over_decades_marks_years_not_every_month(alice: Membership, plan: ActionPlan) -> None:
+    from ameliora.plans.timeline import Bar, timeline_svg
+
+    bars = [Bar("Long", date(2000, 3, 1), date(2090, 6, 30), "planned", "Planned", late=False)]
+
+    svg = timeline_svg(bars, today=date(2026, 12, 3), title="Plan")
+
+    assert ">2001<" in svg
+    assert ">03/2000<" not in svg
+    assert svg.count("<line") < 100

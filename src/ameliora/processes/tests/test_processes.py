@@ -124,7 +124,7 @@ def test_the_risk_form_keeps_typed_values(alice_client: Client, alice: Membershi
 
     response = alice_client.post(address, {"hazard": "Rupture de la chaîne du froid", "severity": 9, "likelihood": 2})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert 'value="Rupture de la chaîne du froid"' in page_text(response)
 
 

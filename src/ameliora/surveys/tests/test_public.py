@@ -94,7 +94,7 @@ def test_a_missing_required_answer_keeps_the_other_answers(client: Client, campa
     age = _q(campaign, "Âge")
     response = _post(client, campaign, {age: "37", _q(campaign, "Un souci ?"): "no"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert str(ANSWER_REQUIRED) in response.content.decode()
     assert response.context["form"].errors.keys() == {_q(campaign, "Bon accueil")}
     html = response.content.decode()
@@ -113,7 +113,7 @@ def test_an_out_of_range_number_and_a_too_long_text_get_clear_messages(client: C
     }
     response = _post(client, campaign, data)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = response.context["form"].errors
     assert errors[_q(campaign, "Âge")] == [str(NUMBER_BETWEEN) % {"min": 0, "max": 120}]
     limits = {"limit": number_format(5000, force_grouping=True), "count": number_format(5001, force_grouping=True)}
@@ -123,7 +123,7 @@ def test_an_out_of_range_number_and_a_too_long_text_get_clear_messages(client: C
 def test_a_number_that_is_not_one_and_a_forged_choice_are_refused(client: Client, campaign: Campaign) -> None:
     response = _post(client, campaign, {_q(campaign, "Bon accueil"): "9", _q(campaign, "Âge"): "beaucoup"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert set(response.context["form"].errors) == {_q(campaign, "Bon accueil"), _q(campaign, "Âge")}
 
 
@@ -132,7 +132,7 @@ def test_a_follow_up_is_required_only_when_its_condition_holds_and_dropped_other
 ) -> None:
     base = {_q(campaign, "Bon accueil"): "3", _q(campaign, "Lequel ?"): "Ignoré : la condition n'est pas remplie"}
     missing = _post(client, campaign, {**base, _q(campaign, "Un souci ?"): "yes", _q(campaign, "Lequel ?"): ""})
-    assert missing.status_code == 400
+    assert missing.status_code == 422
     assert _q(campaign, "Lequel ?") in missing.context["form"].errors
 
     stored = _post(Client(), campaign, {**base, _q(campaign, "Un souci ?"): "no"})
@@ -281,7 +281,7 @@ def test_a_named_campaign_asks_an_optional_name_shown_to_managers_only(
     assert _post(client, campaign, named).status_code == 201
     assert _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4"}).status_code == 201  # the name is optional
     too_long = _post(Client(), campaign, {_q(campaign, "Bon accueil"): "4", "respondent_name": "x" * 201})
-    assert too_long.status_code == 400
+    assert too_long.status_code == 422
     assert "respondent_name" in too_long.context["form"].errors
     assert sorted(Response.objects.values_list("respondent_name", flat=True)) == ["", "Jeanne Martin"]
 
@@ -313,7 +313,7 @@ def test_a_flood_of_invalid_submissions_is_rate_limited_too_with_its_field_messa
     invalid = {_q(campaign, "Âge"): "37"}  # the required agreement answer is missing
     for _attempt in range(3):
         refused = _post(Client(), campaign, invalid)
-        assert refused.status_code == 400
+        assert refused.status_code == 422
         assert str(FIX_ERRORS) in refused.content.decode()
 
     flooded = _post(Client(), campaign, invalid)

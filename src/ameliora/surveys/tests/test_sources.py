@@ -173,7 +173,7 @@ def test_the_pages_offer_and_refuse(alice: Membership, alice_client: Client, cot
     assert 'id="source-parameter"' in alice_client.get(create).content.decode()
 
     refused = alice_client.post(create, _data(source_parameter=str(foreign.pk)))
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert not Indicator.objects.filter(organization=org).exists()
 
     created = alice_client.post(create, _data(source_parameter=str(patients.pk)))

@@ -60,7 +60,7 @@ def test_a_choice_question_without_choices_is_refused_on_its_field(alice: Member
         _url("question_add", alice, questionnaire_id=questionnaire.pk),
         {"kind": "multiple", "text": "Lesquels ?", "choices_text": "Un seul"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["question_form"].errors["choices_text"] == [str(services.NEEDS_CHOICES_MESSAGE)]
     assert response.context["question_form"]["text"].value() == "Lesquels ?"
 
@@ -119,7 +119,7 @@ def test_staff_type_in_a_paper_questionnaire(bob: Membership, patients: Question
     client: Client = client_for(bob)
 
     incomplete = client.post(_url("campaign_paper", bob, survey_campaign_id=campaign.pk), {f"q{nps.pk}": "9"})
-    assert incomplete.status_code == 400
+    assert incomplete.status_code == 422
     response = client.post(_url("campaign_paper", bob, survey_campaign_id=campaign.pk), data)
 
     assert response.status_code == 302
