@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.api_types import FieldError, InvalidInput
 
 INVALID_REQUEST = _("Invalid request: %(fields)s.")
+#: One refused field: the summary says why, so a client that shows only ``message`` still tells the user.
+INVALID_FIELD = _("%(field)s: %(message)s")
 INVALID_VALUE = _("Invalid value.")
 
 # Where ninja says a value came from; the first element of an error's location.
@@ -91,5 +93,8 @@ def _message(error: Mapping[str, Any]) -> str:
 def invalid_input(errors: Iterable[Mapping[str, Any]]) -> InvalidInput:
     """The 422 body for pydantic (or ninja) errors: one entry per field, a summary naming them all."""
     entries = [FieldError(field=_field(error.get("loc", ())), message=_message(error)) for error in errors]
-    fields = ", ".join(dict.fromkeys(entry.field for entry in entries))
-    return InvalidInput(message=str(INVALID_REQUEST % {"fields": fields}), errors=entries)
+    if len(entries) == 1:
+        summary = INVALID_FIELD % {"field": entries[0].field, "message": entries[0].message}
+    else:
+        summary = INVALID_REQUEST % {"fields": ", ".join(dict.fromkeys(entry.field for entry in entries))}
+    return InvalidInput(message=str(summary), errors=entries)

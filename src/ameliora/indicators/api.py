@@ -99,13 +99,14 @@ class IndicatorPatchIn(Schema):
     freeze_points: int | None = None
     freeze_until: PlausibleDate | None = None
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"freeze_points": None}]})
+    # An empty object changes nothing and is refused: the document says so.
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "examples": [{"freeze_points": None}]})
 
 
 class MeasurementPatchIn(Schema):
     """Leave a value out of the limits (``excluded: true`` with a reason) or count it again."""
 
-    excluded: bool
+    excluded: pydantic.StrictBool  # 0 or "yes" are no booleans: refused, as the document says
     exclusion_reason: Annotated[Text, Field(max_length=max_length(Measurement, "exclusion_reason"))] = ""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"excluded": False}]})
@@ -120,7 +121,7 @@ class MeasurementIn(Schema):
     numerator: Annotated[Decimal, ModelDecimal(Measurement, "numerator")] | None = None
     denominator: Annotated[Decimal, ModelDecimal(Measurement, "denominator")] | None = None
     note: Annotated[Text, Field(max_length=max_length(Measurement, "note"))] = ""
-    replace: bool = False
+    replace: pydantic.StrictBool = False
 
     # One example fits every kind: a count or yes/no reads `value`, a proportion or rate the pair.
     model_config = ConfigDict(

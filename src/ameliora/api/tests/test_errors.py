@@ -53,7 +53,7 @@ def test_a_huge_page_number_is_refused_with_a_french_message_naming_the_page(
 
         assert response.status_code == 422, url
         body = response.json()
-        assert body["message"] == "Requête invalide : page.", url
+        assert body["message"] == "page : Saisissez une valeur inférieure ou égale à 100000.", url
         assert body["errors"] == [{"field": "page", "message": "Saisissez une valeur inférieure ou égale à 100000."}]
 
 

@@ -83,7 +83,7 @@ def test_a_value_too_large_or_not_a_plain_number_is_refused_naming_the_field(
 
     assert response.status_code == 422
     assert response.json() == {
-        "message": "Requête invalide : value.",
+        "message": f"value : {message}",
         "errors": [{"field": "value", "message": message}],
     }
     assert not measurement_indicator.measurements.exists()
@@ -160,7 +160,7 @@ def test_a_body_that_is_not_json_is_refused(
 
     assert response.status_code == 422
     assert response.json() == {
-        "message": "Requête invalide : body.",
+        "message": "body : Le corps de la requête n’est pas du JSON valide.",
         "errors": [{"field": "body", "message": "Le corps de la requête n’est pas du JSON valide."}],
     }
 
