@@ -364,6 +364,10 @@ def _shift_sentence(indicator: Indicator, reading: Reading, shift: Signal) -> st
         "start": format_period(shift.start, indicator.periodicity),
         "end": format_period(shift.end, indicator.periodicity),
     }
+    suggestion = reading.suggested_phase
+    if shift.reference == "own" and suggestion is not None and suggestion.reason == "after_shift":
+        then = _("then a change in the right direction") if shift.good else _("then a change in the wrong direction")
+        return _("%(detail)s, %(then)s.") % {"detail": detail[0].upper() + detail[1:], "then": then}
     if shift.reference == "previous":
         headline = (
             _("Significant improvement since %(date)s") if shift.good else _("Significant deterioration since %(date)s")

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -74,7 +74,8 @@ class Signal:
     where every point lies; ``None`` for a trend (``rising`` says which way) and too few crossings.
     ``centre`` is the centre line the rule was applied to, on the display scale; ``reference`` says
     whose it is (``"own"``: the phase's, ``"previous"``: the phase before's). ``good`` is true when
-    the signal goes the indicator's way, ``None`` when the rule has no direction.
+    the signal goes the indicator's way, ``None`` when the rule has no direction; for a shift that
+    opened the phase and ended before it (the former level), when leaving it goes the indicator's way.
     """
 
     rule: Rule
@@ -449,6 +450,11 @@ def read(
     signals = _signals(indicator, phase, previous)
     own = _own_shift(phase, indicator.rules, indicator.chart_type or "run")
     suggestion = _suggestion(phase, own)
+    if suggestion is not None and suggestion[0].reason == "after_shift":
+        # The run that opened the phase was the former level: the change it signals is the way out of it.
+        signals = [
+            replace(s, good=not s.good) if s.rule == "shift" and s.reference == "own" else s for s in signals
+        ]
     cl = last.get("cl")
     level = None if cl is None else cl * scale
     level_since = None
