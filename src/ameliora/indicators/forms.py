@@ -283,7 +283,7 @@ class SuggestedPhaseForm(PhaseForm):
     prefix = "suggested"
 
     class Meta(PhaseForm.Meta):
-        widgets = {"start": forms.HiddenInput}
+        widgets = {"start": forms.HiddenInput()}  # type: ignore[dict-item]  # django-stubs types the parent's widgets
         labels = {"label": _("What changed then?")}
 
 

@@ -375,8 +375,9 @@ def _assurance(indicator: Indicator, last: dict[str, Any]) -> Assurance | None:
     assurance = last.get("assurance")
     if assurance is None and indicator.rules != "nhs":
         target = float(indicator.target_value) / indicator.scale
-        direction = "up" if indicator.direction == Direction.UP else "down"
-        assurance = classify_assurance(_limits_of(last), target, direction)
+        assurance = classify_assurance(
+            _limits_of(last), target, "up" if indicator.direction == Direction.UP else "down"
+        )
     return _ASSURANCES.get(assurance or "")
 
 
@@ -452,9 +453,7 @@ def read(
     suggestion = _suggestion(phase, own)
     if suggestion is not None and suggestion[0].reason == "after_shift":
         # The run that opened the phase was the former level: the change it signals is the way out of it.
-        signals = [
-            replace(s, good=not s.good) if s.rule == "shift" and s.reference == "own" else s for s in signals
-        ]
+        signals = [replace(s, good=not s.good) if s.rule == "shift" and s.reference == "own" else s for s in signals]
     cl = last.get("cl")
     level = None if cl is None else cl * scale
     level_since = None

@@ -4,6 +4,7 @@ nothing the engine did not find (property tests on generated series)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -88,7 +89,7 @@ def test_once_the_phase_is_accepted_the_page_compares_before_and_after(tilleuls:
 # --- Change points on shifted series ----------------------------------------------------------------
 
 
-def _unsaved(values: list[float | None], **fields: Any) -> tuple[Indicator, list[Measurement], list[Phase]]:
+def _unsaved(values: Sequence[float | None], **fields: Any) -> tuple[Indicator, list[Measurement], list[Phase]]:
     """An indicator and its rows, never saved: the reading needs no database."""
     phase_at = fields.pop("phase_at", None)
     indicator = Indicator(
@@ -105,7 +106,7 @@ def _unsaved(values: list[float | None], **fields: Any) -> tuple[Indicator, list
     return indicator, rows, phases
 
 
-def _read(values: list[float | None], **fields: Any) -> IndicatorAnalysis:
+def _read(values: Sequence[float | None], **fields: Any) -> IndicatorAnalysis:
     indicator, rows, phases = _unsaved(values, **fields)
     return analyse_indicator(indicator, rows, phases)
 
@@ -302,7 +303,7 @@ def test_the_api_returns_the_reading(alice_client: Client, tilleuls: Organizatio
                 "length": 8,
                 "side": "below",
                 "reference": "own",
-            }
+            },
         ],
         "suggested_phase": {"start": f"{_week(8):%Y-%m-%d}", "reason": "shift"},
         "before_after": None,
