@@ -47,7 +47,7 @@ from ameliora.analytics.rules import (
     nhs_signals,
     sigma_signals,
 )
-from ameliora.analytics.runs import RunsAnalysis, crossings_min, longest_run_max, runs_analysis
+from ameliora.analytics.runs import Run, RunsAnalysis, crossings_min, longest_run_max, runs_analysis, runs_of
 
 __all__ = [
     "AnalysisInputError",
@@ -56,6 +56,7 @@ __all__ = [
     "Comparison",
     "NhsSignals",
     "PhaseResult",
+    "Run",
     "RunsAnalysis",
     "SignificanceTest",
     "analyse",
@@ -80,6 +81,7 @@ __all__ = [
     "run_analysis",
     "run_chart",
     "runs_analysis",
+    "runs_of",
     "s_chart",
     "sigma_signals",
     "t_chart",

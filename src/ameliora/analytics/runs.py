@@ -135,3 +135,67 @@ def runs_analysis(y: Values, cl: float | Values, *, exclude: Sequence[int] = ())
         runs_signal=longest > run_max or crossings < cross_min,
         run_signal=frozen(run_signal),
     )
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run: consecutive useful points on one side of a centre line.
+
+    Attributes:
+        points: 0-based positions of the run's points, in order. Points that
+            neither break nor extend the run (missing, excluded, or on the
+            centre line where it does not break runs) are not in it.
+        side: ``1`` above the centre line, ``-1`` below.
+    """
+
+    points: tuple[int, ...]
+    side: int
+
+    @property
+    def start(self) -> int:
+        return self.points[0]
+
+    @property
+    def end(self) -> int:
+        return self.points[-1]
+
+    @property
+    def length(self) -> int:
+        return len(self.points)
+
+
+def runs_of(
+    y: Values, cl: float | Values, *, exclude: Sequence[int] = (), centre_breaks: bool = False
+) -> tuple[Run, ...]:
+    """Every run of ``y`` around ``cl``, in order, with the positions of its points.
+
+    Anhøj's rule (``centre_breaks=False``, qicharts2 ``runs.analysis``): a point
+    on the centre line, a missing point or an excluded one (1-based positions)
+    neither breaks nor extends a run, so the lengths are those
+    :func:`runs_analysis` counts. The NHS shift rule (``centre_breaks=True``,
+    NHSRplotthedots): a point on the centre line breaks the run; missing and
+    excluded points are skipped.
+    """
+    values = as_float_array(y)
+    included = np.ones(values.size, dtype=np.bool_)
+    included[[position - 1 for position in check_exclude(exclude, values.size)]] = False
+    with np.errstate(invalid="ignore"):
+        side = np.sign(values - np.asarray(cl, dtype=np.float64))
+    runs: list[Run] = []
+    current: list[int] = []
+    current_side = 0
+    for position in np.flatnonzero(included & ~np.isnan(side)):
+        point_side = int(side[position])
+        if point_side == 0:
+            if centre_breaks and current:
+                runs.append(Run(points=tuple(current), side=current_side))
+                current, current_side = [], 0
+            continue
+        if point_side != current_side and current:
+            runs.append(Run(points=tuple(current), side=current_side))
+            current = []
+        current.append(int(position))
+        current_side = point_side
+    if current:
+        runs.append(Run(points=tuple(current), side=current_side))
+    return tuple(runs)

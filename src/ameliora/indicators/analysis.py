@@ -1,4 +1,4 @@
-"""From an indicator's rows to the engine and back: payload, status, plain-French conclusion, chart.
+"""From an indicator's rows to the engine and back: payload, reading, its sentences, chart.
 
 This module is the only bridge between the ORM rows of an indicator and the pure analysis engine
 (:mod:`ameliora.analytics`). It reads no database itself: callers pass the measurements, phases
@@ -13,21 +13,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ameliora.analytics import svg
-from ameliora.analytics.charts import ChartLimits
 from ameliora.analytics.errors import AnalysisInputError
 from ameliora.analytics.report import analyse
-from ameliora.analytics.rules import classify_assurance
-from ameliora.analytics.runs import runs_analysis
-from ameliora.indicators.models import Annotation, Direction, Indicator, Kind, Measurement, Phase, Status
+from ameliora.indicators.models import Annotation, Direction, Indicator, Kind, Measurement, Phase
+from ameliora.indicators.reading import (
+    MIN_POINTS,
+    Reading,
+    Signal,
+    empty_reading,
+    read,
+    read_milestone,
+)
 
-#: Fewer points than this in a phase: the rules are shown but the conclusion warns.
-MIN_POINTS = 10
 #: The fewest baseline points of a frozen baseline (the engine's own minimum).
 MIN_FREEZE = 2
 
@@ -169,71 +171,7 @@ def payload_for(indicator: Indicator, series: Series) -> dict[str, Any]:
     }
 
 
-# --- Reading the results ---------------------------------------------------------------------------
-
-
-def _good_side(direction: str) -> int:
-    return 1 if direction == Direction.UP else -1
-
-
-@dataclass(frozen=True)
-class Shift:
-    """A sustained run on one side of a centre line: where it starts, how long, which way."""
-
-    start: date
-    length: int
-    side: int  # +1 above, -1 below
-    centre: float  # on the engine's scale
-    reference: str  # "own" (the phase's own centre) or "previous" (the previous phase's)
-
-
-def _last_run_signal(result: dict[str, Any], periods: Sequence[date]) -> Shift | None:
-    """The last run of points flagged by the runs rule in this phase."""
-    flags = result.get("run_signal") or []
-    y, cl = result["y"], result["cl"]
-    if cl is None or not any(flags):
-        return None
-    end = max(i for i, f in enumerate(flags) if f)
-    start = end
-    while start > 0 and flags[start - 1]:
-        start -= 1
-    side = 1 if (y[end] or 0) > cl else -1
-    return Shift(start=periods[start], length=end - start + 1, side=side, centre=cl, reference="own")
-
-
-def _shift_from_previous(
-    previous: dict[str, Any], current_y: Sequence[float | None], periods: Sequence[date]
-) -> Shift | None:
-    """Anhøj's shift rule on the current phase around the *previous* phase's centre line
-    (qicharts2's "frozen" baseline): a run longer than ``round(log2(n) + 3)`` points."""
-    cl = previous.get("cl")
-    if cl is None:
-        return None
-    values = [math.nan if v is None else v for v in current_y]
-    if all(math.isnan(v) for v in values):
-        return None
-    runs = runs_analysis(values, cl)
-    if runs.longest_run is None or runs.longest_run_max is None or runs.longest_run <= runs.longest_run_max:
-        return None
-    # Find that longest run to date it and know its side.
-    best: tuple[int, int, int] | None = None  # (length, start, side)
-    run_start, run_side, length = 0, 0, 0
-    for i, v in enumerate(values):
-        side = 0 if math.isnan(v) or v == cl else (1 if v > cl else -1)
-        if side == 0:
-            if math.isnan(v):
-                continue  # missing points do not break a run
-            run_side, length = 0, 0
-            continue
-        if side == run_side:
-            length += 1
-        else:
-            run_side, length, run_start = side, 1, i
-        if best is None or length > best[0]:
-            best = (length, run_start, run_side)
-    if best is None:
-        return None
-    return Shift(start=periods[best[1]], length=best[0], side=best[2], centre=cl, reference="previous")
+# --- The reading and its sentences ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -259,23 +197,55 @@ class BeforeAfter:
     target_met: bool | None
     target: str
 
+    @property
+    def sentence(self) -> str:
+        """The comparison in one sentence (the page, the plan's final review, the REX dossier)."""
+        change = self.absolute_change + (f", {self.relative_change}" if self.relative_change else "")
+        return _("Before: %(before)s; after: %(after)s (%(change)s); %(test)s, %(p)s.") % {
+            "before": self.estimate_before,
+            "after": self.estimate_after,
+            "change": change,
+            "test": self.test_name,
+            "p": self.p_value,
+        }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the conclusion; ``rule`` names the signal it reports (``None``: no signal)."""
+
+    text: str
+    rule: str | None = None
+
 
 @dataclass
 class IndicatorAnalysis:
+    """An indicator's series, the engine's answer and the :class:`Reading` of it; everything shown
+    (status, sentences, badges, before/after card) is derived from ``reading``."""
+
     indicator: Indicator
     series: Series
+    reading: Reading
     results: list[dict[str, Any]] = field(default_factory=list)
-    error: str = ""
-    status: str = Status.NO_DATA
-    conclusion: list[str] = field(default_factory=list)
     before_after: BeforeAfter | None = None
-    level: float | None = None  # the current level on the display scale (last phase's centre line)
-    #: NHS "Making Data Count" variation of the last phase (``"improving"``, ``"concerning"``,
-    #: ``"common_cause"``, ``"special_cause_high"``/``"low"``): NHS rules only, "" otherwise.
-    variation: str = ""
-    #: NHS assurance of the last phase against the target (``"consistently_met"``,
-    #: ``"consistently_not_met"``, ``"inconsistent"``), ``"no_target"``, or "" without control limits.
-    assurance: str = ""
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.reading.status
+
+    @property
+    def error(self) -> str:
+        return self.reading.error
+
+    @property
+    def level(self) -> float | None:
+        """The current level on the display scale (see :attr:`Reading.current_level`)."""
+        return self.reading.current_level
+
+    @property
+    def conclusion(self) -> list[str]:
+        return [s.text for s in self.sentences]
 
     @property
     def has_data(self) -> bool:
@@ -316,10 +286,6 @@ def format_value(indicator: Indicator, value: float | None) -> str:
     return f"{shown}\u00a0{unit}"
 
 
-def _meets(value: float, target: float, direction: str) -> bool:
-    return value >= target if direction == Direction.UP else value <= target
-
-
 def analyse_indicator(
     indicator: Indicator,
     measurements: Sequence[Measurement],
@@ -329,91 +295,37 @@ def analyse_indicator(
 ) -> IndicatorAnalysis:
     """Analyse an indicator's series; never raises on odd data (the error is reported instead)."""
     series = build_series(indicator, measurements, phases)
-    result = IndicatorAnalysis(indicator=indicator, series=series)
     if not series.periods:
-        result.conclusion = [_("No measurement yet: enter the first period to start the chart.")]
-        return result
-    if indicator.kind == Kind.YES_NO:
-        _conclude_milestone(result, today=today)
-        return result
-    try:
-        result.results = analyse(payload_for(indicator, series))
-    except AnalysisInputError as exc:
-        result.error = str(exc)
-        result.status = Status.STABLE
-        result.conclusion = [_("The analysis could not run on these data: %(error)s") % {"error": exc}]
-        return result
-    _conclude(result)
-    _classify(result)
-    return result
-
-
-def _limits_of(phase: dict[str, Any]) -> ChartLimits:
-    """The engine's JSON output for one phase back into the engine's own dataclass."""
-
-    def array(values: Sequence[float | None]) -> Any:
-        return np.array([math.nan if v is None else v for v in values], dtype=np.float64)
-
-    cl = phase.get("cl")
-    return ChartLimits(
-        chart=phase["chart"],
-        y=array(phase["y"]),
-        cl=math.nan if cl is None else cl,
-        lcl=array(phase["lcl"]),
-        ucl=array(phase["ucl"]),
-        lcl_2sigma=array(phase["lcl_2sigma"]),
-        ucl_2sigma=array(phase["ucl_2sigma"]),
-    )
-
-
-def _classify(result: IndicatorAnalysis) -> None:
-    """The "Making Data Count" icons of the last phase.
-
-    Variation comes from the engine with the NHS rules only: it reads the NHS special causes of the
-    last point (shift of 7, trend, two in three, outside the limits); with Anhøj's rules the status
-    and the conclusion already say it. Assurance compares the target with the control limits of the
-    last point, whatever the rule set, so for Anhøj it is computed with the engine's own
-    ``classify_assurance`` on the limits it returned. Run charts have no limits, hence no assurance.
-    """
-    indicator = result.indicator
-    last = result.results[-1]
-    result.variation = last.get("variation") or ""
-    has_limits = any(v is not None for v in [*(last.get("lcl") or []), *(last.get("ucl") or [])])
-    if not has_limits:
-        return
-    if indicator.target_value is None:
-        result.assurance = "no_target"
-        return
-    assurance = last.get("assurance")
-    if assurance is None and indicator.rules != "nhs":
-        target = float(indicator.target_value) / indicator.scale
-        limits = _limits_of(last)
-        assurance = classify_assurance(limits, target, "up" if indicator.direction == Direction.UP else "down")
-    result.assurance = assurance or ""
-
-
-def _conclude_milestone(result: IndicatorAnalysis, *, today: date | None) -> None:
-    indicator = result.indicator
-    last = result.series.y[-1]
-    wanted = 1.0 if indicator.direction == Direction.UP else 0.0
-    achieved = last == wanted
-    since = result.series.periods[-1]
-    for period, value in zip(reversed(result.series.periods), reversed(result.series.y), strict=True):
-        if value != wanted:
-            break
-        since = period
-    result.level = last
-    if achieved:
-        result.status = Status.ON_TARGET
-        result.conclusion = [_("Milestone reached since %(date)s.") % {"date": format_day(since)}]
-        return
-    late = indicator.target_date is not None and today is not None and today > indicator.target_date
-    result.status = Status.CONCERNING if late else Status.STABLE
-    if indicator.target_date:
-        text = _("Milestone not reached yet (planned for %(date)s).") % {"date": format_day(indicator.target_date)}
+        analysis = IndicatorAnalysis(indicator=indicator, series=series, reading=empty_reading(indicator))
+    elif indicator.kind == Kind.YES_NO:
+        reading = read_milestone(indicator, series.periods, series.y, today=today)
+        analysis = IndicatorAnalysis(indicator=indicator, series=series, reading=reading)
     else:
-        text = _("Milestone not reached yet.")
-    result.conclusion = [text]
+        payload = payload_for(indicator, series)
+        try:
+            results = analyse(payload)
+        except AnalysisInputError as exc:
+            reading = empty_reading(indicator, error=str(exc))
+            analysis = IndicatorAnalysis(indicator=indicator, series=series, reading=reading)
+        else:
+            reading = read(
+                indicator,
+                periods=series.periods,
+                displayed=series.displayed,
+                phase_labels=series.phase_labels,
+                phase_starts=series.phase_starts,
+                results=results,
+                payload=payload,
+            )
+            analysis = IndicatorAnalysis(indicator=indicator, series=series, reading=reading, results=results)
+            comparison = results[-1].get("comparison")
+            if comparison is not None and len(results) > 1:
+                analysis.before_after = _before_after(indicator, comparison, series)
+    analysis.sentences = describe(analysis.reading, indicator, analysis.before_after)
+    return analysis
+
+
+# --- Sentences, formatted from the reading only ------------------------------------------------------
 
 
 def _line_words(chart: str, reference: str) -> str:
@@ -422,169 +334,102 @@ def _line_words(chart: str, reference: str) -> str:
     return _("the mean") if reference == "own" else _("the previous phase's mean")
 
 
-def _shift_sentence(shift: Shift, *, good: bool, chart: str, scale: float) -> str:
-    run = ngettext(
-        "%(count)s consecutive point below %(line)s (%(centre)s)",
-        "%(count)s consecutive points below %(line)s (%(centre)s)",
-        shift.length,
-    )
-    if shift.side > 0:
+def _dates(indicator: Indicator, points: Sequence[date]) -> str:
+    """The periods of a few points, in words; beyond five, the first ones and how many more."""
+    shown = [format_period(p, indicator.periodicity) for p in points[:5]]
+    text = ", ".join(shown)
+    if len(points) > len(shown):
+        more = len(points) - len(shown)
+        text += " " + ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more}
+    return text
+
+
+def _shift_sentence(indicator: Indicator, reading: Reading, shift: Signal) -> str:
+    if shift.side == "above":
         run = ngettext(
-            "%(count)s consecutive point above %(line)s (%(centre)s)",
-            "%(count)s consecutive points above %(line)s (%(centre)s)",
+            "%(count)s consecutive point above %(line)s (%(centre)s), from %(start)s to %(end)s",
+            "%(count)s consecutive points above %(line)s (%(centre)s), from %(start)s to %(end)s",
+            shift.length,
+        )
+    else:
+        run = ngettext(
+            "%(count)s consecutive point below %(line)s (%(centre)s), from %(start)s to %(end)s",
+            "%(count)s consecutive points below %(line)s (%(centre)s), from %(start)s to %(end)s",
             shift.length,
         )
     detail = run % {
         "count": shift.length,
-        "line": _line_words(chart, shift.reference),
-        "centre": format_number(shift.centre * scale),
+        "line": _line_words(reading.chart, shift.reference),
+        "centre": format_number(shift.centre),
+        "start": format_period(shift.start, indicator.periodicity),
+        "end": format_period(shift.end, indicator.periodicity),
     }
-    headline = _("Significant improvement since %(date)s") if good else _("Significant deterioration since %(date)s")
-    return _("%(headline)s: %(detail)s.") % {
-        "headline": headline % {"date": format_day(shift.start)},
-        "detail": detail,
-    }
-
-
-def _conclude(result: IndicatorAnalysis) -> None:  # noqa: PLR0912, PLR0915 — one decision table, read top-down
-    indicator = result.indicator
-    results, series = result.results, result.series
-    chart = indicator.chart_type or "run"
-    scale = indicator.scale
-    good_side = _good_side(indicator.direction)
-    last = results[-1]
-    first_point = len(series.periods) - len(last["y"])
-    periods = series.periods[first_point:]
-    cl = last.get("cl")
-    result.level = None if cl is None else cl * scale
-    sentences: list[str] = []
-    improving = concerning = False
-
-    # 1. A shift against the previous phase (the change the team made), else inside the phase.
-    shift = None
-    if len(results) > 1:
-        shift = _shift_from_previous(results[-2], last["y"], periods)
-    if shift is None:
-        shift = _last_run_signal(last, periods)
-    if shift is not None:
-        good = shift.side == good_side
-        improving, concerning = good, not good
-        sentences.append(_shift_sentence(shift, good=good, chart=chart, scale=scale))
-
-    # 2. Points outside the control limits in the last phase.
-    sigma = [bool(s) for s in last.get("sigma_signal") or []]
-    if any(sigma):
-        outside = [i for i, s in enumerate(sigma) if s]
-        last_out = outside[-1]
-        above = (last["y"][last_out] or 0) > (last["ucl"][last_out] or math.inf)
-        good = (1 if above else -1) == good_side
-        sentences.append(
-            ngettext(
-                "%(count)s point outside the control limits (last on %(date)s).",
-                "%(count)s points outside the control limits (last on %(date)s).",
-                len(outside),
-            )
-            % {"count": len(outside), "date": format_day(periods[last_out])}
-        )
-        if shift is None:
-            improving, concerning = good, not good
-
-    # 3. NHS rules: the engine's own variation icon decides.
-    if indicator.rules == "nhs" and last.get("variation") in {"improving", "concerning"}:
-        improving = last["variation"] == "improving"
-        concerning = not improving
-
-    # 4. Before/after comparison with the previous phase.
-    comparison = last.get("comparison")
-    if comparison is not None and len(results) > 1:
-        result.before_after = _before_after(indicator, comparison, series)
-        change = comparison["absolute_change"]
-        if comparison["significant"] and change:
-            good = (1 if change > 0 else -1) == good_side
-            if shift is None:
-                headline = (
-                    _("Significant improvement since %(date)s")
-                    if good
-                    else _("Significant deterioration since %(date)s")
-                )
-                sentences.append(headline % {"date": format_day(periods[0])} + ".")
-                improving, concerning = good, not good
-        elif shift is None:
-            sentences.append(
-                _("No significant change since %(date)s (%(label)s).")
-                % {"date": format_day(periods[0]), "label": series.phase_labels[-1]}
-            )
-        sentences.append(
-            _("Before: %(before)s; after: %(after)s (%(change)s); %(test)s, %(p)s.")
-            % {
-                "before": result.before_after.estimate_before,
-                "after": result.before_after.estimate_after,
-                "change": result.before_after.absolute_change
-                + (f", {result.before_after.relative_change}" if result.before_after.relative_change else ""),
-                "test": result.before_after.test_name,
-                "p": result.before_after.p_value,
-            }
-        )
-
-    # 5. No signal at all: say why the variation looks random.
-    if not sentences or (shift is None and not any(sigma) and len(results) == 1):
-        sentences.append(_random_sentence(last, chart))
-
-    n_obs = last.get("n_obs") or 0
-    if n_obs < MIN_POINTS:
-        sentences.append(
-            ngettext(
-                "Only %(count)s point in this phase: at least %(min)s are needed to detect a change reliably.",
-                "Only %(count)s points in this phase: at least %(min)s are needed to detect a change reliably.",
-                n_obs,
-            )
-            % {"count": n_obs, "min": MIN_POINTS}
-        )
-
-    # 6. Target and alert threshold, on the current level.
-    on_target = None
-    if indicator.target_value is not None and result.level is not None:
-        target = float(indicator.target_value)
-        on_target = _meets(result.level, target, indicator.direction)
-        words = {
-            "target": format_value(indicator, target),
-            "level": format_value(indicator, result.level),
-        }
-        if on_target:
-            sentences.append(_("Target %(target)s met: current level %(level)s.") % words)
-        else:
-            sentences.append(_("Target %(target)s not met yet: current level %(level)s.") % words)
-    last_value = series.displayed[-1] * scale
-    if indicator.alert_threshold is not None and math.isfinite(last_value):
-        threshold = float(indicator.alert_threshold)
-        if not _meets(last_value, threshold, indicator.direction) and last_value != threshold:
-            concerning = True
-            sentences.append(
-                _("The last value (%(value)s) is beyond the alert threshold (%(threshold)s).")
-                % {"value": format_value(indicator, last_value), "threshold": format_value(indicator, threshold)}
-            )
-
-    if concerning:
-        result.status = Status.CONCERNING
-    elif on_target:
-        result.status = Status.ON_TARGET
-    elif improving:
-        result.status = Status.IMPROVING
+    suggestion = reading.suggested_phase
+    if shift.reference == "own" and suggestion is not None and suggestion.reason == "after_shift":
+        then = _("then a change in the right direction") if shift.good else _("then a change in the wrong direction")
+        return _("%(detail)s, %(then)s.") % {"detail": detail[0].upper() + detail[1:], "then": then}
+    if shift.reference == "previous":
+        headline = (
+            _("Significant improvement since %(date)s") if shift.good else _("Significant deterioration since %(date)s")
+        ) % {"date": format_day(shift.start)}
     else:
-        result.status = Status.STABLE
-    result.conclusion = sentences
+        headline = (
+            _("Sustained shift in the right direction") if shift.good else _("Sustained shift in the wrong direction")
+        )
+    return _("%(headline)s: %(detail)s.") % {"headline": headline, "detail": detail}
 
 
-def _random_sentence(last: dict[str, Any], chart: str) -> str:
-    if last.get("longest_run") is None:
+def _signal_sentence(indicator: Indicator, reading: Reading, signal: Signal) -> str:  # noqa: PLR0911 — one per rule
+    words = {
+        "count": signal.length,
+        "dates": _dates(indicator, signal.points),
+        "start": format_period(signal.start, indicator.periodicity),
+        "end": format_period(signal.end, indicator.periodicity),
+        "line": _line_words(reading.chart, "own"),
+    }
+    if signal.rule == "shift":
+        return _shift_sentence(indicator, reading, signal)
+    if signal.rule == "few_crossings":
+        return _(
+            "Too few crossings of %(line)s from %(start)s to %(end)s: %(crossings)s, at least %(min)s expected; "
+            "the points cluster in long runs."
+        ) % {**words, "crossings": reading.n_crossings, "min": reading.n_crossings_min}
+    if signal.rule == "outside_limits":
+        if signal.side == "above":
+            text = ngettext(
+                "%(count)s point above the upper control limit: %(dates)s.",
+                "%(count)s points above the upper control limit: %(dates)s.",
+                signal.length,
+            )
+        else:
+            text = ngettext(
+                "%(count)s point below the lower control limit: %(dates)s.",
+                "%(count)s points below the lower control limit: %(dates)s.",
+                signal.length,
+            )
+        return text % words
+    if signal.rule == "trend":
+        if signal.rising:
+            return (
+                _("Trend: %(count)s points in a row each higher than the one before, from %(start)s to %(end)s.")
+                % words
+            )
+        return _("Trend: %(count)s points in a row each lower than the one before, from %(start)s to %(end)s.") % words
+    if signal.side == "above":
+        return _("Two of three points beyond two sigma above %(line)s: %(dates)s.") % words
+    return _("Two of three points beyond two sigma below %(line)s: %(dates)s.") % words
+
+
+def _random_sentence(reading: Reading) -> str:
+    if reading.longest_run is None:
         return _("No special cause detected.")
     words = {
-        "run": last["longest_run"],
-        "run_max": last["longest_run_max"],
-        "crossings": last["n_crossings"],
-        "crossings_min": last["n_crossings_min"],
+        "run": reading.longest_run,
+        "run_max": reading.longest_run_max,
+        "crossings": reading.n_crossings,
+        "crossings_min": reading.n_crossings_min,
     }
-    if chart == "run":
+    if reading.chart == "run":
         return (
             _(
                 "Random variation only: no unusually long run (longest %(run)s, limit %(run_max)s) "
@@ -599,6 +444,115 @@ def _random_sentence(last: dict[str, Any], chart: str) -> str:
         )
         % words
     )
+
+
+def _milestone_sentences(reading: Reading) -> list[Sentence]:
+    if reading.milestone_since is not None:
+        return [Sentence(_("Milestone reached since %(date)s.") % {"date": format_day(reading.milestone_since)})]
+    if reading.planned:
+        return [
+            Sentence(_("Milestone not reached yet (planned for %(date)s).") % {"date": format_day(reading.planned)})
+        ]
+    return [Sentence(_("Milestone not reached yet."))]
+
+
+def describe(reading: Reading, indicator: Indicator, card: BeforeAfter | None = None) -> list[Sentence]:  # noqa: PLR0912 — one sentence per field, read top-down
+    """The conclusion, sentence by sentence, formatted from the reading's fields (and the
+    before/after card, itself formatted from the same comparison)."""
+    if reading.error:
+        return [Sentence(_("The analysis could not run on these data: %(error)s") % {"error": reading.error})]
+    if reading.status == "no_data":
+        return [Sentence(_("No measurement yet: enter the first period to start the chart."))]
+    if reading.milestone:
+        return _milestone_sentences(reading)
+    sentences: list[Sentence] = []
+    shift = reading.shift
+    if shift is not None:
+        sentences.append(Sentence(_shift_sentence(indicator, reading, shift), "shift"))
+    for signal in reading.signals:
+        if signal is not shift:
+            sentences.append(Sentence(_signal_sentence(indicator, reading, signal), signal.rule))
+    suggestion = reading.suggested_phase
+    if suggestion is not None:
+        sentences.append(
+            Sentence(
+                _(
+                    "The level seems to have changed from %(date)s: mark a phase there to recompute the centre line "
+                    "and limits and compare before and after."
+                )
+                % {"date": format_period(suggestion.start, indicator.periodicity)}
+            )
+        )
+    ba = reading.before_after
+    if ba is not None and card is not None:
+        since = format_day(ba.since) if ba.since else ""
+        if shift is None or shift.reference != "previous":
+            if ba.significant and ba.improved is not None:
+                headline = (
+                    _("Significant improvement since %(date)s")
+                    if ba.improved
+                    else _("Significant deterioration since %(date)s")
+                )
+                sentences.append(Sentence(headline % {"date": since} + "."))
+            else:
+                sentences.append(
+                    Sentence(
+                        _("No significant change since %(date)s (%(label)s).")
+                        % {"date": since, "label": reading.phase_label}
+                    )
+                )
+        sentences.append(Sentence(card.sentence))
+    if not reading.signals and ba is None:
+        sentences.append(Sentence(_random_sentence(reading)))
+    if reading.n_obs < MIN_POINTS:
+        sentences.append(
+            Sentence(
+                ngettext(
+                    "Only %(count)s point in this phase: at least %(min)s are needed to detect a change reliably.",
+                    "Only %(count)s points in this phase: at least %(min)s are needed to detect a change reliably.",
+                    reading.n_obs,
+                )
+                % {"count": reading.n_obs, "min": MIN_POINTS}
+            )
+        )
+    if reading.current_level is not None and reading.level_since is not None:
+        sentences.append(
+            Sentence(
+                _("Current level: %(level)s since %(date)s.")
+                % {
+                    "level": format_value(indicator, reading.current_level),
+                    "date": format_period(reading.level_since, indicator.periodicity),
+                }
+            )
+        )
+    if reading.target_met is not None and reading.current_level is not None:
+        words = {
+            "target": format_value(indicator, float(indicator.target_value or 0)),
+            "level": format_value(indicator, reading.current_level),
+        }
+        if reading.target_met:
+            sentences.append(Sentence(_("Target %(target)s met: current level %(level)s.") % words))
+        else:
+            sentences.append(Sentence(_("Target %(target)s not met yet: current level %(level)s.") % words))
+    if reading.beyond_alert:
+        sentences.append(
+            Sentence(
+                _("The last value (%(value)s) is beyond the alert threshold (%(threshold)s).")
+                % {
+                    "value": format_value(indicator, reading.last_value),
+                    "threshold": format_value(indicator, float(indicator.alert_threshold or 0)),
+                }
+            )
+        )
+    return sentences
+
+
+def _good_side(direction: str) -> int:
+    return 1 if direction == Direction.UP else -1
+
+
+def _meets(value: float, target: float, direction: str) -> bool:
+    return value >= target if direction == Direction.UP else value <= target
 
 
 def _before_after(indicator: Indicator, comparison: dict[str, Any], series: Series) -> BeforeAfter:

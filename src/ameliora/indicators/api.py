@@ -3,7 +3,7 @@ leaving an explained outlier out of the limits."""
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -33,6 +33,7 @@ from ameliora.indicators.access import get_indicator_for, indicators_for
 from ameliora.indicators.analysis import analyse_indicator, payload_for
 from ameliora.indicators.models import Indicator, Measurement
 from ameliora.indicators.periods import period_start_of
+from ameliora.indicators.reading import Reading
 
 router = Router(tags=["indicators"])
 SchemaT = TypeVar("SchemaT", bound=Schema)
@@ -79,8 +80,82 @@ class ExcludedPointOut(Schema):
     reason: str
 
 
+class ReadingSignalOut(Schema):
+    """A special cause found in the last phase, with the periods it spans."""
+
+    rule: Literal["shift", "few_crossings", "trend", "outside_limits", "two_of_three"]
+    start: date = pydantic.Field(description="Period start of the first point concerned.")
+    end: date = pydantic.Field(description="Period start of the last point concerned.")
+    length: int = pydantic.Field(description="Number of points concerned.")
+    side: Literal["above", "below"] | None = pydantic.Field(
+        description="Side of the centre line (shift, two of three) or of the limits (outside limits) of every "
+        "point; null for a trend and too few crossings."
+    )
+    reference: Literal["own", "previous"] = pydantic.Field(
+        description="The centre line the rule was applied to: the phase's own or the previous phase's."
+    )
+
+
+class SuggestedPhaseOut(Schema):
+    """A change point: where a new phase should start."""
+
+    start: date
+    reason: Literal["shift", "after_shift"] = pydantic.Field(
+        description="shift: a sustained shift starts there; after_shift: the shift that opened the phase ends there."
+    )
+
+
+class ReadingBeforeAfterOut(Schema):
+    """The last phase compared with the previous one, as on the page."""
+
+    test: str
+    p_value: float
+    significant: bool
+
+
+class IndicatorReadingOut(Schema):
+    """What the page says, as data: every sentence and badge of the indicator is derived from it."""
+
+    status: str
+    variation: Literal["improvement", "concern", "common_cause"] | None
+    assurance: Literal["met", "not_met", "inconsistent"] | None
+    current_level: float | None = pydantic.Field(
+        description="On the display scale (percent for proportions): the last phase's centre line, or the level "
+        "since the suggested phase's start."
+    )
+    signals: list[ReadingSignalOut]
+    suggested_phase: SuggestedPhaseOut | None
+    before_after: ReadingBeforeAfterOut | None
+
+
+def reading_out(reading: Reading) -> dict[str, Any]:
+    """The reading as the API shows it (dates as ISO period starts)."""
+    ba = reading.before_after
+    suggestion = reading.suggested_phase
+    return {
+        "status": reading.status,
+        "variation": reading.variation,
+        "assurance": reading.assurance,
+        "current_level": reading.current_level,
+        "signals": [
+            {
+                "rule": s.rule,
+                "start": s.start,
+                "end": s.end,
+                "length": s.length,
+                "side": s.side,
+                "reference": s.reference,
+            }
+            for s in reading.signals
+        ],
+        "suggested_phase": None if suggestion is None else {"start": suggestion.start, "reason": suggestion.reason},
+        "before_after": None if ba is None else {"test": ba.test, "p_value": ba.p_value, "significant": ba.significant},
+    }
+
+
 class IndicatorDetailOut(IndicatorOut):
     measurements: list[MeasurementOut]
+    reading: IndicatorReadingOut
     conclusion: list[str]
     payload: dict[str, Any] | None
     analysis: list[dict[str, Any]]
@@ -155,6 +230,7 @@ def indicator_detail(request: HttpRequest, org_slug: OrgSlug, indicator_id: Obje
     points = indicator.baseline_points(periods)
     data.update(
         measurements=[MeasurementOut.from_orm(m).dict() for m in measurements],
+        reading=reading_out(analysis.reading),
         conclusion=analysis.conclusion,
         payload=payload_for(indicator, analysis.series) if analysis.results else None,
         analysis=analysis.results,

@@ -4,7 +4,8 @@
   place" and the weekly count of dispensing errors, ~4-5 a week for 26 weeks, then ~1-2 a week
   for 20 weeks after the double check started (a phase): a shift the run-chart rules detect.
   Week 18 of the baseline, a two-day outage of the dispensing software, is an explained outlier
-  left out of the limits (still on the chart, marked).
+  left out of the limits (still on the chart, marked). The weekly labelling errors of its pill
+  organisers fell from ~6 to ~1.5 after 8 weeks, with no phase marked: the page proposes one there.
   Its second plan (preparations circuit): the milestone "fiche de fabrication complète à la
   libération" and late sub-contracted preparations per month, ~4-5 then under 1 once delays are traced.
 * Service des Coteaux (seed 001): the five objectives of its quality system, with targets; all
@@ -131,6 +132,11 @@ OUTAGE_REASON = (
 )
 
 
+#: An indicator whose page proposes a phase (a change point): 8 weeks around 6, then 8 around 1.5.
+DEMO_CHANGE_POINT = "Erreurs d'étiquetage des piluliers par semaine"
+LABELLING_ERRORS = (6, 7, 6, 5, 7, 6, 6, 7, 2, 1, 2, 1, 1, 2, 2, 1)
+
+
 def _pharmacy(organization: Organization, today: date) -> None:
     marc = _owner(organization, "marc.lefevre@tilleuls.test")
     baseline, after = 26, 20
@@ -172,6 +178,21 @@ def _pharmacy(organization: Organization, today: date) -> None:
             (baseline - 1, "Réunion d'équipe : présentation du double contrôle"),
         ),
         outlier=(OUTAGE_WEEK, 13.0, OUTAGE_REASON),
+        today=today,
+    )
+    _indicator(
+        organization,
+        DEMO_CHANGE_POINT,
+        kind=Kind.COUNT,
+        indicator_type=IndicatorType.OUTCOME,
+        periodicity=Periodicity.WEEK,
+        direction=Direction.DOWN,
+        unit="erreurs",
+        description="Étiquettes de piluliers ou de préparations corrigées avant la remise au patient, par semaine.",
+        owner=marc,
+        # No phase yet: the page proposes one where the lower level starts (the 9th week).
+        points=lambda rng, k: (float(LABELLING_ERRORS[k]), None),
+        count=len(LABELLING_ERRORS),
         today=today,
     )
     _preparations(organization, today)

@@ -277,6 +277,16 @@ class PhaseForm(forms.ModelForm[Phase]):
         help_texts = {"label": _("e.g. “double check in place”")}
 
 
+class SuggestedPhaseForm(PhaseForm):
+    """The phase the reading proposes: its start is fixed (hidden), the team names it."""
+
+    prefix = "suggested"
+
+    class Meta(PhaseForm.Meta):
+        widgets = {"start": forms.HiddenInput()}  # type: ignore[dict-item]  # django-stubs types the parent's widgets
+        labels = {"label": _("What changed then?")}
+
+
 class AnnotationForm(forms.ModelForm[Annotation]):
     class Meta:
         model = Annotation

@@ -43,10 +43,12 @@ from ameliora.indicators.forms import (
     ObjectiveLinkForm,
     ObjectiveTargetsForm,
     PhaseForm,
+    SuggestedPhaseForm,
 )
 from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
 from ameliora.indicators.models import Indicator, Kind, Measurement, MeasurementImport, Status
 from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
+from ameliora.indicators.reading import Reading
 from ameliora.plans.access import get_objective_for
 from ameliora.plans.models import Objective
 
@@ -277,8 +279,16 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
         "baseline": _baseline_context(indicator, analysis.series, measurements),
         "measurement_form": MeasurementForm(indicator=indicator, initial={"period_start": _next_period(indicator)}),
         "phase_form": PhaseForm(),
+        "suggested_form": _suggested_form(analysis.reading),
         "annotation_form": AnnotationForm(),
     }
+
+
+def _suggested_form(reading: Reading) -> SuggestedPhaseForm | None:
+    """The one-click form accepting the phase the reading proposes (a change point), if any."""
+    if reading.suggested_phase is None:
+        return None
+    return SuggestedPhaseForm(initial={"start": reading.suggested_phase.start})
 
 
 def _baseline_context(indicator: Indicator, series: Series, measurements: list[Measurement]) -> dict[str, Any]:
@@ -613,7 +623,8 @@ def _start_import_job(request: OrgRequest, pending: MeasurementImport) -> Any:
 def phase_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
     require(request.membership, "indicators.edit")
     indicator = get_indicator_for(request.membership, indicator_id)
-    form = PhaseForm(request.POST)
+    suggested = f"{SuggestedPhaseForm.prefix}-start" in request.POST
+    form = SuggestedPhaseForm(posted(request)) if suggested else PhaseForm(posted(request))
     if form.is_valid():
         try:
             services.add_phase(indicator, start=form.cleaned_data["start"], label=form.cleaned_data["label"])
@@ -623,7 +634,7 @@ def phase_add(request: OrgRequest, indicator_id: int) -> HttpResponse:
             messages.success(request, _("Phase added."))
             return _detail(indicator)
     context = _detail_context(request, indicator)
-    context["phase_form"] = form
+    context["suggested_form" if suggested else "phase_form"] = form
     return render(request, "indicators/indicator_detail.html", context, status=INVALID_FORM)
 
 

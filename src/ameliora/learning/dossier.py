@@ -80,14 +80,7 @@ class IndicatorPart:
             if self.conclusion:
                 return " ".join(self.conclusion)
             return _("No before/after comparison: mark on the indicator's page the date the change started (a phase).")
-        change = ba.absolute_change + (f", {ba.relative_change}" if ba.relative_change else "")
-        return _("Before: %(before)s; after: %(after)s (%(change)s); %(test)s, %(p)s.") % {
-            "before": ba.estimate_before,
-            "after": ba.estimate_after,
-            "change": change,
-            "test": ba.test_name,
-            "p": ba.p_value,
-        }
+        return ba.sentence
 
 
 def indicator_parts(plan: ActionPlan, day: Any) -> list[IndicatorPart]:

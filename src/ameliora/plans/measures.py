@@ -38,7 +38,7 @@ class IndicatorResult:
     target: str  # formatted, "" when none
     conclusion: list[str] = field(default_factory=list)
     # The indicator page's before/after card (indicators.analysis.BeforeAfter, which plans may not
-    # import); None without a phase to compare. Templates read its formatted fields.
+    # import); None without a phase to compare. Templates read its formatted fields, `sentence` says it.
     before_after: Any = None
 
 

@@ -701,15 +701,7 @@ def _before_after_text(plan: ActionPlan, day: date) -> str:
         ba = result.before_after
         if ba is None:
             continue
-        change = ba.absolute_change + (f", {ba.relative_change}" if ba.relative_change else "")
-        sentence = _("Before: %(before)s; after: %(after)s (%(change)s); %(test)s, %(p)s.") % {
-            "before": ba.estimate_before,
-            "after": ba.estimate_after,
-            "change": change,
-            "test": ba.test_name,
-            "p": ba.p_value,
-        }
-        lines.append(_("%(label)s:") % {"label": result.name} + " " + sentence)
+        lines.append(_("%(label)s:") % {"label": result.name} + " " + ba.sentence)
     return "\n".join(lines)
 
 

@@ -34,9 +34,10 @@ def test_a_shift_after_the_change_is_a_significant_improvement(tilleuls: Organiz
     with translation.override("fr"):
         analysis = _analysis(indicator)
     since = MONDAY + timedelta(weeks=len(BASELINE))
+    end = MONDAY + timedelta(weeks=len(BASELINE) + len(AFTER) - 1)
     assert analysis.conclusion[0] == (
         f"Amélioration significative depuis le {since:%d/%m/%Y} : 20 points consécutifs sous la moyenne de la "
-        "phase précédente (4,5)."
+        f"phase précédente (4,5), du {since:%d/%m/%y} au {end:%d/%m/%y}."
     )
     assert analysis.status == Status.ON_TARGET
     before_after = analysis.before_after
@@ -64,11 +65,13 @@ def test_random_variation_is_said_to_be_random(tilleuls: Organization) -> None:
 def test_a_run_inside_a_single_phase_is_dated_from_its_first_point(tilleuls: Organization) -> None:
     indicator = weekly_series(tilleuls, BASELINE[:12] + AFTER[:10], chart="run")
     analysis = _analysis(indicator)
-    start = MONDAY + timedelta(weeks=12)
-    assert (
-        f"Significant improvement since {start:%d/%m/%Y}: 10 consecutive points below the median"
-        in (analysis.conclusion[0])
+    start, end = MONDAY + timedelta(weeks=12), MONDAY + timedelta(weeks=21)
+    assert analysis.conclusion[0].startswith(
+        "Sustained shift in the right direction: 10 consecutive points below the median"
     )
+    assert analysis.conclusion[0].endswith(f"from {start:%d/%m/%y} to {end:%d/%m/%y}.")
+    assert analysis.reading.suggested_phase is not None
+    assert analysis.reading.suggested_phase.start == start
     assert analysis.status == Status.IMPROVING
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from ameliora.core.demo import build_demo
 from ameliora.indicators.analysis import analyse_indicator
-from ameliora.indicators.demo import OUTAGE_WEEK, build_indicators
+from ameliora.indicators.demo import DEMO_CHANGE_POINT, OUTAGE_WEEK, build_indicators
 from ameliora.indicators.models import Indicator, Kind, Measurement, Phase, Status
 from ameliora.plans import measures
 from ameliora.plans.models import ActionPlan
@@ -55,3 +55,12 @@ def test_the_demo_shows_an_explained_outlier_and_a_frozen_baseline(db: None) -> 
     assert errors_analysis.results[0]["special_cause"][OUTAGE_WEEK] is False
     assert delay.baseline_points(m.period_start for m in delay_rows) == 12
     assert analysis.results[0]["freeze"] == 12
+
+
+def test_the_demo_shows_a_proposed_phase(db: None) -> None:
+    build_demo()
+    indicator = Indicator.objects.get(name=DEMO_CHANGE_POINT)
+    rows = sorted(indicator.measurements.all(), key=lambda m: m.period_start)
+    reading = analyse_indicator(indicator, rows, list(indicator.phases.all())).reading
+    assert reading.suggested_phase is not None
+    assert reading.suggested_phase.start == rows[8].period_start

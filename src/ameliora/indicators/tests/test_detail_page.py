@@ -51,16 +51,16 @@ def english(client_for: Any, alice: Membership) -> Client:
 def test_the_nhs_rules_give_the_variation_and_assurance_of_the_last_phase(tilleuls: Organization) -> None:
     indicator = weekly_series(tilleuls, BETTER, rules="nhs", target_value=Decimal(10))
     analysis = analyse_indicator(indicator, list(indicator.measurements.all()))
-    assert analysis.variation == "improving"  # a shift of 7 below the mean, lower is better
-    assert analysis.assurance == "consistently_met"  # the target 10 is above the UCL
+    assert analysis.reading.variation == "improvement"  # a shift of 7 below the mean, lower is better
+    assert analysis.reading.assurance == "met"  # the target 10 is above the UCL
 
 
 def test_the_page_shows_the_nhs_badges_with_words_and_icons(english: Client, tilleuls: Organization) -> None:
     indicator = weekly_series(tilleuls, BETTER, rules="nhs", target_value=Decimal(10))
     html = _page(english, indicator)
-    assert 'data-variation="improving"' in html
+    assert 'data-variation="improvement"' in html
     assert "special cause, improving" in html
-    assert 'data-assurance="consistently_met"' in html
+    assert 'data-assurance="met"' in html
     assert "target met consistently" in html
     assert "bi-hand-thumbs-up" in html
     assert "bi-check-circle" in html
@@ -76,23 +76,23 @@ def test_common_cause_and_no_target_are_said_too(english: Client, tilleuls: Orga
 def test_with_anhoej_rules_the_assurance_still_reads_the_control_limits(
     english: Client, tilleuls: Organization
 ) -> None:
-    """The engine returns variation and assurance with the NHS rules only; variation rests on the NHS
-    special causes, but assurance only compares the target with the limits, so it holds for Anhøj."""
+    """The engine returns variation and assurance with the NHS rules only; assurance only compares the
+    target with the limits, so it holds for Anhøj, and the variation comes from the reading's signals."""
     indicator = weekly_series(tilleuls, BETTER, target_value=Decimal("0.5"))
     analysis = analyse_indicator(indicator, list(indicator.measurements.all()))
-    assert analysis.variation == ""
-    assert analysis.assurance == "inconsistent"  # 0.5 lies between LCL 0 and UCL
+    assert analysis.reading.variation == "improvement"  # the run of 7 below the mean, lower is better
+    assert analysis.reading.assurance == "inconsistent"  # 0.5 lies between LCL 0 and UCL
     indicator.target_value = Decimal(10)
-    assert analyse_indicator(indicator, list(indicator.measurements.all())).assurance == "consistently_met"
+    assert analyse_indicator(indicator, list(indicator.measurements.all())).reading.assurance == "met"
     indicator.save()
     html = _page(english, indicator)
-    assert 'data-assurance="consistently_met"' in html
-    assert "data-variation" not in html
+    assert 'data-assurance="met"' in html
+    assert 'data-variation="improvement"' in html
 
 
 def test_run_charts_and_milestones_get_no_assurance(tilleuls: Organization) -> None:
     indicator = weekly_series(tilleuls, BETTER, chart="run", target_value=Decimal(2))
-    assert analyse_indicator(indicator, list(indicator.measurements.all())).assurance == ""
+    assert analyse_indicator(indicator, list(indicator.measurements.all())).reading.assurance is None
 
 
 # --- History --------------------------------------------------------------------------------------
