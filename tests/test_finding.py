@@ -77,6 +77,7 @@ def test_the_navigation_collapses_on_a_phone_through_bootstrap_without_inline_co
     assert 'id="nav-modules"' in html
     assert 'role="search"' in html
     assert reverse("core:my_work", kwargs={"org_slug": tilleuls.slug}) in html
+    assert "htmx reads one htmx-config tag" not in html  # the layout's comment is not shown as text
 
 
 def test_the_current_organization_is_named_and_a_switcher_offered_only_to_members_of_several(
