@@ -12,6 +12,9 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 # A database out of reach answers 503 "try again in a moment" (core/errors.py); other errors are 500.
 handler500 = "ameliora.core.errors.server_error"
+# Refusals and missing pages are styled pages in the layout that say why and link back (core/errors.py).
+handler403 = "ameliora.core.errors.permission_denied"
+handler404 = "ameliora.core.errors.page_not_found"
 
 urlpatterns = [
     path("", include("ameliora.core.urls")),

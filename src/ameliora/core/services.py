@@ -234,12 +234,14 @@ def notify(recipients: Iterable[Any], *, organization: Organization, title: str,
     return created
 
 
-def retire_notifications(*, organization: Organization, url: str) -> int:
+def retire_notifications(*, organization: Organization, url: str, recipient: Any = None) -> int:
     """Mark as read the unread notifications pointing at ``url``: what they asked for no longer applies
-    (e.g. reading a version that has just been superseded)."""
-    return (
-        Notification.objects.for_org(organization).filter(url=url, read_at__isnull=True).update(read_at=timezone.now())
-    )
+    (e.g. reading a version that has just been superseded, a debrief both parties signed). With
+    ``recipient``, only that user's (the reviewer who gave an opinion, the person who signed)."""
+    unread = Notification.objects.for_org(organization).filter(url=url, read_at__isnull=True)
+    if recipient is not None:
+        unread = unread.filter(recipient=recipient)
+    return unread.update(read_at=timezone.now())
 
 
 @transaction.atomic

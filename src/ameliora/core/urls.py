@@ -6,6 +6,8 @@ app_name = "core"
 
 org_patterns = [
     path("", views.dashboard, name="dashboard"),
+    path("search/", views.search, name="search"),
+    path("my-work/", views.my_work, name="my_work"),
     # People
     path("members/", views.member_list, name="member_list"),
     path("members/export/", views.member_export, name="member_export"),

@@ -6,6 +6,8 @@ Every view under ``/o/<org_slug>/`` receives a request on which the tenancy midd
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -38,8 +40,11 @@ from ameliora.core.models import (
     Notification,
     Unit,
 )
+from ameliora.core.mywork import work_of
 from ameliora.core.navigation import modules_for
 from ameliora.core.permissions import can, require
+from ameliora.core.search import PROVIDERS as SEARCH_PROVIDERS
+from ameliora.core.search import clean_query
 from ameliora.core.workers import fail_job_if_worker_lost
 
 PAGE_SIZE = 25
@@ -94,6 +99,50 @@ def dashboard(request: OrgRequest) -> HttpResponse:
             "cards": cards_for(request),
         },
     )
+
+
+# --- Finding one's way: search and "my work" -----------------------------------------------------
+
+SEARCH_PREVIEW = 5
+
+
+@require_GET
+def search(request: OrgRequest) -> HttpResponse:
+    """The organization's records the member may see, by kind: a few of each, or one kind page by page."""
+    query = clean_query(request.GET.get("q"))
+    kind = request.GET.get("kind", "")
+    provider = SEARCH_PROVIDERS.get(kind)
+    sections = []
+    page = None
+    if query and provider is not None:
+        source = provider.search(request.membership, query)
+        page = Paginator(source.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        sections.append({"provider": provider, "results": [source.show(row) for row in page], "count": None})
+    elif query:
+        for each in SEARCH_PROVIDERS.values():
+            source = each.search(request.membership, query)
+            count = source.rows.count()
+            if count:
+                results = [source.show(row) for row in source.rows[:SEARCH_PREVIEW]]
+                sections.append({"provider": each, "results": results, "count": count})
+    return render(
+        request,
+        "core/search.html",
+        {
+            "query": query,
+            "raw_query": request.GET.get("q", ""),
+            "kind": kind if provider is not None else "",
+            "sections": sections,
+            "page": page,
+            "preview": SEARCH_PREVIEW,
+            "query_string": urlencode({"q": query, "kind": kind}),
+        },
+    )
+
+
+@require_GET
+def my_work(request: OrgRequest) -> HttpResponse:
+    return render(request, "core/my_work.html", {"sections": work_of(request.membership)})
 
 
 # --- Members and invitations --------------------------------------------------------------------

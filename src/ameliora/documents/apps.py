@@ -11,7 +11,7 @@ class DocumentsConfig(AppConfig):
         from django.apps import apps
 
         # Demo content and daily reminders register themselves on import.
-        from ameliora.documents import agenda, demo, reminders  # noqa: F401
+        from ameliora.documents import agenda, demo, finding, reminders  # noqa: F401
 
         # Feed indicators' computed sources when that app is installed (documents may import indicators).
         if apps.is_installed("ameliora.indicators"):

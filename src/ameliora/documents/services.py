@@ -157,6 +157,10 @@ def record_review(version: DocumentVersion, *, reviewer: Membership, approve: bo
     review.comment = comment
     review.decided_at = timezone.now()
     review.save(update_fields=["decision", "comment", "decided_at"])
+    # The reviewer has answered: "waiting for your review" is done for them.
+    retire_notifications(
+        organization=version.document.organization, url=version.get_absolute_url(), recipient=reviewer.user
+    )
     if not approve:
         version.save(update_fields=version.request_changes())
         if version.author is not None:
@@ -174,6 +178,8 @@ def approve_version(version: DocumentVersion, *, acting: Membership) -> None:
     if version.reviews.exclude(decision=Review.Decision.APPROVED).exists():
         raise ValidationError(REVIEWS_PENDING, code="reviews_pending")
     version.save(update_fields=version.approve(by=acting))
+    # Nobody's review is awaited any more (a reviewer who never opened the notification included).
+    retire_notifications(organization=version.document.organization, url=version.get_absolute_url())
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ already has events is left alone.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,10 +16,11 @@ from typing import Any
 from django.utils import timezone
 
 from ameliora.core.demo import register_demo, register_scale
-from ameliora.core.models import Membership, Organization, Unit
+from ameliora.core.models import Membership, Notification, Organization, Unit
 from ameliora.events import services
 from ameliora.events.models import Event, EventCategory, EventSettings, EventTransition, LibraryAudience
 from ameliora.events.services import Declaration
+from ameliora.plans.models import Action
 
 
 def _member(organization: Organization, email: str) -> Membership:
@@ -174,19 +176,44 @@ def _build(organization: Organization, spec: Spec, cell: Membership) -> Event:  
 
 
 def _renumber(organization: Organization) -> None:
-    """References follow the (back-dated) reception order, per year."""
+    """References follow the (back-dated) reception order, per year.
+
+    The notifications and action descriptions written while the events were declared name their
+    reference at that time: they are rewritten too, so that "EI-2026-006" opens EI-2026-006.
+    """
     events = list(Event.objects.for_org(organization).order_by("received_at", "pk"))
     for event in events:
         Event.objects.filter(pk=event.pk).update(reference=f"TMP-{event.pk}")
     counters: dict[int, int] = {}
+    renamed: dict[str, str] = {}
     for event in events:
         year = timezone.localtime(event.received_at).year
         counters[year] = counters.get(year, 0) + 1
-        Event.objects.filter(pk=event.pk).update(reference=f"EI-{year}-{counters[year]:03d}")
+        reference = f"EI-{year}-{counters[year]:03d}"
+        Event.objects.filter(pk=event.pk).update(reference=reference)
+        if reference != event.reference:
+            renamed[event.reference] = reference
+    _rename_references(organization, renamed)
     year = timezone.localdate().year
     EventSettings.objects.filter(organization=organization).update(
         sequence_year=year, sequence_last=counters.get(year, 0)
     )
+
+
+def _rename_references(organization: Organization, renamed: dict[str, str]) -> None:
+    """Replace old references by new ones, all at once (EI-…-006 → 005 while 005 → 004), where they are written."""
+    if not renamed:
+        return
+    pattern = re.compile("|".join(re.escape(old) for old in sorted(renamed, key=len, reverse=True)))
+    notifications = Notification.objects.for_org(organization).filter(title__contains="EI-")
+    for notification in notifications:
+        title = pattern.sub(lambda match: renamed[match.group(0)], notification.title)
+        if title != notification.title:
+            Notification.objects.filter(pk=notification.pk).update(title=title)
+    for action in Action.objects.for_org(organization).filter(description__contains="EI-"):
+        description = pattern.sub(lambda match: renamed[match.group(0)], action.description)
+        if description != action.description:
+            Action.objects.filter(pk=action.pk).update(description=description)
 
 
 CPTS_CRITERIA_ALL = ("complex_environment", "complex_patient", "complex_pathologies", "complex_coordination")

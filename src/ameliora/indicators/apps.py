@@ -16,6 +16,7 @@ class IndicatorsConfig(AppConfig):
             core_sources,
             dashboard,
             demo,
+            finding,
             jobs,
             plan_measures,
             reminders,

@@ -9,4 +9,4 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         # The access check (attachments follow it) and the demo register on import.
-        from ameliora.learning import access, demo  # noqa: F401
+        from ameliora.learning import access, demo, finding  # noqa: F401

@@ -282,8 +282,12 @@ def sign_debrief(situation: LearningSituation, *, acting: Membership) -> Debrief
     else:
         raise ValidationError(NOT_A_SIGNATORY, code="not_signatory")
     debrief.save(update_fields=fields)
+    # "A debrief awaits your signature" is done for the signer; once both signed, for everyone.
+    url = situation.get_absolute_url()
+    core_services.retire_notifications(organization=situation.organization, url=url, recipient=acting.user)
     if debrief.is_signed:
         situation.save(update_fields=situation.move_to(LearningSituation.Status.DEBRIEFED))
+        core_services.retire_notifications(organization=situation.organization, url=url)
     elif acting.pk == situation.learner_id:
         _notify(situation, situation.supervisor, _("A debrief awaits your signature"))
     else:

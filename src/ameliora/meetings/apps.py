@@ -12,7 +12,7 @@ class MeetingsConfig(AppConfig):
 
         # The freeze check, the dashboard card, demo content and the session finder of
         # core.agenda register themselves on import.
-        from ameliora.meetings import access, dashboard, demo, finder  # noqa: F401
+        from ameliora.meetings import access, dashboard, demo, finder, finding  # noqa: F401
 
         # Feed indicators' computed sources when that app is installed (meetings may import indicators).
         if apps.is_installed("ameliora.indicators"):

@@ -397,4 +397,5 @@ def sign_mission_letter(letter: MissionLetter, *, acting: Membership) -> Mission
     """The person accepts the mission: only them, only once issued, only once."""
     letter = _lock_letter(letter)
     letter.save(update_fields=letter.sign(by=acting))
+    core_services.retire_notifications(organization=letter.organization, url=letter.get_absolute_url())
     return letter
