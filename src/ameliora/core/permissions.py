@@ -62,6 +62,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "plans.edit": EVERYONE - {Role.MEMBER.value, Role.USER_REPRESENTATIVE.value},
     "plans.steer": MANAGERS | {Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
     "plans.export": EVERYONE,
+    # Where actions opened from events, evaluations, surveys and meetings go: an organization-wide choice.
+    "plans.route": MANAGERS,
     "meetings.view": EVERYONE,
     "meetings.manage": MANAGERS,
     "evaluations.view": EVERYONE,

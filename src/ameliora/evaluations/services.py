@@ -178,13 +178,16 @@ def open_action(
     owner: Membership | None = None,
     due_date: date | None = None,
 ) -> Action:
-    """An action in the chosen plan, or in the year's EPP plan, whose source is the evaluation (criterion named)."""
+    """An action whose source is the evaluation (criterion named).
+
+    It goes in the chosen plan, or the default one: the single plan, or the year's EPP plan.
+    """
     _same_org(evaluation, plan, owner)
     if criterion is not None and criterion.evaluation_id != evaluation.pk:
         raise ValidationError(OTHER_ORGANIZATION, code="other_evaluation")
     if plan is None:
         year = timezone.localdate().year
-        plan = plan_services.get_or_create_plan(
+        plan = plan_services.default_plan(
             acting=acting,
             code=f"PAQ-EPP-{year}",
             title=_("Practice evaluations %(year)s") % {"year": year},

@@ -448,15 +448,16 @@ def save_lessons(event: Event, *, lessons: str, acting: Membership) -> Event:
 
 
 def create_plan_action(decision: Decision, *, plan: ActionPlan | None, acting: Membership) -> Action:
-    """Open the decided action in ``plan``, or in the organization's events plan of the year.
+    """Open the decided action in ``plan``, or in the organization's default plan (``plans.default_plan``).
 
-    The events plan (code ``PAQ-EI-<year>``) is created on the first decision of the year. The action
+    By default that is the events plan of the year (code ``PAQ-EI-<year>``, created on the first decision of
+    the year), or the organization's single plan when it has chosen one. The action
     points back at its event as its source, and the decision keeps the action to show its follow-up.
     """
     event = decision.event
     if plan is None:
         year = timezone.localdate().year
-        plan = plans_services.get_or_create_plan(
+        plan = plans_services.default_plan(
             acting=acting,
             code=f"PAQ-EI-{year}",
             title=_("Actions decided after adverse events, %(year)s") % {"year": year},

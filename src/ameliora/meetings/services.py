@@ -275,14 +275,15 @@ def record_attendance(session: Session, *, acting: Membership, statuses: Mapping
 def _plan_of(space: ExchangeSpace, acting: Membership) -> Any:
     if space.plan is not None and not space.plan.is_closed:
         return space.plan
-    plan = plan_services.get_or_create_plan(
+    plan = plan_services.default_plan(
         acting=acting,
         code=space.plan_code,
         title=_("Action plan of %(space)s") % {"space": space.name},
         context=_("Decisions taken in the sessions of %(space)s.") % {"space": space.name},
     )
-    space.plan = plan
-    space.save(update_fields=["plan"])
+    if not plan.receives_all_actions:  # the single plan follows the setting; a space's own plan stays its own
+        space.plan = plan
+        space.save(update_fields=["plan"])
     return plan
 
 

@@ -564,12 +564,21 @@ def build_plan(  # noqa: PLR0912 — one branch per step a-g of the seed, read t
     return plan
 
 
+# Seed 001: the care service runs one QSE plan that every module's actions feed.
+SINGLE_PLANS = {"service-des-coteaux": ("QSE-2026", CLAIRE)}
+
+
 @register_demo
 def build_demo_plans(organizations: dict[str, Organization]) -> None:
     for spec in PLANS:
         organization = organizations.get(spec.org)
         if organization is not None:
             build_plan(organization, spec)
+    for slug, (code, manager) in SINGLE_PLANS.items():
+        organization = organizations.get(slug)
+        if organization is not None and services.single_plan(organization) is None:
+            plan = ActionPlan.objects.for_org(organization).get(code=code)
+            services.choose_single_plan(acting=_member(organization, manager), plan=plan)
 
 
 SCALE_CODE = "PAQ-VOLUME"

@@ -202,3 +202,45 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All statuses")), *statuses]
         _limit(self, "owner", members_of(organization))
+
+
+class RoutingForm(forms.Form):
+    """Where actions opened from the other modules go when nobody chooses a plan for them."""
+
+    PER_SOURCE = "per_source"
+    SINGLE = "single"
+
+    mode = forms.ChoiceField(
+        label=_("Actions opened from events, evaluations, surveys and meetings go to"),
+        choices=[
+            (
+                PER_SOURCE,
+                _(
+                    "one plan per source and year (PAQ-EI-…, PAQ-EPP-…, PAQ-ENQ-… of the year; "
+                    "each exchange space's own plan)"
+                ),
+            ),
+            (SINGLE, _("one single plan for the whole organization")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Single plan"),
+        queryset=ActionPlan.objects.none(),
+        required=False,
+        help_text=_("An open plan; a plan chosen on an exchange space or when opening an action still wins."),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plans = ActionPlan.objects.for_org(organization).open().order_by("code")
+        cast(forms.ModelChoiceField[ActionPlan], self.fields["plan"]).queryset = plans
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") == self.SINGLE and not data.get("plan"):
+            self.add_error("plan", _("Choose the plan that receives every module's actions."))
+        return data
+
+    def chosen_plan(self) -> ActionPlan | None:
+        return self.cleaned_data["plan"] if self.cleaned_data["mode"] == self.SINGLE else None

@@ -104,6 +104,14 @@ class ActionPlan(models.Model):
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    receives_all_actions = models.BooleanField(
+        _("receives the actions of every module"),
+        default=False,
+        help_text=_(
+            "The organization's single plan: actions opened from events, evaluations, surveys and meetings "
+            "go here unless another plan is chosen."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -115,6 +123,12 @@ class ActionPlan(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["organization", "code"], name="plan_unique_code_per_org"),
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(receives_all_actions=True),
+                name="plan_one_single_plan_per_org",
+                violation_error_message=_("The organization already has a single plan."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)

@@ -172,6 +172,43 @@ def get_or_create_plan(*, acting: Membership, code: str, title: str, context: st
     return create_plan(acting=acting, code=code, title=title, context=context)
 
 
+def single_plan(organization: Organization) -> ActionPlan | None:
+    """The plan chosen to receive every module's actions, or ``None`` (one plan per source and year)."""
+    return ActionPlan.objects.for_org(organization).filter(receives_all_actions=True).first()
+
+
+@transaction.atomic
+def choose_single_plan(*, acting: Membership, plan: ActionPlan | None) -> None:
+    """Send every module's actions to ``plan`` by default, or (``None``) back to one plan per source and year.
+
+    The flag moves plan by plan (not with ``update()``) so that each plan's history says who changed it.
+    """
+    if plan is not None:
+        _same_org(acting.organization, plan)
+        _open_for_changes(plan)
+    for previous in ActionPlan.objects.for_org(acting.organization).filter(receives_all_actions=True):
+        if plan is None or previous.pk != plan.pk:
+            previous.receives_all_actions = False
+            previous.save(update_fields=["receives_all_actions"])
+    if plan is not None and not plan.receives_all_actions:
+        plan.receives_all_actions = True
+        plan.save(update_fields=["receives_all_actions"])
+
+
+@transaction.atomic
+def default_plan(*, acting: Membership, code: str, title: str, context: str = "") -> ActionPlan:
+    """Where an action opened from a module's finding goes when nobody chose a plan for it.
+
+    The organization's single plan when it has chosen one and that plan is still open (seed 001: the
+    care service's QSE plan fed by its quality circle); otherwise the source's own plan, found again by
+    its ``code`` (e.g. ``PAQ-EI-2026``) and created the first time.
+    """
+    chosen = single_plan(acting.organization)
+    if chosen is not None and not chosen.is_closed:
+        return chosen
+    return get_or_create_plan(acting=acting, code=code, title=title, context=context)
+
+
 @transaction.atomic
 def create_action(
     plan: ActionPlan,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.plan_create, name="plan_create"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("routing/", views.routing, name="routing"),
     # One plan and its story
     path(plan, views.plan_detail, name="plan_detail"),
     path(plan + "edit/", views.plan_edit, name="plan_edit"),

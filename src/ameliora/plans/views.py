@@ -51,6 +51,7 @@ from ameliora.plans.forms import (
     PlanStatusForm,
     ProgressReviewForm,
     RevisionForm,
+    RoutingForm,
     ToolForm,
 )
 from ameliora.plans.models import (
@@ -147,8 +148,32 @@ def home(request: OrgRequest) -> HttpResponse:
             "filters": filters,
             "my_open": my_open.count(),
             "my_late": my_open.late().count(),
+            "single_plan": services.single_plan(request.organization),
             "query_string": _query_without_page(request),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def routing(request: OrgRequest) -> HttpResponse:
+    """The organization's choice: one single plan, or one plan per source and year (seed 001)."""
+    require(request.membership, "plans.route")
+    current = services.single_plan(request.organization)
+    initial = {"mode": RoutingForm.SINGLE if current else RoutingForm.PER_SOURCE, "plan": current}
+    form = RoutingForm(posted(request), organization=request.organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.choose_single_plan(acting=request.membership, plan=form.chosen_plan())
+        except ValidationError as exc:
+            form.add_error("plan", exc)
+        else:
+            messages.success(request, _("Where actions go has been saved."))
+            return redirect("plans:home", org_slug=request.organization.slug)
+    return render(
+        request,
+        "plans/routing.html",
+        {"form": form, "current": current},
+        status=form_status(form),
     )
 
 

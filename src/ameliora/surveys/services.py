@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.models import Link, Membership
 from ameliora.core.services import link_objects
 from ameliora.plans.models import Action, ActionPlan
-from ameliora.plans.services import create_action, get_or_create_plan
+from ameliora.plans.services import create_action, default_plan
 from ameliora.surveys.models import (
     CAMPAIGN_FROZEN,
     CONDITION_SAME_QUESTIONNAIRE,
@@ -411,14 +411,16 @@ def open_question_action(
     plan: ActionPlan | None = None,
     plan_title: str = "",
 ) -> Action:
-    """Open an action in ``plan`` (or the year's survey plan ``PAQ-ENQ-<year>``) from a question's result.
+    """Open an action from a question's result.
+
+    It goes in ``plan``, or the default one: the single plan, or the year's survey plan ``PAQ-ENQ-<year>``.
 
     The action's source is the question; it is also linked to the campaign (related) so that the
     results page can list the actions opened from it.
     """
     if plan is None:
         year = timezone.localdate().year
-        plan = get_or_create_plan(acting=acting, code=f"PAQ-ENQ-{year}", title=plan_title)
+        plan = default_plan(acting=acting, code=f"PAQ-ENQ-{year}", title=plan_title)
     action = create_action(plan, acting=acting, title=title, source=question)
     link_objects(action, campaign, kind=Link.Kind.RELATED, acting=acting)
     return action

@@ -100,3 +100,36 @@ def test_the_event_page_shows_the_action_and_its_plan(
     action = opened(decision)
     assert action.get_absolute_url() in page.content.decode()
     assert action.plan.code in page.content.decode()
+
+
+def test_with_a_single_plan_the_decided_action_goes_there_unless_another_plan_is_chosen(
+    alice: Membership, bob: Membership, event_settings: EventSettings
+) -> None:
+    qse = plans_services.create_plan(acting=alice, code="QSE-2026", title="Plan QSE")
+    other = plans_services.create_plan(acting=alice, title="Circuit des préparations")
+    plans_services.choose_single_plan(acting=alice, plan=qse)
+
+    default = services.add_decision(
+        declared_by(bob), kind="action", text="Double contrôle", reason="", owner=None, due_on=None, acting=alice
+    )
+    chosen = services.add_decision(
+        declared_by(bob), kind="action", text="Étiquetage", reason="", owner=None, due_on=None, acting=alice, plan=other
+    )
+
+    assert opened(default).plan_id == qse.pk
+    assert opened(chosen).plan_id == other.pk
+    assert not ActionPlan.objects.filter(code__startswith="PAQ-EI-").exists()
+
+
+def test_a_closed_single_plan_sends_actions_back_to_the_events_plan(
+    alice: Membership, bob: Membership, event_settings: EventSettings
+) -> None:
+    qse = plans_services.create_plan(acting=alice, code="QSE-2025", title="Plan QSE 2025")
+    plans_services.choose_single_plan(acting=alice, plan=qse)
+    ActionPlan.objects.filter(pk=qse.pk).update(status=ActionPlan.Status.CLOSED)
+
+    decision = services.add_decision(
+        declared_by(bob), kind="action", text="Former l'équipe", reason="", owner=None, due_on=None, acting=alice
+    )
+
+    assert opened(decision).plan.code == f"PAQ-EI-{timezone.localdate().year}"

@@ -452,3 +452,23 @@ def test_a_session_stored_on_the_last_day_of_the_calendar_still_shows_and_feeds(
     assert session.ends_at == session.starts_at
     assert alice_client.get(session.get_absolute_url()).status_code == 200
     assert client.get(reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token})).status_code == 200
+
+
+def test_with_a_single_plan_decisions_feed_it_and_the_space_keeps_no_plan_of_its_own(
+    session: Session, space: ExchangeSpace, alice: Membership, tilleuls: Organization
+) -> None:
+    qse = plan_services.create_plan(acting=alice, code="QSE-2026", title="Plan QSE")
+    plan_services.choose_single_plan(acting=alice, plan=qse)
+
+    decision = services.record_decision(session, acting=alice, title="Revoir l'accueil")
+
+    assert decision.action is not None
+    assert decision.action.plan_id == qse.pk
+    space.refresh_from_db()
+    assert space.plan is None, "the space follows the setting, so going back to one plan per source works"
+    assert not ActionPlan.objects.filter(code="PAQ-CQ").exists()
+
+    plan_services.choose_single_plan(acting=alice, plan=None)
+    later = services.record_decision(session, acting=alice, title="Afficher les horaires")
+    assert later.action is not None
+    assert later.action.plan.code == "PAQ-CQ"
