@@ -27,10 +27,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import reduce
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ameliora.plans.measures import Measure, measures_of
 from ameliora.plans.models import Objective
@@ -46,6 +47,11 @@ LABELS = {
     IN_PROGRESS: Objective.Status.IN_PROGRESS.label,
     NO_DATA: gettext_lazy("No data"),
 }
+
+
+def _clauses(parts: Sequence[str]) -> str:
+    """Clauses of one sentence: "a; b; c" ("a ; b ; c" in French)."""
+    return reduce(lambda before, after: _("%(before)s; %(after)s") % {"before": before, "after": after}, parts)
 
 
 def _day(day: date) -> str:
@@ -146,7 +152,7 @@ def mismatch(objective: Objective, measure: Measure) -> str:
             _("target date %(indicator)s on the indicator, deadline %(objective)s on the objective")
             % {"indicator": _day(measure.target_date), "objective": _day(objective.deadline)}
         )
-    return pgettext("list of clauses", "; ").join(parts)
+    return _clauses(parts) if parts else ""
 
 
 @dataclass(frozen=True)
@@ -222,14 +228,11 @@ def summary(items: Sequence[Attainment]) -> str:
                     _("%(name)s %(level)s for a target of %(target)s")
                     % {"name": _lower_first(v.measure.name), "level": v.level_text, "target": v.target_text}
                 )
-        clauses.append(
-            ngettext("not met: %(list)s", "not met: %(list)s", len(missed))
-            % {"list": pgettext("list of items", ", ").join(names)}
-        )
+        clauses.append(ngettext("not met: %(list)s", "not met: %(list)s", len(missed)) % {"list": ", ".join(names)})
     in_progress = sum(1 for a in items if a.status == IN_PROGRESS)
     if in_progress:
         clauses.append(ngettext("%(n)s in progress", "%(n)s in progress", in_progress) % {"n": in_progress})
     no_data = sum(1 for a in items if a.status == NO_DATA)
     if no_data:
         clauses.append(ngettext("%(n)s without data", "%(n)s without data", no_data) % {"n": no_data})
-    return pgettext("list of clauses", "; ").join(clauses)
+    return _clauses(clauses)

@@ -110,9 +110,7 @@ def report_xlsx(report: AnnualReport) -> bytes:
                 p.plan.code,
                 a.objective.statement,
                 a.label,
-                " ".join(v.rule for v in a.verdicts)
-                if a.verdicts
-                else _("Declared at the final review (no indicator)."),
+                a.why,
                 p.summary,
             )
             for p in report.objectives
