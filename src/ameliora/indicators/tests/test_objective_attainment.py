@@ -98,7 +98,7 @@ def test_a_disagreeing_target_is_shown_on_both_pages_and_aligned_in_one_click(
     assert response["Location"] == missed.get_absolute_url()
     missed.refresh_from_db()
     assert (missed.target_value, missed.target_date) == (Decimal(6), objective.deadline)
-    assert missed.history.first().prev_record.target_value == Decimal(5)  # type: ignore[union-attr]
+    assert missed.history.first().prev_record.target_value == Decimal(5)
     for url in (objective.plan.get_absolute_url(), missed.get_absolute_url()):
         assert "ne concordent pas" not in _text(alice_client, url)
 
