@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0003_constraint_messages'),
+        ('plans', '0004_single_plan'),
     ]
 
     operations = [
