@@ -8,8 +8,8 @@
   organisers fell from ~6 to ~1.5 after 8 weeks, with no phase marked: the page proposes one there.
   Its second plan (preparations circuit): the milestone "fiche de fabrication complète à la
   libération" and late sub-contracted preparations per month, ~4-5 then under 1 once delays are traced.
-* Service des Coteaux (seed 001): the five objectives of its quality system, with targets; all
-  are met but one (missed appointments).
+* Service des Coteaux (seed 001): the five objectives of its quality system, with targets: three
+  met by their deadline, missed appointments not met, the psychologists' presence still in progress.
 * CPTS Lauragais Sud: a response delay, its baseline frozen on its first year (the last three
   months are tested against it), and the size of its quality cell (a computed source).
 

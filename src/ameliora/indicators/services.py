@@ -341,6 +341,18 @@ def unlink_objective(indicator: Indicator, *, objective: Objective) -> None:
 
 
 @transaction.atomic
+def align_on_objective(indicator: Indicator, *, objective: Objective) -> bool:
+    """Give the indicator the objective's target value and deadline (those the objective sets; the
+    plan's commitment wins). Refused unless the indicator measures the objective. True if it changed."""
+    _check_objective(indicator, objective)
+    if not indicator.objectives.filter(pk=objective.pk).exists():
+        raise ValidationError(_("This indicator does not measure this objective."))
+    value = objective.target_value if objective.target_value is not None else indicator.target_value
+    day = objective.deadline if objective.deadline is not None else indicator.target_date
+    return bool(update_targets([(indicator, value, day)]))
+
+
+@transaction.atomic
 def update_targets(targets: Iterable[tuple[Indicator, Decimal | None, date | None]]) -> list[Indicator]:
     """Set the target value and date of several indicators (after a plan's revision changed the
     target of the objective they measure). Unchanged ones are not saved; simple-history keeps the

@@ -34,6 +34,7 @@ urlpatterns = [
         name="objective_unlink",
     ),
     path("objectives/<int:objective_id>/targets/", views.objective_targets, name="objective_targets"),
+    path("objectives/<int:objective_id>/align/<int:indicator_id>/", views.objective_align, name="objective_align"),
     # Phases and annotations
     path("<int:indicator_id>/phases/", views.phase_add, name="phase_add"),
     path("<int:indicator_id>/phases/<int:phase_id>/delete/", views.phase_delete, name="phase_delete"),

@@ -49,6 +49,7 @@ from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
 from ameliora.indicators.models import Indicator, Kind, Measurement, MeasurementImport, Status
 from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
 from ameliora.indicators.reading import Reading
+from ameliora.plans import attainment
 from ameliora.plans.access import get_objective_for
 from ameliora.plans.models import Objective
 
@@ -210,6 +211,27 @@ def objective_unlink(request: OrgRequest, objective_id: int, indicator_id: int) 
     return _back_to_plan(objective)
 
 
+@require_POST
+def objective_align(request: OrgRequest, objective_id: int, indicator_id: int) -> HttpResponse:
+    """One click: the indicator takes the objective's target (shown where they disagree)."""
+    require(request.membership, "indicators.edit")
+    objective = get_objective_for(request.membership, objective_id)
+    indicator = get_indicator_for(request.membership, indicator_id)
+    try:
+        services.align_on_objective(indicator, objective=objective)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(name)s” now has the objective's target; the previous one stays in the history.")
+            % {"name": indicator.name},
+        )
+    if request.POST.get("back") == "indicator":
+        return redirect(indicator)
+    return _back_to_plan(objective)
+
+
 @require_http_methods(["GET", "POST"])
 def objective_targets(request: OrgRequest, objective_id: int) -> HttpResponse:
     """Update the targets of the indicators measuring an objective, offered after a plan's revision
@@ -242,6 +264,22 @@ def objective_targets(request: OrgRequest, objective_id: int) -> HttpResponse:
 # --- Indicator page ------------------------------------------------------------------------------
 
 
+def _objectives_of(indicator: Indicator) -> list[dict[str, Any]]:
+    """The objectives the indicator measures, each with its status, what this indicator says about it
+    and how their targets disagree (plans.attainment judges; a fixed number of queries)."""
+    objectives = list(indicator.objectives.select_related("plan__organization"))
+    rows = []
+    for judged in attainment.attainments(objectives, today=timezone.localdate()):
+        rows.append(
+            {
+                "attainment": judged,
+                "verdicts": [v for v in judged.verdicts if v.measure.indicator_id == indicator.pk],
+                "mismatch": next((text for m, text in judged.mismatches if m.indicator_id == indicator.pk), ""),
+            }
+        )
+    return rows
+
+
 def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]:
     measurements = list(indicator.measurements.all())
     phases = list(indicator.phases.all())
@@ -267,7 +305,7 @@ def _detail_context(request: OrgRequest, indicator: Indicator) -> dict[str, Any]
         "chart_svg": mark_safe(render_svg(analysis, annotations)),
         "phases": phases,
         "annotations": annotations,
-        "objectives": list(indicator.objectives.select_related("plan__organization")),
+        "objectives": _objectives_of(indicator),
         # The processes app links its processes to indicators (Process.indicators); read back through
         # the reverse relation, so that indicators never imports processes.
         "processes": list(

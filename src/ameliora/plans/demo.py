@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -48,7 +49,7 @@ class DemoPlan:
     start: int
     end: int
     context: str
-    objectives: tuple[tuple[str, str, str, int], ...]  # statement, why, target, deadline (days)
+    objectives: tuple[tuple[str, str, str, int], ...]  # statement, why, target, deadline (days after the end)
     actions: tuple[DemoAction, ...]
     tools: tuple[tuple[str, str, str, str], ...] = ()  # kind, title, description, file name or url
     communications: tuple[tuple[str, int, str, str, tuple[str, ...]], ...] = ()  # kind, day, audience, material, acks
@@ -56,6 +57,7 @@ class DemoPlan:
     final_review: tuple[int, str, str, tuple[str, ...]] | None = None  # day, before/after, lessons, outcomes
     revisions: tuple[tuple[int, str, int | None, str, tuple[str, ...]], ...] = ()
     status: str = ActionPlan.Status.ACTIVE
+    target_values: tuple[Decimal | None, ...] = ()  # the objectives' target values, in order
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -377,23 +379,25 @@ PLANS: tuple[DemoPlan, ...] = (
             "évènements indésirables. Chacun des 5 professionnels pilote un processus de la cartographie."
         ),
         objectives=(
+            # Deadlines (days after the plan's end, 240 days from today): three passed a month or two
+            # ago and were met, missed appointments passed and was not, the psychologists' is ahead.
             (
                 "Réduire les délais d'attente",
                 "Premier motif d'insatisfaction des patients.",
-                "Délai médian entre l'appel et le premier rendez-vous ≤ 15 jours",
-                180,
+                "Délai médian entre la demande et la première consultation ≤ 21 jours",
+                -270,
             ),
             (
                 "Accroître de 20 % la part de patients adressés par leur médecin traitant",
                 "Le parcours coordonné améliore la prise en charge.",
-                "+20 % de patients adressés par le médecin traitant",
-                240,
+                "+20 % de patients adressés par le médecin traitant (de 50 % à 60 %)",
+                -250,
             ),
             (
                 "Recueillir et tracer les attentes de tous les patients",
                 "Base du projet de soins personnalisé.",
-                "100 % des dossiers avec les attentes du patient tracées",
-                120,
+                "≥ 90 % des dossiers avec les attentes du patient tracées",
+                -300,
             ),
             (
                 "Accroître la présence des psychologues dans les synthèses",
@@ -405,9 +409,10 @@ PLANS: tuple[DemoPlan, ...] = (
                 "Réduire le pourcentage de rendez-vous non honorés",
                 "Créneaux perdus qui allongent l'attente.",
                 "≤ 5 % de rendez-vous non honorés",
-                200,
+                -275,
             ),
         ),
+        target_values=(Decimal(21), Decimal(60), Decimal(90), Decimal(80), Decimal(5)),
         actions=(
             DemoAction(
                 "Rappel SMS des rendez-vous la veille", EMMA, -100, -60, S.DONE, P.DO, 4, evidence="parametrage-sms.pdf"
@@ -490,9 +495,10 @@ def build_plan(  # noqa: PLR0912 — one branch per step a-g of the seed, read t
             statement=s,
             rationale=why,
             target_description=target,
+            target_value=spec.target_values[k] if k < len(spec.target_values) else None,
             deadline=_day(spec.end + d) if d else _day(spec.end),
         )
-        for s, why, target, d in spec.objectives
+        for k, (s, why, target, d) in enumerate(spec.objectives)
     ]
     for item in spec.actions:
         actor = _member(organization, item.owner)

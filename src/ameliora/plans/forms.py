@@ -61,7 +61,7 @@ class PlanForm(forms.ModelForm[ActionPlan]):
 class ObjectiveForm(forms.ModelForm[Objective]):
     class Meta:
         model = Objective
-        fields = ["statement", "rationale", "target_description", "deadline"]
+        fields = ["statement", "rationale", "target_description", "target_value", "deadline"]
         widgets = {"deadline": DATE_INPUT, "rationale": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -212,7 +212,20 @@ class Objective(models.Model):
     target_description = models.CharField(
         _("measurable target"), max_length=300, blank=True, help_text=_("e.g. “≤ 1 dispensing error per week”.")
     )
+    target_value = models.DecimalField(
+        _("target value"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The number the measuring indicators are judged against, on their displayed scale (e.g. 5 for 5 %). "
+            "Empty: each indicator's own target."
+        ),
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True, validators=[check_plausible_date])
+    # Declared by hand at the final review; an objective measured by indicators is judged from them
+    # instead (plans.attainment), and this field is only its fallback.
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_PROGRESS)
     position = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ameliora.core import services as core_services
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import Attachment, Job, Membership
-from ameliora.plans import measures
+from ameliora.plans import attainment, measures
 from ameliora.plans.models import Action, ActionPlan, FinalReview, PlanExport, Tool
 from ameliora.plans.services import communications_with_adherence
 from ameliora.plans.timeline import Bar, timeline_svg
@@ -51,7 +51,7 @@ def plan_pdf_html(plan: ActionPlan) -> str:
         "plans/plan_pdf.html",
         {
             "plan": plan,
-            "objectives": list(plan.objectives.order_by("position", "pk")),
+            "attainments": attainment.attainments(list(plan.objectives.order_by("position", "pk")), today=today),
             "actions": actions,
             "tools": list(plan.tools.all()),
             "communications": communications_with_adherence(plan),

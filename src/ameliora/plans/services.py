@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -132,6 +133,7 @@ def add_objective(
     statement: str,
     rationale: str = "",
     target_description: str = "",
+    target_value: Decimal | None = None,
     deadline: date | None = None,
 ) -> Objective:
     _open_for_changes(plan)
@@ -142,6 +144,7 @@ def add_objective(
         statement=statement,
         rationale=rationale,
         target_description=target_description,
+        target_value=target_value,
         deadline=deadline,
         position=position,
     )

@@ -30,7 +30,7 @@ from ameliora.core.history import entries_from
 from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.models import Attachment, Link, Membership
 from ameliora.core.permissions import can, require
-from ameliora.plans import measures, pdf, services
+from ameliora.plans import attainment, measures, pdf, services
 from ameliora.plans.access import (
     get_action_for,
     get_communication_for,
@@ -288,6 +288,7 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
             "actions": shown,
             "more_actions": counts["total"] > len(shown),
             "objectives": objectives,
+            "attainments": attainment.attainments(objectives, today=today),
             "tools": [(t, tool_files.get(t.pk, [])) for t in tools],
             "communications": [
                 {

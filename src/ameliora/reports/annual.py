@@ -29,12 +29,15 @@ from ameliora.evaluations.models import Evaluation
 from ameliora.evaluations.results import AuditResults, audit_results
 from ameliora.events.models import Event
 from ameliora.events.stats import YearFigures, year_figures
-from ameliora.indicators.analysis import analyse_indicator
-from ameliora.indicators.models import Indicator, Measurement, Phase, Status
+from ameliora.indicators.analysis import analyse_indicator, format_value
+from ameliora.indicators.models import Direction, Indicator, Kind, Measurement, Phase, Status
+from ameliora.indicators.plan_measures import current_level
 from ameliora.learning.models import TrainingNeed
 from ameliora.meetings.models import ExchangeSpace
 from ameliora.meetings.report import SpaceReport, yearly_report
-from ameliora.plans.models import Action, ActionPlan, ActionQuerySet
+from ameliora.plans import attainment
+from ameliora.plans.attainment import Attainment
+from ameliora.plans.models import Action, ActionPlan, ActionQuerySet, Objective
 from ameliora.surveys.models import Campaign as SurveyCampaign
 from ameliora.surveys.models import Response
 from ameliora.surveys.sources import satisfaction_rate
@@ -49,10 +52,43 @@ class IndicatorLine:
     indicator: Indicator
     status: str
     value: float | None  # on the displayed scale, the last period up to the report's date
+    note: str = ""  # why the status says otherwise than the last value against the target
 
     @property
     def status_label(self) -> str:
         return str(Status(self.status).label)
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.indicator, self.value)
+
+    @property
+    def target_text(self) -> str:
+        target = self.indicator.target_value
+        return "" if target is None else format_value(self.indicator, float(target))
+
+    @property
+    def contradicts_last_value(self) -> bool:
+        """On target (or not) while the last value alone says the opposite: the status reads the
+        current phase's level, not the last value (a milestone's status is its last value)."""
+        target = self.indicator.target_value
+        if target is None or self.value is None or self.indicator.kind == Kind.YES_NO:
+            return False
+        lower = self.indicator.direction == Direction.DOWN
+        last_meets = attainment.meets(self.value, float(target), lower_is_better=lower)
+        return last_meets != (self.status == Status.ON_TARGET)
+
+
+@dataclass(frozen=True)
+class PlanObjectives:
+    """A plan of the year and whether its objectives were met, as the plan page judges them."""
+
+    plan: ActionPlan
+    attainments: list[Attainment]
+
+    @property
+    def summary(self) -> str:
+        return attainment.summary(self.attainments)
 
 
 @dataclass(frozen=True)
@@ -131,6 +167,7 @@ class AnnualReport:
     trainings_planned: int
     surveys: SurveyFigures
     evaluations: EvaluationFigures
+    objectives: list[PlanObjectives]
 
     @property
     def resolution_percent(self) -> float | None:
@@ -184,7 +221,49 @@ def _indicators(
         counts = Counter(line.status for line in all_lines)
         lines = all_lines[:INDICATOR_LIMIT]
     by_status = [(str(s.label), counts[s.value]) for s in Status if counts.get(s.value)]
-    return lines, sum(counts.values()), by_status
+    return _explained(lines, as_of), sum(counts.values()), by_status
+
+
+def _explained(lines: list[IndicatorLine], as_of: date) -> list[IndicatorLine]:
+    """Say on each line whose status contradicts its last value which level the status read
+    (two queries for those lines together, none when there is none)."""
+    odd = [line.indicator for line in lines if line.contradicts_last_value]
+    if not odd:
+        return lines
+    measurements: dict[int, list[Measurement]] = {i.pk: [] for i in odd}
+    for m in Measurement.objects.filter(indicator__in=odd, period_start__lte=as_of):
+        measurements[m.indicator_id].append(m)
+    phases: dict[int, list[Phase]] = {i.pk: [] for i in odd}
+    for phase in Phase.objects.filter(indicator__in=odd, start__lte=as_of):
+        phases[phase.indicator_id].append(phase)
+    explained = []
+    for line in lines:
+        level = None
+        if line.contradicts_last_value:
+            i = line.indicator
+            level = current_level(i, measurements[i.pk], phases[i.pk], day=as_of)
+        explained.append(line if level is None else _with_note(line, level))
+    return explained
+
+
+def _with_note(line: IndicatorLine, level: float) -> IndicatorLine:
+    indicator = line.indicator
+    lower = indicator.direction == Direction.DOWN
+    level_meets = attainment.meets(level, float(indicator.target_value or 0), lower_is_better=lower)
+    if level_meets != (line.status == Status.ON_TARGET):
+        return line  # the status has another reason (an alert threshold): the level does not explain it
+    words = {"level": format_value(indicator, level), "value": line.value_text, "target": line.target_text}
+    if level_meets:
+        note = _(
+            "The status reads the current phase's level, %(level)s, which meets the target %(target)s; "
+            "the last value, %(value)s, alone does not."
+        )
+    else:
+        note = _(
+            "The status reads the current phase's level, %(level)s, which does not meet the target %(target)s "
+            "yet; the last value, %(value)s, alone does."
+        )
+    return IndicatorLine(indicator, line.status, line.value, note % words)
 
 
 def _line_on(indicator: Indicator, measurements: list[Measurement], phases: list[Phase], as_of: date) -> IndicatorLine:
@@ -314,6 +393,24 @@ def _surveys(organization: Organization, year: int) -> SurveyFigures:
     )
 
 
+def _objectives(organization: Organization, year: int, as_of: date) -> list[PlanObjectives]:
+    """The plans under way in the year (opened by its end, not a draft, not closed before it), the
+    first :data:`LINE_LIMIT` by code, with their objectives judged on ``as_of`` (six queries)."""
+    plans = list(
+        ActionPlan.objects.for_org(organization)
+        .exclude(status=ActionPlan.Status.DRAFT)
+        .filter(created_at__lt=_year_end(year))
+        .exclude(closed_at__lt=_year_end(year - 1))
+        .select_related("organization")
+        .order_by("code", "pk")[:LINE_LIMIT]
+    )
+    objectives = list(Objective.objects.filter(plan__in=plans).order_by("plan", "position", "pk"))
+    judged: dict[int, list[Attainment]] = {}
+    for item in attainment.attainments(objectives, today=as_of):
+        judged.setdefault(item.objective.plan_id, []).append(item)
+    return [PlanObjectives(plan, judged[plan.pk]) for plan in plans if plan.pk in judged]
+
+
 def annual_report(organization: Organization, year: int, *, today: date | None = None) -> AnnualReport:
     today = today or timezone.localdate()
     as_of = min(today, date(year, 12, 31))
@@ -337,4 +434,5 @@ def annual_report(organization: Organization, year: int, *, today: date | None =
         trainings_planned=TrainingNeed.objects.for_org(organization).filter(status=TrainingNeed.Status.PLANNED).count(),
         surveys=_surveys(organization, year),
         evaluations=_evaluations(organization, year),
+        objectives=_objectives(organization, year, as_of),
     )

@@ -95,10 +95,26 @@ def report_xlsx(report: AnnualReport) -> bytes:
     _sheet(
         book,
         _("Indicators"),
-        [_("Indicator"), _("Status"), _("Last value"), _("Unit"), _("Target")],
+        [_("Indicator"), _("Status"), _("Last value"), _("Unit"), _("Target"), _("Note")],
         [
-            (i.indicator.name, i.status_label, i.value, i.indicator.unit, i.indicator.target_value)
+            (i.indicator.name, i.status_label, i.value, i.indicator.unit, i.indicator.target_value, i.note)
             for i in report.indicators
+        ],
+    )
+    _sheet(
+        book,
+        _("Objectives"),
+        [_("Plan"), _("Objective"), _("Status"), _("Why"), _("Plan summary")],
+        [
+            (
+                p.plan.code,
+                a.objective.statement,
+                a.label,
+                a.why,
+                p.summary,
+            )
+            for p in report.objectives
+            for a in p.attainments
         ],
     )
     level_rows: list[tuple[Any, ...]] = [

@@ -142,7 +142,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_and_runs_no_formula(
     response = alice_client.get(_url("annual_xlsx", alice.organization), {"year": YEAR})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 10
+    assert len(book.sheetnames) == 11
     indicators = book[book.sheetnames[1]]
     cell = indicators["A2"]
     assert cell.value == '\'=HYPERLINK("http://x")'
