@@ -43,7 +43,7 @@ def _value(answer: Answer, question: Question, choice_labels: dict[int, str]) ->
 def _cell(values: list[str | Decimal]) -> str | Decimal:
     if len(values) == 1 and isinstance(values[0], Decimal):
         return values[0]
-    return neutralise("; ".join(format_number(v) if isinstance(v, Decimal) else v for v in values))
+    return str(neutralise("; ".join(format_number(v) if isinstance(v, Decimal) else v for v in values)))
 
 
 def filename(campaign: Campaign) -> str:
