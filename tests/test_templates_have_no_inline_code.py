@@ -22,6 +22,7 @@ PDF_ONLY = {
     "assessments/campaign_export.html",
     "learning/dossier_pdf.html",
     "meetings/report_pdf.html",
+    "meetings/letter_pdf.html",
     "plans/plan_pdf.html",
     "reports/annual_pdf.html",
 }

@@ -20,6 +20,7 @@ EXPORTS: dict[str, tuple[str, bytes]] = {
     "learning:dossier_pdf": PDF,
     "learning:dossier_docx": DOCX,
     "meetings:report_pdf": PDF,
+    "meetings:letter_pdf": PDF,
     "reports:annual_pdf": PDF,
     "reports:annual_xlsx": XLSX,
     "surveys:campaign_export": XLSX,

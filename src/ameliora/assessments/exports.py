@@ -23,9 +23,11 @@ from ameliora.assessments import charts
 from ameliora.assessments.models import Campaign, CampaignExport
 from ameliora.assessments.results import CampaignResults, Item, campaign_results
 from ameliora.core import services as core_services
+from ameliora.core.figures import format_figure
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import Job
-from ameliora.core.spreadsheets import neutralise
+from ameliora.core.spreadsheets import Figure
+from ameliora.core.spreadsheets import put as put_cell
 
 # Above this many criteria the export runs as a background job (the page shows its progress).
 INLINE_LIMIT = 150
@@ -38,7 +40,7 @@ Progress = Callable[[int], None]
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    return format_figure(value, "%")
 
 
 def _trend_label(trend: str) -> str:
@@ -111,9 +113,7 @@ def _xlsx(results: CampaignResults, progress: Progress) -> bytes:
     def put(sheet: Any, row: int, values: list[Any]) -> None:
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column)
-            cell.value = neutralise(value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
+            put_cell(cell, value)  # a Figure as a rounded number with its unit, text never a formula
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     campaign = results.campaign
@@ -129,8 +129,8 @@ def _xlsx(results: CampaignResults, progress: Progress) -> bytes:
             row,
             [
                 str(section.section),
-                _percent(section.score.percent),
-                _percent(section.previous.percent if section.previous else None),
+                Figure(section.score.percent, "%"),
+                Figure(section.previous.percent if section.previous else None, "%"),
                 _trend_label(section.trend),
                 f"{section.score.total - section.score.unanswered}/{section.score.total}",
                 section.score.mandatory_unmet,
@@ -142,8 +142,8 @@ def _xlsx(results: CampaignResults, progress: Progress) -> bytes:
         row,
         [
             _("Overall"),
-            _percent(results.overall.percent),
-            _percent(results.previous_overall.percent if results.previous_overall else None),
+            Figure(results.overall.percent, "%"),
+            Figure(results.previous_overall.percent if results.previous_overall else None, "%"),
         ],
     )
     summary.cell(row=row, column=1).font = Font(bold=True)

@@ -151,6 +151,11 @@ class YearFigures:
     closed_without_feedback: int
     months: list[date] = field(default_factory=list)
 
+    @property
+    def resolution_percent(self) -> float | None:
+        """The resolution rate in percent, unrounded: pages and exports round it with ``core.figures``."""
+        return None if self.resolution_rate is None else 100 * self.resolution_rate
+
 
 def year_figures(organization: Organization, year: int, *, today: date | None = None) -> YearFigures:
     events = _events_of(organization, year)

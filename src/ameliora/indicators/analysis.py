@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from ameliora.analytics import svg
 from ameliora.analytics.errors import AnalysisInputError
 from ameliora.analytics.report import analyse
+from ameliora.core.figures import format_figure
 from ameliora.indicators.models import Annotation, Direction, Indicator, Kind, Measurement, Phase
 from ameliora.indicators.reading import (
     MIN_POINTS,
@@ -48,15 +49,8 @@ def _test_name(name: str) -> str:
 
 
 def format_number(value: float | None) -> str:
-    """A number for people: localized decimal separator, precision that suits its size."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    size = abs(value)
-    places = 0 if size >= 100 else 1 if size >= 10 else 2
-    rounded = round(value, places)
-    if rounded == int(rounded):
-        return formats.number_format(int(rounded))
-    return formats.number_format(rounded, decimal_pos=None)
+    """A number for people: ``core.figures``' rounding rule and the language's decimal separator."""
+    return format_figure(value)
 
 
 def format_p(p: float) -> str:
@@ -275,15 +269,7 @@ class IndicatorAnalysis:
 
 
 def format_value(indicator: Indicator, value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    if indicator.kind == Kind.YES_NO:
-        return _("yes") if value >= 0.5 else _("no")
-    unit = indicator.display_unit
-    shown = format_number(value)
-    if not unit:
-        return shown
-    return f"{shown}\u00a0{unit}"
+    return indicator.value_label(value)
 
 
 def analyse_indicator(
@@ -527,7 +513,7 @@ def describe(reading: Reading, indicator: Indicator, card: BeforeAfter | None = 
         )
     if reading.target_met is not None and reading.current_level is not None:
         words = {
-            "target": format_value(indicator, float(indicator.target_value or 0)),
+            "target": indicator.target_label,
             "level": format_value(indicator, reading.current_level),
         }
         if reading.target_met:
@@ -596,7 +582,7 @@ def _before_after(indicator: Indicator, comparison: dict[str, Any], series: Seri
         significant=bool(comparison["significant"]),
         improved=improved,
         target_met=target_met,
-        target="" if indicator.target_value is None else format_value(indicator, float(indicator.target_value)),
+        target="" if indicator.target_value is None else indicator.target_label,
     )
 
 
@@ -636,7 +622,7 @@ def chart_of(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = ()
         if index is not None:
             notes.append(svg.Annotation(index=index, text=f"{format_day(note.date)} : {note.text}"))
     target = None if indicator.target_value is None else float(indicator.target_value)
-    target_label = "" if target is None else _("Target %(target)s") % {"target": format_value(indicator, target)}
+    target_label = "" if target is None else _("Target %(target)s") % {"target": indicator.target_label}
     description = " ".join(analysis.conclusion)
     if indicator.kind == Kind.YES_NO or not analysis.results:
         return svg.Chart(

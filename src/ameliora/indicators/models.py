@@ -14,6 +14,7 @@ derived at read time from the stored ``last_period_start`` (:meth:`IndicatorQuer
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ameliora.core.dates import check_plausible_date, is_plausible, out_of_range_message
+from ameliora.core.figures import NO_VALUE, format_figure, format_target
 from ameliora.core.models import Membership, Organization, OrgQuerySet
 from ameliora.indicators.periods import Periodicity, due_threshold, is_period_start
 from ameliora.indicators.sources import get_source
@@ -260,6 +262,30 @@ class Indicator(models.Model):
         if self.kind == Kind.RATE and not self.unit:
             return str(_("per %(multiplier)s") % {"multiplier": self.multiplier})
         return self.unit
+
+    def value_label(self, value: float | None) -> str:
+        """A value on the displayed scale as every page and export writes it ("63,2 %", "yes")."""
+        if value is None or not math.isfinite(value):
+            return NO_VALUE
+        if self.kind == Kind.YES_NO:
+            return str(_("yes") if value >= 0.5 else _("no"))
+        return format_figure(value, self.display_unit)
+
+    @property
+    def last_value_label(self) -> str:
+        return self.value_label(self.last_value)
+
+    @property
+    def target_label(self) -> str:
+        """The target with its sense and unit ("≤ 21 jours", "≥ 75 %"), as pages and exports show it."""
+        if self.kind == Kind.YES_NO and self.target_value is not None:
+            return str(_("yes") if self.target_value >= Decimal("0.5") else _("no"))
+        return format_target(self.target_value, at_most=self.direction == Direction.DOWN, unit=self.display_unit)
+
+    @property
+    def alert_label(self) -> str:
+        """The alert threshold with its unit ("30 jours"), or "—"."""
+        return format_figure(self.alert_threshold, self.display_unit)
 
     @property
     def is_computed(self) -> bool:

@@ -18,9 +18,10 @@ from functools import partial
 
 from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ameliora.indicators.analysis import analyse_indicator, format_period, format_value
+from ameliora.indicators.analysis import analyse_indicator, format_period, format_value, render_svg
 from ameliora.indicators.models import Direction, Indicator, Kind, Measurement, Phase, Status
 from ameliora.plans.measures import IndicatorResult, Measure, register_measures
 from ameliora.plans.models import ActionPlan, Objective
@@ -51,7 +52,7 @@ def _displayed(indicator: Indicator, measurement: Measurement) -> float | None:
 
 
 def _target(indicator: Indicator) -> str:
-    return "" if indicator.target_value is None else format_value(indicator, float(indicator.target_value))
+    return "" if indicator.target_value is None else indicator.target_label
 
 
 def readings_at(plan: ActionPlan, day: date) -> list[str]:
@@ -77,7 +78,7 @@ def readings_at(plan: ActionPlan, day: date) -> list[str]:
     return lines
 
 
-def results_of(plan: ActionPlan, day: date) -> list[IndicatorResult]:
+def results_of(plan: ActionPlan, day: date, *, charts: bool = False) -> list[IndicatorResult]:
     """Each linked indicator analysed as on its own page (same function, same before/after card)."""
     ids = linked_indicator_ids(plan)
     if not ids:
@@ -105,6 +106,7 @@ def results_of(plan: ActionPlan, day: date) -> list[IndicatorResult]:
                 target=_target(indicator),
                 conclusion=analysis.conclusion,
                 before_after=analysis.before_after,
+                chart=mark_safe(render_svg(analysis)) if charts else "",
             )
         )
     return results

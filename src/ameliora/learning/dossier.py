@@ -25,6 +25,7 @@ from ameliora.analytics.svg import Chart
 from ameliora.assessments import charts
 from ameliora.assessments.exports import chart_texts
 from ameliora.assessments.results import CampaignResults, campaign_results
+from ameliora.core.figures import format_figure
 from ameliora.core.models import Attachment
 from ameliora.indicators.analysis import BeforeAfter, analyse_indicator, chart_of, format_number, render_svg
 from ameliora.indicators.models import Indicator
@@ -58,7 +59,7 @@ def _d(value: Any) -> str:
 
 
 def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    return format_figure(value, "%")
 
 
 @dataclass
@@ -321,9 +322,10 @@ def _docx_plan(document: Any, part: PlanPart) -> None:  # noqa: PLR0912, PLR0915
     document.add_heading(_("b. Follow-up indicators and timeline"), level=3)
     if part.indicators:
         for indicator in part.indicators:
-            last = "—" if indicator.last_value is None else f"{indicator.last_value:g}"
+            target = f" · {_('target')} : {indicator.target_label}" if indicator.target_value is not None else ""
             document.add_paragraph(
-                f"{indicator.name} — {_('last value')} : {last} ({indicator.get_status_display()})",
+                f"{indicator.name} — {_('last value')} : {indicator.last_value_label}{target}"
+                f" ({indicator.get_status_display()})",
                 style="List Bullet",
             )
     else:

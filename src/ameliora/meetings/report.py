@@ -50,15 +50,15 @@ class SpaceReport:
 
     @property
     def attendance_rate(self) -> float | None:
-        return round(100 * self.present / self.recorded, 1) if self.recorded else None
+        return 100 * self.present / self.recorded if self.recorded else None
 
     @property
     def completion_rate(self) -> float | None:
-        return round(100 * self.decisions_done / self.decisions, 1) if self.decisions else None
+        return 100 * self.decisions_done / self.decisions if self.decisions else None
 
     @property
     def held_rate(self) -> float | None:
-        return round(100 * self.held / self.planned, 1) if self.planned else None
+        return 100 * self.held / self.planned if self.planned else None
 
 
 def yearly_report(space: ExchangeSpace, year: int) -> SpaceReport:

@@ -30,6 +30,7 @@ urlpatterns = [
     path(letter + "edit/", views.letter_edit, name="letter_edit"),
     path(letter + "issue/", views.letter_issue, name="letter_issue"),
     path(letter + "sign/", views.letter_sign, name="letter_sign"),
+    path(letter + "letter.pdf", views.letter_pdf, name="letter_pdf"),
     path("items/<int:item_id>/remove/", views.item_remove, name="item_remove"),
     path("items/<int:item_id>/up/", views.item_move, {"direction": "up"}, name="item_up"),
     path("items/<int:item_id>/down/", views.item_move, {"direction": "down"}, name="item_down"),

@@ -50,6 +50,7 @@ from ameliora.meetings.forms import (
     SpaceForm,
     StatusForm,
 )
+from ameliora.meetings.letter_pdf import render_letter_pdf
 from ameliora.meetings.models import (
     LETTER_SIGNED,
     AgendaItem,
@@ -526,6 +527,15 @@ def letter_detail(request: OrgRequest, letter_id: int) -> HttpResponse:
             "history": history,
         },
     )
+
+
+@require_GET
+def letter_pdf(request: OrgRequest, letter_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    letter = get_letter_for(request.membership, letter_id)
+    response = HttpResponse(render_letter_pdf(letter), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="lettre-de-mission-{letter.pk}.pdf"'
+    return response
 
 
 def _letter_form(request: OrgRequest, letter: MissionLetter | None) -> HttpResponse:

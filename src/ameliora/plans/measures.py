@@ -8,8 +8,9 @@ indicators app registers one provider in its ``AppConfig.ready``::
 - ``readings(plan, day)``: one line per indicator linked to the plan's objectives, with the value
   measured at or before ``day`` and the target. It pre-fills the "indicator values at that date" of
   a progress review and the "before and after" of a final review.
-- ``results(plan, day)``: one :class:`IndicatorResult` per linked indicator, the before/after
-  comparison the indicator page computes and the current status, for the plan page and its PDF.
+- ``results(plan, day, charts=False)``: one :class:`IndicatorResult` per linked indicator, the
+  before/after comparison the indicator page computes and the current status, for the plan page and
+  its PDF; with ``charts=True`` (the PDF) each also carries the indicator page's chart as SVG.
 - ``measures(objectives, day)``: for each objective, one :class:`Measure` per indicator measuring
   it, its current level as of ``day`` or of the objective's deadline if that came first.
   :mod:`ameliora.plans.attainment` judges the objective from them.
@@ -24,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ameliora.plans.models import ActionPlan, Objective
@@ -44,6 +45,7 @@ class IndicatorResult:
     # The indicator page's before/after card (indicators.analysis.BeforeAfter, which plans may not
     # import); None without a phase to compare. Templates read its formatted fields, `sentence` says it.
     before_after: Any = None
+    chart: str = ""  # the indicator page's chart, safe SVG markup; only when the caller asked for charts
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,11 @@ class Measure:
 
 
 Readings = Callable[["ActionPlan", date], list[str]]
-Results = Callable[["ActionPlan", date], list[IndicatorResult]]
 Measures = Callable[[Sequence["Objective"], date], dict[int, list[Measure]]]
+
+
+class Results(Protocol):
+    def __call__(self, plan: ActionPlan, day: date, *, charts: bool = False) -> list[IndicatorResult]: ...
 
 
 @dataclass(frozen=True)
@@ -89,8 +94,8 @@ def readings_at(plan: ActionPlan, day: date) -> str:
     return "\n".join(line for provider in _PROVIDERS for line in provider.readings(plan, day))
 
 
-def results_of(plan: ActionPlan, day: date) -> list[IndicatorResult]:
-    return [result for provider in _PROVIDERS for result in provider.results(plan, day)]
+def results_of(plan: ActionPlan, day: date, *, charts: bool = False) -> list[IndicatorResult]:
+    return [result for provider in _PROVIDERS for result in provider.results(plan, day, charts=charts)]
 
 
 def measures_of(objectives: Sequence[Objective], day: date) -> dict[int, list[Measure]]:

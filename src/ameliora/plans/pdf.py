@@ -57,7 +57,7 @@ def plan_pdf_html(plan: ActionPlan) -> str:
             "communications": communications_with_adherence(plan),
             "progress_reviews": list(plan.progress_reviews.select_related("recorded_by__user")),
             "final_review": FinalReview.objects.filter(plan=plan).first(),
-            "indicator_results": measures.results_of(plan, today),
+            "indicator_results": measures.results_of(plan, today, charts=True),
             "revisions": list(plan.revisions.select_related("objective").prefetch_related("new_actions")),
             "evidence": evidence_of(plan),
             "timeline": timeline_svg(bars, today=today, title=_("Timeline")) if bars else "",

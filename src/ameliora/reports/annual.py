@@ -103,7 +103,7 @@ class ActionFigures:
 
     @property
     def done_rate(self) -> float | None:
-        return round(100 * self.done / self.opened, 1) if self.opened else None
+        return 100 * self.done / self.opened if self.opened else None
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ class DocumentFigures:
 
     @property
     def read_share(self) -> float | None:
-        return round(100 * self.readings_done / self.readings_asked, 1) if self.readings_asked else None
+        return 100 * self.readings_done / self.readings_asked if self.readings_asked else None
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class SurveyFigures:
 
     @property
     def satisfaction(self) -> float | None:
-        return round(100 * self.agree / self.likert_answers, 1) if self.likert_answers else None
+        return 100 * self.agree / self.likert_answers if self.likert_answers else None
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,7 @@ class AnnualReport:
 
     @property
     def resolution_percent(self) -> float | None:
-        rate = self.events.resolution_rate
-        return None if rate is None else round(100 * rate, 1)
+        return self.events.resolution_percent
 
     @property
     def sessions_held(self) -> int:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
-from ameliora.core.spreadsheets import neutralise
+from ameliora.core.spreadsheets import Figure, put_row
 from ameliora.evaluations.results import AuditResults
 from ameliora.reports.annual import AnnualReport
 
@@ -24,10 +24,7 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Seq
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([neutralise(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
+        put_row(sheet, row)
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
@@ -41,9 +38,9 @@ def _audit_row(audit: AuditResults) -> tuple[Any, ...]:
         audit.evaluation.title,
         audit.evaluation.period_end,
         audit.cases,
-        audit.overall.percent,
-        *interval,
-        change.before if change else None,
+        Figure(audit.overall.percent, "%"),
+        *(Figure(bound, "%") for bound in interval),
+        Figure(change.before if change else None, "%"),
         trends[change.trend] if change else None,
         round(change.p_value, 4) if change else None,
     )
@@ -70,7 +67,7 @@ def report_xlsx(report: AnnualReport) -> bytes:
             (_("Active indicators"), report.indicator_total),
             (_("Declarations received") if report.is_cpts else _("Events declared"), events.total),
             *cpts_rows,
-            (_("Resolution rate (%)"), report.resolution_percent),
+            (_("Resolution rate (%)"), Figure(report.resolution_percent, "%")),
             (_("Serious events"), events.serious),
             (_("Actions opened"), actions.opened),
             (_("Actions done"), actions.done),
@@ -85,9 +82,9 @@ def report_xlsx(report: AnnualReport) -> bytes:
             *report.evaluations.write_ups,
             (_("Sessions held"), report.sessions_held),
             (_("Document versions published"), documents.published),
-            (_("Readings acknowledged (%)"), documents.read_share),
+            (_("Readings acknowledged (%)"), Figure(documents.read_share, "%")),
             (_("Survey responses"), report.surveys.responses),
-            (_("Satisfaction rate (%)"), report.surveys.satisfaction),
+            (_("Satisfaction rate (%)"), Figure(report.surveys.satisfaction, "%")),
             (_("Trainings done"), report.trainings_done),
             (_("Trainings planned"), report.trainings_planned),
         ],
@@ -95,9 +92,15 @@ def report_xlsx(report: AnnualReport) -> bytes:
     _sheet(
         book,
         _("Indicators"),
-        [_("Indicator"), _("Status"), _("Last value"), _("Unit"), _("Target"), _("Note")],
+        [_("Indicator"), _("Status"), _("Last value"), _("Target"), _("Note")],
         [
-            (i.indicator.name, i.status_label, i.value, i.indicator.unit, i.indicator.target_value, i.note)
+            (
+                i.indicator.name,
+                i.status_label,
+                Figure(i.value, i.indicator.display_unit),
+                i.indicator.target_label,
+                i.note,
+            )
             for i in report.indicators
         ],
     )
@@ -117,17 +120,29 @@ def report_xlsx(report: AnnualReport) -> bytes:
             for a in p.attainments
         ],
     )
-    level_rows: list[tuple[Any, ...]] = [
-        (_("Level %(n)s") % {"n": level} if level else _("No level"), n) for level, n in events.per_level.items()
-    ]
-    _sheet(book, _("Events by level"), [_("Level"), _("Events")], level_rows)
-    _sheet(book, _("Events by severity"), [_("Severity"), _("Events")], report.event_severities)
+    # REX levels are the CPTS's way of sorting declarations, severities everyone else's: one sheet, not both.
+    if report.is_cpts:
+        level_rows: list[tuple[Any, ...]] = [
+            (_("Level %(n)s") % {"n": level} if level else _("No level"), n) for level, n in events.per_level.items()
+        ]
+        _sheet(book, _("Events by level"), [_("Level"), _("Events")], level_rows)
+    else:
+        _sheet(book, _("Events by severity"), [_("Severity"), _("Events")], report.event_severities)
     _sheet(book, _("Events by category"), [_("Category"), _("Events")], events.per_category)
     _sheet(
         book,
         _("Self-assessments"),
         [_("Campaign"), _("Grid"), _("End of period"), _("Score (%)"), _("Previous score (%)")],
-        [(c.campaign.name, c.campaign.grid.name, c.campaign.period_end, c.score, c.previous) for c in report.campaigns],
+        [
+            (
+                c.campaign.name,
+                c.campaign.grid.name,
+                c.campaign.period_end,
+                Figure(c.score, "%"),
+                Figure(c.previous, "%"),
+            )
+            for c in report.campaigns
+        ],
     )
     _sheet(
         book,
@@ -164,7 +179,15 @@ def report_xlsx(report: AnnualReport) -> bytes:
             _("Decisions completed"),
         ],
         [
-            (s.space.name, s.held, s.planned, s.attendance_rate, s.cases_analysed, s.decisions, s.decisions_done)
+            (
+                s.space.name,
+                s.held,
+                s.planned,
+                Figure(s.attendance_rate, "%"),
+                s.cases_analysed,
+                s.decisions,
+                s.decisions_done,
+            )
             for s in report.spaces
         ],
     )

@@ -8,6 +8,7 @@ identifying data are replaced by a mark, never exported.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -26,16 +27,23 @@ INLINE_LIMIT = 3000
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _value(answer: Answer, question: Question, choice_labels: dict[int, str]) -> str:
+def _value(answer: Answer, question: Question, choice_labels: dict[int, str]) -> str | Decimal:
+    """The answer as the cell shows it: a number stays a number (it sums and sorts), anything else is text."""
     if answer.hidden_identifying:
         return _("[hidden: identifying data]")
     if answer.choice_id is not None:
         return choice_labels.get(answer.choice_id, "")
     if answer.number is not None:
-        return format_number(answer.number)
+        return answer.number
     if question.kind == Question.Kind.YES_NO:
         return str(YES_NO_LABELS.get(answer.text, answer.text))
     return answer.text
+
+
+def _cell(values: list[str | Decimal]) -> str | Decimal:
+    if len(values) == 1 and isinstance(values[0], Decimal):
+        return values[0]
+    return str(neutralise("; ".join(format_number(v) if isinstance(v, Decimal) else v for v in values)))
 
 
 def filename(campaign: Campaign) -> str:
@@ -73,7 +81,7 @@ def render_xlsx(campaign: Campaign) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Answers")[:31])
     sheet.append([_("Response"), _("Submitted at"), _("Mode"), *[neutralise(q.text) for q in questions]])
-    cells: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[int, dict[int, list[str | Decimal]]] = defaultdict(lambda: defaultdict(list))
     meta: dict[int, tuple[str, str]] = {}
     answers = (
         Answer.objects.filter(response__campaign=campaign)
@@ -89,7 +97,7 @@ def render_xlsx(campaign: Campaign) -> bytes:
         cells[response.pk][answer.question_id].append(_value(answer, by_id[answer.question_id], choice_labels))
     for response_id, (submitted, mode) in meta.items():
         row: list[Any] = [response_id, submitted, mode]
-        row.extend(neutralise("; ".join(cells[response_id].get(q.pk, []))) for q in questions)
+        row.extend(_cell(cells[response_id].get(q.pk, [])) for q in questions)
         sheet.append(row)
     buffer = BytesIO()
     workbook.save(buffer)

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext
 
-from ameliora.core import permissions
+from ameliora.core import figures, permissions
 from ameliora.core.models import Membership
 from ameliora.core.models import display_name as _display_name
 
@@ -27,6 +27,12 @@ def colon(label: str) -> str:
 @register.filter
 def display_name(user: Any) -> str:
     return _display_name(user) if user else ""
+
+
+@register.filter
+def figure(value: figures.Number | None, unit: str = "") -> str:
+    """``{{ rate|figure:"%" }}``: "37,5 %", rounded as every page and export rounds it (``core.figures``)."""
+    return figures.format_figure(value, unit)
 
 
 @register.filter

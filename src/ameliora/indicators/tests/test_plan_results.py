@@ -11,7 +11,7 @@ from django.utils import translation
 
 from ameliora.core.models import Membership
 from ameliora.indicators import services
-from ameliora.indicators.analysis import BeforeAfter, analyse_indicator
+from ameliora.indicators.analysis import BeforeAfter, analyse_indicator, render_svg
 from ameliora.indicators.models import Indicator
 from ameliora.indicators.tests.factories import weekly_series
 from ameliora.plans import pdf
@@ -80,6 +80,26 @@ def test_the_plan_pdf_shows_the_same_comparison(alice: Membership) -> None:
 
     assert "Erreurs de dispensation" in text
     _assert_shows(text, _card(indicator))
+
+
+def test_the_plan_pdf_draws_each_linked_indicators_chart_and_the_plan_page_does_not_pay_for_it(
+    alice: Membership, alice_client: Client
+) -> None:
+    plan = _plan(alice)
+    indicator = _measured(plan, "Erreurs de dispensation")
+    _measured(plan, "Sans phase", phase=False)
+
+    with translation.override("fr"):
+        text = pdf.plan_pdf_html(plan)
+        chart = render_svg(
+            analyse_indicator(indicator, list(indicator.measurements.all()), list(indicator.phases.all()))
+        )
+
+    figures = text[text.index('<figure class="chart">') :]
+    assert figures.count('<figure class="chart">') == 2
+    assert chart in figures  # the indicator page's own chart, not another drawing
+    assert "<figcaption>Sans phase</figcaption>" in figures
+    assert '<figure class="chart">' not in alice_client.get(plan.get_absolute_url()).content.decode()
 
 
 def test_the_final_review_starts_from_the_before_after(alice: Membership, alice_client: Client) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from ameliora.core.figures import format_figure
 from ameliora.learning.dossier import level_label, signature_text
 from ameliora.learning.models import Debrief
 
@@ -10,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f} %"
+    return format_figure(value, "%")
 
 
 @register.filter

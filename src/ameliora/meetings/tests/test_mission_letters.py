@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from ameliora.core.models import Membership, Notification, Organization, Role
 from ameliora.core.tests.factories import MembershipFactory
 from ameliora.documents import services as document_services
 from ameliora.documents.models import Document, DocumentKind
+from ameliora.documents.tests.factories import document_in_force
 from ameliora.meetings import services
 from ameliora.meetings.models import (
     LETTER_ENDS_BEFORE_START,
@@ -316,3 +320,43 @@ def test_the_dashboard_card_lists_the_letters_awaiting_my_signature(
 ) -> None:
     response = bob_client.get(reverse("core:dashboard", kwargs={"org_slug": tilleuls.slug}))
     assert issued.get_absolute_url().encode() in response.content
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+def _pdf_text(client: Client, letter: MissionLetter) -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(_url("letter_pdf", letter.organization, letter_id=letter.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
+
+
+def test_the_pdf_carries_the_letter_its_signed_text_and_who_signed_it(
+    alice: Membership, bob: Membership, bob_client: Client, issued: MissionLetter
+) -> None:
+    version = document_in_force(alice, code="LM-01", readers=[])
+    Document.objects.filter(pk=version.document_id).update(kind=DocumentKind.MISSION_LETTER)
+    MissionLetter.objects.filter(pk=issued.pk).update(document=version.document)
+    issued.refresh_from_db()
+
+    before = _pdf_text(bob_client, issued)
+    services.sign_mission_letter(issued, acting=bob)
+    after = _pdf_text(bob_client, issued)
+
+    for text in (before, after):
+        assert "Binôme médico-soignant animateur du cercle qualité" in text
+        assert "Animer les séances." in text
+        assert "Deux regards." in text  # the controlled document's version in force
+        assert "2.5 h per month" in text
+    name = str(bob.user)
+    assert f"Awaiting the signature of {name}" in before
+    assert "Accepted and signed on" not in before
+    assert f"Awaiting the signature of {name}" not in after
+    assert "Accepted and signed on" in after
+    assert name in after
+
+
+def test_another_organization_gets_404_on_a_letter_pdf(charlie_client: Client, issued: MissionLetter) -> None:
+    assert charlie_client.get(_url("letter_pdf", issued.organization, letter_id=issued.pk)).status_code == 404

@@ -142,7 +142,7 @@ def test_the_spreadsheet_has_a_sheet_per_section_and_runs_no_formula(
     response = alice_client.get(_url("annual_xlsx", alice.organization), {"year": YEAR})
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == 11
+    assert len(book.sheetnames) == 10  # one events sheet by kind, the objectives sheet
     indicators = book[book.sheetnames[1]]
     cell = indicators["A2"]
     assert cell.value == '\'=HYPERLINK("http://x")'
@@ -331,7 +331,7 @@ def test_the_practice_evaluations_of_the_year_show_audit_compliance_and_write_up
     assert figures.write_up_total == 3
     html = _english(alice_client).get(_url("home", alice.organization)).content.decode()
     assert 'id="evaluations-title"' in html
-    assert "95.0 %" in html
+    assert "95\u00a0%" in html
     assert "improved" in html
     assert "3 case reviews, patient tracers and peer reviews" in html
 
@@ -370,6 +370,8 @@ def test_the_spreadsheet_carries_the_cpts_rows_the_survey_campaigns_and_the_audi
     assert surveys == [["'=cmd|' /C calc'!A0", 3]]
     audits = [[c.value for c in row] for row in book["Practice evaluations"].iter_rows(min_row=2)]
     assert audits[0][:4] == ["Audit des ordonnances", None, 4, 75.0]
+    assert "Events by level" in book.sheetnames
+    assert "Events by severity" not in book.sheetnames
 
 
 def test_the_demo_members_joined_before_the_demo_so_the_team_size_is_not_zero(db: None) -> None:
@@ -406,3 +408,75 @@ def test_the_pdf_of_a_past_year_prints_the_indicators_and_actions_of_31_december
     assert "9.5" not in text
     assert f"Open actions late on 12/31/{YEAR - 1} 1" in text
     assert "Practice evaluations" in text
+
+
+def test_the_resolution_rate_reads_the_same_on_the_events_page_in_the_report_and_its_pdf(
+    alice: Membership, alice_client: Client
+) -> None:
+    """The demo's 3 events closed out of 8 were "38 %" on the events page and "37,5 %" in the report."""
+    org = alice.organization
+    for n in range(8):
+        status = Event.Status.CLOSED if n < 3 else Event.Status.RECEIVED
+        EventFactory.create(organization=org, received_at=datetime(YEAR, 2, 1 + n, 10, tzinfo=TZ), status=status)
+    events_page = alice_client.get(reverse("events:dashboard", kwargs={"org_slug": org.slug}), {"year": YEAR})
+    report_page = alice_client.get(_url("home", org), {"year": YEAR})
+    pdf = alice_client.get(_url("annual_pdf", org), {"year": YEAR})
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for text in (events_page.content.decode(), report_page.content.decode(), pdf_text):
+        assert "37,5\u00a0%" in text
+        assert "38 %" not in text
+
+
+def test_the_spreadsheet_holds_rounded_numbers_with_their_unit_and_only_the_sheets_of_its_kind(
+    alice: Membership, alice_client: Client
+) -> None:
+    org = alice.organization
+    for n in range(8):
+        status = Event.Status.CLOSED if n < 3 else Event.Status.RECEIVED
+        EventFactory.create(organization=org, received_at=datetime(YEAR, 2, 1 + n, 10, tzinfo=TZ), status=status)
+    indicator = IndicatorFactory.create(
+        organization=org,
+        name="Délai de réponse",
+        kind=Kind.MEASUREMENT,
+        unit="jours",
+        direction=Direction.DOWN,
+        target_value=Decimal(21),
+        periodicity=Periodicity.MONTH,
+    )
+    MeasurementFactory.create(indicator=indicator, period_start=date(YEAR, 1, 1), value=Decimal("19.2857"))
+    refresh_status(indicator)
+
+    response = _english(alice_client).get(_url("annual_xlsx", org), {"year": YEAR})
+
+    book = load_workbook(io.BytesIO(response.content))
+    rate = next(row[1] for row in book["Summary"].iter_rows(min_row=2) if row[0].value == "Resolution rate (%)")
+    assert (rate.value, rate.number_format) == (37.5, '0.0" %"')
+    _name, _status, value, target = next(book["Indicators"].iter_rows(min_row=2))
+    assert (value.value, value.number_format) == (19.3, '0.0" jours"')
+    assert target.value == "≤\u00a021\u00a0jours"
+    assert "Events by severity" in book.sheetnames
+    assert "Events by level" not in book.sheetnames  # REX levels are the CPTS's
+
+
+def _pages_of(content: bytes) -> list[str]:
+    return ["".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_a_long_table_keeps_each_row_on_one_page_and_repeats_its_header(
+    alice: Membership, alice_client: Client
+) -> None:
+    """Sixty indicators whose names wrap over several lines run over pages: no name is cut in two."""
+    org = alice.organization
+    filler = " ".join(["suivi mensuel du service"] * 6)
+    for k in range(60):
+        IndicatorFactory.create(organization=org, name=f"Start{k:02d}x {filler} End{k:02d}x")
+
+    response = _english(alice_client).get(_url("annual_pdf", org), {"year": YEAR})
+
+    pages = _pages_of(response.content)
+    holding = [n for n, text in enumerate(pages) if any(f"Start{k:02d}x" in text for k in range(60))]
+    assert len(holding) >= 2
+    for k in range(60):
+        assert [f"Start{k:02d}x" in text for text in pages] == [f"End{k:02d}x" in text for text in pages], k
+    for n in holding:
+        assert "IndicatorStatusLastvalueTarget" in pages[n], n

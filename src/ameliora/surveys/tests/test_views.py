@@ -183,6 +183,20 @@ def test_an_identifying_text_is_hidden_from_results_and_export(
     assert not any(str(value).startswith("=") for value in values)
 
 
+def test_a_number_answer_is_a_number_in_the_export(alice: Membership, patients: Questionnaire, client_for: Any) -> None:
+    campaign = CampaignFactory.create(questionnaire=patients)
+    question = QuestionFactory.create(questionnaire=patients, kind=Question.Kind.NUMBER, text="Âge")
+    AnswerFactory.create(response__campaign=campaign, question=question, number=Decimal("42.5"), text="")
+
+    export = client_for(alice).get(_url("campaign_export", alice, survey_campaign_id=campaign.pk))
+
+    sheet = load_workbook(BytesIO(export.content)).active
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("Âge") + 1)
+    assert cell.value == 42.5
+    assert cell.data_type == "n"
+
+
 def test_an_action_opened_from_a_question_shows_on_the_results(
     alice: Membership, patients: Questionnaire, client_for: Any
 ) -> None:
