@@ -68,7 +68,7 @@ def detail_links(page: Page, module_url: str) -> list[str]:
     """The first link of each kind to a detail page of the module, from its home page."""
     base = urlsplit(module_url).path
     seen: dict[str, str] = {}
-    for href in page.locator("main a[href]").evaluate_all("(links) => links.map((a) => a.pathname || \"\")"):
+    for href in page.locator("main a[href]").evaluate_all('(links) => links.map((a) => a.pathname || "")'):
         rest = href.removeprefix(base) if href.startswith(base) else ""
         if not DETAIL.match(rest) or NOT_FOLLOWED.search(href):
             continue

@@ -93,7 +93,8 @@ def test_a_survey_is_answered_with_the_keyboard_alone(
     page.goto(f"{live_server.url}/enquete/{campaign.public_key}/")
     skip_to_main(page)
     actions: dict[str, Action] = dict.fromkeys(radio_groups(page, "form.sv-answer"), pressing("Space"))
-    for field in page.locator("form.sv-answer textarea:visible, form.sv-answer input[type=text]:visible").all():
+    fields = "form.sv-answer :is(textarea, input[type=text]):visible:not([tabindex='-1'])"  # not the robot trap
+    for field in page.locator(fields).all():
         name = field.get_attribute("name") or ""
         numeric = field.get_attribute("inputmode") == "decimal"
         actions[name] = typing("3" if numeric else "Accueil attentif, merci.")
