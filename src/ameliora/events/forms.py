@@ -249,8 +249,13 @@ class PublicDeclarationForm(_DeclarationFields):
     contact_best_time = forms.CharField(
         label=_("When can we reach you?"), max_length=150, required=False, help_text=_("For example: weekdays 1–2 pm.")
     )
-    # Honeypot: hidden from people by CSS, filled in by robots.
-    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    # Honeypot: hidden from people by CSS, filled in by robots. Out of the tab order and of autofill, so
+    # that neither a keyboard nor a screen reader user lands in it (RGAA 7.1, WCAG 4.1.2).
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, organization=organization, **kwargs)

@@ -144,7 +144,9 @@ def process_map_svg(
     height = top_support + BAND_H + 26 + 10
     mid = top_flow + (FLOW_H + 26) / 2
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
+        # A group, not an image: each process box is a link, and an image's content is hidden from
+        # assistive technologies (axe "nested-interactive").
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="group" '
         f'aria-labelledby="map-title" class="process-map" font-family="sans-serif">',
         f'<title id="map-title">{escape(title)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="8" refY="5" markerWidth="6" markerHeight="6" '
