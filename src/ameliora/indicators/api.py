@@ -18,9 +18,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as InputError
 from ninja.pagination import paginate
-from pydantic import ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import BeforeValidator, ConfigDict, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import CoreSchema, core_schema
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from ameliora.core.api_types import (
     ERRORS,
@@ -198,12 +198,25 @@ class IndicatorDetailOut(IndicatorOut):
     phases: list[IndicatorPhaseOut] = pydantic.Field(description="From each start on, something changed.")
 
 
+def _date_text(value: Any) -> Any:
+    # Ninja validates a body's values as Python objects, where pydantic reads a number as a Unix time.
+    if not isinstance(value, str | date):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+#: A date in a JSON body: an ISO text, as the document says (never a number), from 1900 to 2100.
+BodyDate = Annotated[PlausibleDate, BeforeValidator(_date_text)]
+#: An id in a JSON body: a whole number, never a text or a float.
+RelatedId = Annotated[pydantic.StrictInt, Field(ge=1, le=MAX_ID)]
+
+
 class IndicatorPatchIn(Schema):
     """Freeze the baseline on its first ``freeze_points`` values or up to the period of ``freeze_until``
     (one of them; both null unfreezes)."""
 
     freeze_points: int | None = None
-    freeze_until: PlausibleDate | None = None
+    freeze_until: BodyDate | None = None
 
     # An empty object changes nothing and is refused: the document says so.
     model_config = ConfigDict(json_schema_extra={"minProperties": 1, "examples": [{"freeze_points": None}]})
@@ -222,7 +235,7 @@ class MeasurementRowIn(Schema):
     """One period's value. Numbers are bounded by the columns that store them (a value is at most
     999 999 999 999 with 6 decimals), the note by its column's length, the date to 1900-2100."""
 
-    period_start: PlausibleDate
+    period_start: BodyDate
     value: Annotated[Decimal, ModelDecimal(Measurement, "value")] | None = None
     numerator: Annotated[Decimal, ModelDecimal(Measurement, "numerator")] | None = None
     denominator: Annotated[Decimal, ModelDecimal(Measurement, "denominator")] | None = None
@@ -259,7 +272,7 @@ class MeasurementsBulkOut(Schema):
 
 @dataclass(frozen=True)
 class OneOf:
-    """``Annotated[str, OneOf(Kind)]``: one of a model field's choices, listed in the document as an
+    """``Annotated[Text, OneOf(Kind)]``: one of a model field's choices, listed in the document as an
     ``enum`` (inline, so no component name can clash) and refused otherwise with a translated message."""
 
     choices: type[models.TextChoices]
@@ -270,15 +283,14 @@ class OneOf:
         return value
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        return core_schema.no_info_after_validator_function(self._check, core_schema.str_schema(strict=True))
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        return {"type": "string", "enum": list(self.choices.values)}
+        return {**handler(schema), "enum": list(self.choices.values)}
 
 
 TargetNumber = Annotated[Decimal, ModelDecimal(Indicator, "target_value")]
 ThresholdNumber = Annotated[Decimal, ModelDecimal(Indicator, "alert_threshold")]
-RelatedId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class IndicatorIn(Schema):
@@ -287,22 +299,24 @@ class IndicatorIn(Schema):
     another organization are refused with a 422 naming the field)."""
 
     name: Annotated[Text, Field(min_length=1, max_length=max_length(Indicator, "name"))]
-    kind: Annotated[str, OneOf(Kind)]
-    periodicity: Annotated[str, OneOf(Periodicity)]
-    direction: Annotated[str, OneOf(Direction)]
-    chart: Annotated[str, OneOf(ChartKind)] = pydantic.Field(
+    kind: Annotated[Text, OneOf(Kind)]
+    periodicity: Annotated[Text, OneOf(Periodicity)]
+    direction: Annotated[Text, OneOf(Direction)]
+    chart: Annotated[Text, OneOf(ChartKind)] = pydantic.Field(
         "", description="Empty: the kind's default chart (C for a count, P for a proportion…)."
     )
-    rules: Annotated[str, OneOf(RuleSet)] = RuleSet.ANHOEJ.value
-    indicator_type: Annotated[str, OneOf(IndicatorType)] = IndicatorType.PROCESS.value
+    rules: Annotated[Text, OneOf(RuleSet)] = RuleSet.ANHOEJ.value
+    indicator_type: Annotated[Text, OneOf(IndicatorType)] = IndicatorType.PROCESS.value
     description: Text = ""
     numerator_definition: Text = ""
     denominator_definition: Text = ""
     exclusions: Text = ""
     unit: Annotated[Text, Field(max_length=max_length(Indicator, "unit"))] = ""
-    multiplier: int = pydantic.Field(1000, ge=1, le=2**31 - 1, description="Rates only: events per this many units.")
+    multiplier: pydantic.StrictInt = pydantic.Field(
+        1000, ge=1, le=2**31 - 1, description="Rates only: events per this many units."
+    )
     target_value: TargetNumber | None = pydantic.Field(None, description="On the displayed scale (a percentage).")
-    target_date: PlausibleDate | None = None
+    target_date: BodyDate | None = None
     alert_threshold: ThresholdNumber | None = None
     owner: RelatedId | None = pydantic.Field(
         None, description="The id of a membership of the organization; left out: the member creating it."
@@ -326,7 +340,7 @@ class IndicatorIn(Schema):
 class PhaseIn(Schema):
     """From ``start`` (any day of a period: its first day is kept) something changed: a new phase."""
 
-    start: PlausibleDate
+    start: BodyDate
     label: Annotated[Text, Field(min_length=1, max_length=max_length(Phase, "label"))]
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"start": "2000-01-03", "label": "Double contrôle"}]})

@@ -145,6 +145,9 @@ def test_create_links_the_objectives_and_the_owner_given(
         ("name", "a\x00b", "Le caractère nul n’est pas autorisé."),
         ("target_date", "2101-01-01", "Saisissez une date comprise entre le 01/01/1900 et le 31/12/2100."),
         ("multiplier", 0, "Saisissez une valeur supérieure ou égale à 1."),
+        # Pydantic alone would read "5" as 5 and 0 as 1970-01-01: the document says integer and date.
+        ("multiplier", "5", "Saisissez un nombre entier."),
+        ("target_date", 0, "Saisissez une date valide (AAAA-MM-JJ)."),
     ],
 )
 def test_create_refuses_wrong_types_naming_the_field(
