@@ -207,8 +207,17 @@ def _date_text(value: Any) -> Any:
 
 #: A date in a JSON body: an ISO text, as the document says (never a number), from 1900 to 2100.
 BodyDate = Annotated[PlausibleDate, BeforeValidator(_date_text)]
-#: An id in a JSON body: a whole number, never a text or a float.
-RelatedId = Annotated[pydantic.StrictInt, Field(ge=1, le=MAX_ID)]
+
+
+def _integer(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+#: A whole number in a JSON body, never read from a text or a float.
+WholeNumber = Annotated[int, BeforeValidator(_integer)]
+RelatedId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_integer)]
 
 
 class IndicatorPatchIn(Schema):
@@ -312,7 +321,7 @@ class IndicatorIn(Schema):
     denominator_definition: Text = ""
     exclusions: Text = ""
     unit: Annotated[Text, Field(max_length=max_length(Indicator, "unit"))] = ""
-    multiplier: pydantic.StrictInt = pydantic.Field(
+    multiplier: WholeNumber = pydantic.Field(
         1000, ge=1, le=2**31 - 1, description="Rates only: events per this many units."
     )
     target_value: TargetNumber | None = pydantic.Field(None, description="On the displayed scale (a percentage).")
