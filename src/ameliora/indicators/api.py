@@ -272,6 +272,20 @@ class MeasurementsBulkIn(Schema):
         False, description="Overwrite the periods already recorded (the old values stay in the history)."
     )
 
+    # One row every kind accepts (see MeasurementRowIn), replacing, so that it can be sent twice.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "measurements": [
+                        {"period_start": "2000-01-03", "value": 1, "numerator": 1, "denominator": 2, "note": ""}
+                    ],
+                    "replace": True,
+                }
+            ]
+        }
+    )
+
 
 class MeasurementsBulkOut(Schema):
     message: str
