@@ -16,7 +16,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -165,6 +165,21 @@ def _number(cell: Any, column: str, line: int, errors: list[RowError]) -> Decima
     return value
 
 
+def _note_errors(note: str, line: int) -> list[RowError]:
+    if looks_like_formula(note):
+        return [RowError(line, "note", _("The note looks like a spreadsheet formula: refused, never evaluated."))]
+    return []
+
+
+def check_imported_rows(indicator: Indicator, rows: Sequence[MeasurementInput], *, replace: bool) -> list[RowError]:
+    """The checks of an imported file's rows, for rows that arrive already typed (the API's bulk
+    entry): no formula-looking note, then :func:`~ameliora.indicators.services.check_rows`."""
+    errors = [error for row in rows for error in _note_errors(row.note, row.line)]
+    errors.extend(check_rows(indicator, rows, replace=replace))
+    errors.sort(key=lambda e: e.line)
+    return errors
+
+
 def _row(
     cells: list[Any], columns: dict[str, int], indicator: Indicator, line: int, errors: list[RowError]
 ) -> MeasurementInput | None:
@@ -199,8 +214,7 @@ def _row(
             errors.append(RowError(line, "period", out_of_range_message()))
             period = None
     note = str(cell("note") or "").strip()
-    if looks_like_formula(note):
-        errors.append(RowError(line, "note", _("The note looks like a spreadsheet formula: refused, never evaluated.")))
+    errors.extend(_note_errors(note, line))
     if indicator.uses_ratio:
         numerator = _number(cell("numerator"), _("numerator"), line, errors)
         denominator = _number(cell("denominator"), _("denominator"), line, errors)
