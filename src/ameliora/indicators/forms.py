@@ -301,6 +301,64 @@ class ImportForm(forms.Form):
     )
 
 
+SAME_COLUMN_TWICE = _("Each column can be used once: choose another column here.")
+COLUMN_NEEDED = _("Choose the column to read as “%(role)s”.")
+
+
+def column_roles(uses_ratio: bool) -> list[tuple[str, str, bool]]:
+    """(role, label, required) of the import's columns, in the form's order."""
+    numbers = (
+        [("numerator", _("numerator"), True), ("denominator", _("denominator"), True)]
+        if uses_ratio
+        else [("value", _("value"), True)]
+    )
+    return [("period", _("period"), True), *numbers, ("note", _("note"), False)]
+
+
+class ImportColumnsForm(forms.Form):
+    """Which column of the file is the period, the value (or numerator and denominator) and the note."""
+
+    def __init__(
+        self, *args: Any, headers: list[str], samples: list[list[str]], uses_ratio: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", _("— none —"))]
+        for index, header in enumerate(headers):
+            example = next((line[index] for line in samples if index < len(line) and line[index]), "")
+            name = header or _("column %(number)s") % {"number": index + 1}
+            label = _("%(name)s (e.g. %(example)s)") % {"name": name, "example": example[:30]} if example else name
+            choices.append((str(index), label))
+        self.roles = column_roles(uses_ratio)
+        for role, label, _required in self.roles:
+            self.fields[role] = forms.TypedChoiceField(
+                label=label.capitalize(),
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": _("Choose one of the file's columns.")},
+            )
+            self.fields[role].widget.attrs["class"] = "form-select"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used: dict[int, str] = {}
+        for role, label, required in self.roles:
+            index = data.get(role)
+            if index is None:
+                if required and role not in self.errors:
+                    self.add_error(role, COLUMN_NEEDED % {"role": label})
+                continue
+            if index in used:
+                self.add_error(role, SAME_COLUMN_TWICE)
+            used[index] = role
+        return data
+
+    def columns(self) -> dict[str, int]:
+        chosen = ((role, self.cleaned_data.get(role)) for role, _label, _required in self.roles)
+        return {role: index for role, index in chosen if index is not None}
+
+
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
     indicator_type = forms.ChoiceField(
