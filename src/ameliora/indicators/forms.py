@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.dates import DATE_INPUT, PlausibleDateField
@@ -306,13 +309,13 @@ COLUMN_NEEDED = _("Choose the column to read as “%(role)s”.")
 
 
 def column_roles(uses_ratio: bool) -> list[tuple[str, str, bool]]:
-    """(role, label, required) of the import's columns, in the form's order."""
+    """(role, label, required) of the import's columns, in the form's order (labels in the active language)."""
     numbers = (
-        [("numerator", _("numerator"), True), ("denominator", _("denominator"), True)]
+        [("numerator", gettext("numerator"), True), ("denominator", gettext("denominator"), True)]
         if uses_ratio
-        else [("value", _("value"), True)]
+        else [("value", gettext("value"), True)]
     )
-    return [("period", _("period"), True), *numbers, ("note", _("note"), False)]
+    return [("period", gettext("period"), True), *numbers, ("note", gettext("note"), False)]
 
 
 class ImportColumnsForm(forms.Form):
@@ -322,16 +325,16 @@ class ImportColumnsForm(forms.Form):
         self, *args: Any, headers: list[str], samples: list[list[str]], uses_ratio: bool, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        choices: list[tuple[str, str]] = [("", _("— none —"))]
+        choices: list[tuple[str, str | Promise]] = [("", _("— none —"))]
         for index, header in enumerate(headers):
             example = next((line[index] for line in samples if index < len(line) and line[index]), "")
             name = header or _("column %(number)s") % {"number": index + 1}
-            label = _("%(name)s (e.g. %(example)s)") % {"name": name, "example": example[:30]} if example else name
-            choices.append((str(index), label))
+            shown = _("%(name)s (e.g. %(example)s)") % {"name": name, "example": example[:30]} if example else name
+            choices.append((str(index), shown))
         self.roles = column_roles(uses_ratio)
         for role, label, _required in self.roles:
             self.fields[role] = forms.TypedChoiceField(
-                label=label.capitalize(),
+                label=capfirst(label),
                 choices=choices,
                 coerce=int,
                 empty_value=None,
