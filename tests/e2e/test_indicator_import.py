@@ -39,7 +39,8 @@ def test_a_file_with_its_own_headers_is_mapped_previewed_and_imported(
     expect(page.get_by_role("table", name="Les premières lignes du fichier")).to_contain_text("équipe réduite")
     page.get_by_label("Période").select_option(label="Semaine (ex. 07/01/2019)")
     page.get_by_label("Valeur").select_option(label="Erreurs (ex. 4)")
-    page.get_by_label("Note").select_option(label="Commentaire (ex. équipe réduite)")
+    expect(page.get_by_text("Les colonnes proposées sont celles du dernier import")).to_have_count(0)
+    page.get_by_label("Remarque").select_option(label="Commentaire (ex. équipe réduite)")
     page.get_by_role("button", name="Aperçu").click()
 
     expect(page.locator("#import-columns")).to_contain_text("Valeur ← Erreurs")

@@ -164,6 +164,8 @@ def recognise_columns(headers: list[str]) -> dict[str, int]:
 
 def remembered_columns(headers: list[str], remembered: Mapping[str, str]) -> dict[str, int] | None:
     """Role → index of a remembered mapping (role → header), or None unless every header is in the file."""
+    if not remembered:
+        return None
     names = [normalise_header(h) for h in headers]
     found: dict[str, int] = {}
     for role, header in remembered.items():

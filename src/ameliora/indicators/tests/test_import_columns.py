@@ -112,6 +112,7 @@ def test_the_column_step_reads_semaine_erreurs_commentaire_and_remembers_it(
     html = response.content.decode()
     assert "dites quelle colonne est laquelle" in html
     assert "<td>début</td>" in html  # the first lines are shown
+    assert "celles du dernier import" not in html  # nothing remembered yet
     # The note is recognised by its name; the only column of numbers is proposed as the value.
     form = response.context["form"]
     assert (form["period"].value(), form["value"].value(), form["note"].value()) == ("0", "1", "2")
