@@ -31,7 +31,16 @@ from simple_history.utils import bulk_create_with_history
 from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Organization
 from ameliora.indicators.core_sources import MEMBERS_SOURCE
-from ameliora.indicators.models import Annotation, Direction, Indicator, IndicatorType, Kind, Measurement, Phase
+from ameliora.indicators.models import (
+    Annotation,
+    Direction,
+    ImportMapping,
+    Indicator,
+    IndicatorType,
+    Kind,
+    Measurement,
+    Phase,
+)
 from ameliora.indicators.periods import Periodicity, period_start_of, shift_period
 from ameliora.indicators.services import recompute_from_source, refresh_status
 from ameliora.plans.models import Objective
@@ -406,6 +415,23 @@ def _link_objectives(organizations: dict[str, Organization]) -> None:
                 indicator.objectives.add(objective)
 
 
+# The pharmacy's monthly follow-up of subcontracted preparations comes from its own spreadsheet,
+# "Mois;Retards;Remarque": its columns were mapped once and are remembered for the next file.
+REMEMBERED_IMPORT = (
+    "Préparations sous-traitées livrées en retard par mois",
+    {"period": "Mois", "value": "Retards", "note": "Remarque"},
+)
+
+
+def _remembered_import(organization: Organization) -> None:
+    name, columns = REMEMBERED_IMPORT
+    indicator = Indicator.objects.for_org(organization).filter(name=name).first()
+    if indicator is not None:
+        ImportMapping.objects.get_or_create(
+            indicator=indicator, defaults={"organization": organization, "columns": columns}
+        )
+
+
 @register_demo
 def build_indicators(organizations: dict[str, Organization]) -> None:
     today = timezone.localdate()
@@ -413,6 +439,7 @@ def build_indicators(organizations: dict[str, Organization]) -> None:
     _care_service(organizations["service-des-coteaux"], today)
     _cpts(organizations["cpts-lauragais-sud"], today)
     _link_objectives(organizations)
+    _remembered_import(organizations["pharmacie-des-tilleuls"])
 
 
 SCALE_INDICATORS = 50

@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.dates import DATE_INPUT, PlausibleDateField
@@ -299,6 +302,64 @@ class ImportForm(forms.Form):
     replace = forms.BooleanField(
         label=_("Replace the periods that already have a value (old values stay in the history)"), required=False
     )
+
+
+SAME_COLUMN_TWICE = _("Each column can be used once: choose another column here.")
+COLUMN_NEEDED = _("Choose the column to read as “%(role)s”.")
+
+
+def column_roles(uses_ratio: bool) -> list[tuple[str, str, bool]]:
+    """(role, label, required) of the import's columns, in the form's order (labels in the active language)."""
+    numbers = (
+        [("numerator", gettext("numerator"), True), ("denominator", gettext("denominator"), True)]
+        if uses_ratio
+        else [("value", gettext("value"), True)]
+    )
+    return [("period", gettext("period"), True), *numbers, ("note", gettext("note"), False)]
+
+
+class ImportColumnsForm(forms.Form):
+    """Which column of the file is the period, the value (or numerator and denominator) and the note."""
+
+    def __init__(
+        self, *args: Any, headers: list[str], samples: list[list[str]], uses_ratio: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str | Promise]] = [("", _("— none —"))]
+        for index, header in enumerate(headers):
+            example = next((line[index] for line in samples if index < len(line) and line[index]), "")
+            name = header or _("column %(number)s") % {"number": index + 1}
+            shown = _("%(name)s (e.g. %(example)s)") % {"name": name, "example": example[:30]} if example else name
+            choices.append((str(index), shown))
+        self.roles = column_roles(uses_ratio)
+        for role, label, _required in self.roles:
+            self.fields[role] = forms.TypedChoiceField(
+                label=capfirst(label),
+                choices=choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                error_messages={"invalid_choice": _("Choose one of the file's columns.")},
+            )
+            self.fields[role].widget.attrs["class"] = "form-select"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used: dict[int, str] = {}
+        for role, label, required in self.roles:
+            index = data.get(role)
+            if index is None:
+                if required and role not in self.errors:
+                    self.add_error(role, COLUMN_NEEDED % {"role": label})
+                continue
+            if index in used:
+                self.add_error(role, SAME_COLUMN_TWICE)
+            used[index] = role
+        return data
+
+    def columns(self) -> dict[str, int]:
+        chosen = ((role, self.cleaned_data.get(role)) for role, _label, _required in self.roles)
+        return {role: index for role, index in chosen if index is not None}
 
 
 class FilterForm(forms.Form):

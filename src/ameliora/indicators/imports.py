@@ -1,9 +1,14 @@
 """Reading measurement files (CSV, XLSX) into rows and a per-line report. Nothing here writes.
 
 The file has a header row naming its columns, in French or English: a period (``période``,
-``date``), then either a value (``valeur``) or a numerator and a denominator (``numérateur``,
-``dénominateur``), and optionally a note. French files are the norm: ``;`` or ``,`` separators,
-decimal commas, ``dd/mm/yyyy`` dates, cp1252 encoding from older Excel versions.
+``semaine``, ``mois``, ``date``…), then either a value (``valeur``, ``nombre``…) or a numerator and a
+denominator (``numérateur``, ``dénominateur``), and optionally a note (``commentaire``, ``remarque``…);
+case, accents and punctuation do not matter (:data:`COLUMN_NAMES`). When the header names something
+else ("Semaine;Erreurs;Commentaire"), the person says which column is which: :func:`parse_file`
+takes those ``columns`` (role → index) or a mapping remembered for the indicator (role → header),
+and raises :class:`ColumnsNeededError` (with the headers and the first lines, for the form) when
+neither is given and the header is not recognised. French files are the norm: ``;`` or ``,``
+separators, decimal commas, ``dd/mm/yyyy`` dates, cp1252 encoding from older Excel versions.
 
 Formula-looking text (starting with ``=``, ``@``, or ``+``/``-`` followed by anything that is not a
 number) is refused, never evaluated: such cells are how spreadsheet formula injection travels.
@@ -16,7 +21,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -25,25 +30,83 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from ameliora.core.dates import is_plausible, out_of_range_message
-from ameliora.indicators.models import Indicator
+from ameliora.indicators.models import ImportMapping, Indicator, MeasurementImport
 from ameliora.indicators.periods import period_start_of
 from ameliora.indicators.services import MeasurementInput, RowError, check_rows
 
 MAX_ERRORS_SHOWN = 500
+PREVIEW_LINES = 10
+SAMPLE_LINES = 3
 
+# Normalised header names (lower case, no accents, letters and spaces only). A header is recognised
+# when it is one of these names or starts with one followed by a space ("nombre derreurs",
+# "semaine du"). The first name of each role is the one the refusal message suggests.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "period": ("periode", "period", "date", "debut de periode", "semaine", "mois", "week", "month"),
-    "value": ("valeur", "value", "nombre", "count", "mesure"),
-    "numerator": ("numerateur", "numerator"),
-    "denominator": ("denominateur", "denominator"),
-    "note": ("note", "commentaire", "comment", "remarque"),
+    "period": (
+        "periode",
+        "period",
+        "date",
+        "debut de periode",
+        "semaine",
+        "mois",
+        "trimestre",
+        "annee",
+        "jour",
+        "week",
+        "month",
+        "quarter",
+        "year",
+        "day",
+    ),
+    "value": ("valeur", "value", "nombre", "nb", "count", "mesure", "total", "resultat", "effectif", "quantite"),
+    "numerator": ("numerateur", "numerator", "num"),
+    "denominator": ("denominateur", "denominator", "denom"),
+    "note": (
+        "note",
+        "notes",
+        "commentaire",
+        "commentaires",
+        "comment",
+        "comments",
+        "remarque",
+        "remarques",
+        "observation",
+        "observations",
+    ),
 }
+ROLES = tuple(COLUMN_NAMES)
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%m/%Y", "%Y-%m")
 
 
 class ImportFileError(Exception):
     """The whole file is unreadable (encoding, no header, no rows...): a message for the user."""
+
+
+class ColumnsNeededError(ImportFileError):
+    """The header is not recognised: the person must say which column is which."""
+
+    def __init__(self, message: str, head: FileHead) -> None:
+        super().__init__(message)
+        self.head = head
+
+
+@dataclass
+class FileHead:
+    """The header row and the first data lines, as text, for the column form."""
+
+    headers: list[str] = field(default_factory=list)
+    samples: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class PreviewLine:
+    """One of the first data lines as it will be read: the cells taken, the row or the reasons."""
+
+    line: int
+    period_text: str
+    row: MeasurementInput | None
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,32 +117,88 @@ class ParsedFile:
     separator: str = ""
     lines: int = 0
     existing_periods: int = 0
+    headers: list[str] = field(default_factory=list)
+    columns: dict[str, int] = field(default_factory=dict)
+    columns_from: str = ""  # "header", "remembered" or "chosen"
+    preview: list[PreviewLine] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
 
+    @property
+    def valid_rows(self) -> list[MeasurementInput]:
+        """The rows of the lines that no error names (what a partial import saves)."""
+        refused = {e.line for e in self.errors}
+        return [row for row in self.rows if row.line not in refused]
 
-def _normalise(name: object) -> str:
+    @property
+    def column_names(self) -> dict[str, str]:
+        """Role → header text of the columns used (what is remembered for the indicator)."""
+        return {role: self.headers[index] for role, index in self.columns.items() if index < len(self.headers)}
+
+
+def normalise_header(name: object) -> str:
     text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z ]", "", text).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z ]", "", text)).strip()
 
 
-def _columns(header: list[Any], indicator: Indicator) -> dict[str, int]:
+def needed_roles(indicator: Indicator) -> list[str]:
+    return ["period", "numerator", "denominator"] if indicator.uses_ratio else ["period", "value"]
+
+
+def _recognised(name: str, aliases: tuple[str, ...]) -> bool:
+    return any(name == alias or name.startswith(alias + " ") for alias in aliases)
+
+
+def recognise_columns(headers: list[str]) -> dict[str, int]:
+    """Role → index of the headers recognised by name (the first column wins for each role)."""
     found: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        name = _normalise(cell)
-        for key, aliases in COLUMN_NAMES.items():
-            if name in aliases and key not in found:
-                found[key] = index
-    needed = ["period", "numerator", "denominator"] if indicator.uses_ratio else ["period", "value"]
-    missing = [key for key in needed if key not in found]
-    if missing:
-        expected = ", ".join(COLUMN_NAMES[key][0] for key in needed)
-        raise ImportFileError(
-            _("The first row must name the columns; expected: %(expected)s (and optionally note).")
-            % {"expected": expected}
-        )
+    for index, cell in enumerate(headers):
+        name = normalise_header(cell)
+        for role, aliases in COLUMN_NAMES.items():
+            if role not in found and index not in found.values() and _recognised(name, aliases):
+                found[role] = index
+    return found
+
+
+def remembered_columns(headers: list[str], remembered: Mapping[str, str]) -> dict[str, int] | None:
+    """Role → index of a remembered mapping (role → header), or None unless every header is in the file."""
+    if not remembered:
+        return None
+    names = [normalise_header(h) for h in headers]
+    found: dict[str, int] = {}
+    for role, header in remembered.items():
+        wanted = normalise_header(header)
+        if wanted not in names:
+            return None
+        found[role] = names.index(wanted)
+    return found
+
+
+def guess_columns(head: FileHead, indicator: Indicator) -> dict[str, int]:
+    """What the column form proposes: the headers recognised, then for a missing role the only
+    unassigned column whose first lines all read as dates (period) or numbers (value, numerator and
+    denominator in the file's order)."""
+    found = recognise_columns(head.headers)
+    free = [i for i in range(len(head.headers)) if i not in found.values()]
+
+    def cells(index: int) -> list[str]:
+        return [line[index] for line in head.samples if index < len(line) and line[index].strip()]
+
+    def all_read(index: int, read: Any) -> bool:
+        values = cells(index)
+        return bool(values) and all(read(v) is not None for v in values)
+
+    if "period" not in found:
+        dates = [i for i in free if all_read(i, parse_date)]
+        if len(dates) == 1:
+            found["period"] = dates[0]
+            free.remove(dates[0])
+    numbers = [i for i in free if all_read(i, parse_decimal)]
+    missing = [role for role in needed_roles(indicator)[1:] if role not in found]
+    if missing and len(numbers) == len(missing):
+        found.update(zip(missing, numbers, strict=True))
     return found
 
 
@@ -178,6 +297,14 @@ def check_imported_rows(indicator: Indicator, rows: Sequence[MeasurementInput], 
     errors.extend(check_rows(indicator, rows, replace=replace))
     errors.sort(key=lambda e: e.line)
     return errors
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, datetime):
+        return cell.date().strftime("%d/%m/%Y") if not (cell.hour or cell.minute) else cell.strftime("%d/%m/%Y %H:%M")
+    if isinstance(cell, date):
+        return cell.strftime("%d/%m/%Y")
+    return "" if cell is None else str(cell).strip()
 
 
 def _row(
@@ -289,9 +416,8 @@ def _xlsx_lines(stream: IO[bytes], parsed: ParsedFile) -> Iterator[list[Any]]:
         workbook.close()
 
 
-def parse_file(stream: IO[bytes], filename: str, indicator: Indicator, *, replace: bool) -> ParsedFile:
-    """Read the whole file; every rejected line is in ``errors`` with its number and reason."""
-    parsed = ParsedFile()
+def _numbered_lines(stream: IO[bytes], filename: str, parsed: ParsedFile) -> Iterator[tuple[int, list[Any]]]:
+    """The file's non-blank lines with their numbers (line 1 is the first line of the file)."""
     if filename.lower().endswith(".xlsx"):
         lines: Iterator[list[Any]] = _xlsx_lines(stream, parsed)
     else:
@@ -299,25 +425,138 @@ def parse_file(stream: IO[bytes], filename: str, indicator: Indicator, *, replac
         if not content.strip():
             raise ImportFileError(_("The file is empty."))
         lines = _csv_lines(content, parsed)
-    header: list[Any] | None = None
-    columns: dict[str, int] = {}
     for line, cells in enumerate(lines, start=1):
-        if not any(str(c).strip() for c in cells if c is not None):
-            continue  # blank lines (frequent at the end of exported files)
-        if header is None:
-            header = cells
-            columns = _columns(header, indicator)
+        if any(str(c).strip() for c in cells if c is not None):  # blank lines end many exported files
+            yield line, cells
+
+
+def read_head(stream: IO[bytes], filename: str) -> FileHead:
+    """The header and the first few data lines as text (for the column form)."""
+    head = FileHead()
+    for _line, cells in _numbered_lines(stream, filename, ParsedFile()):
+        if not head.headers:
+            head.headers = [_cell_text(c) for c in cells]
             continue
+        head.samples.append([_cell_text(c) for c in cells])
+        if len(head.samples) >= SAMPLE_LINES:
+            break
+    if not head.headers:
+        raise ImportFileError(_("The file is empty."))
+    return head
+
+
+def _choose_columns(
+    headers: list[str],
+    indicator: Indicator,
+    columns: Mapping[str, int] | None,
+    remembered: Mapping[str, str] | None,
+) -> tuple[dict[str, int], str] | None:
+    needed = needed_roles(indicator)
+    if columns is not None:
+        chosen = {role: index for role, index in columns.items() if role in ROLES and 0 <= index < len(headers)}
+        if all(role in chosen for role in needed):
+            return chosen, "chosen"
+    if remembered:
+        found = remembered_columns(headers, remembered)
+        if found is not None and all(role in found for role in needed):
+            return found, "remembered"
+    found = recognise_columns(headers)
+    if all(role in found for role in needed):
+        return found, "header"
+    return None
+
+
+def parse_file(
+    stream: IO[bytes],
+    filename: str,
+    indicator: Indicator,
+    *,
+    replace: bool,
+    columns: Mapping[str, int] | None = None,
+    remembered: Mapping[str, str] | None = None,
+) -> ParsedFile:
+    """Read the whole file; every rejected line is in ``errors`` with its number and reason.
+
+    The columns are, in this order: ``columns`` (role → index, chosen by the person), the
+    ``remembered`` mapping (role → header) if every header it names is in the file, the headers
+    recognised by name. If none of them gives every column the indicator needs, raise
+    :class:`ColumnsNeededError`.
+    """
+    parsed = ParsedFile()
+    header_seen = False
+    samples: list[list[str]] = []
+    for line, cells in _numbered_lines(stream, filename, parsed):
+        if not header_seen:
+            header_seen = True
+            parsed.headers = [_cell_text(c) for c in cells]
+            choice = _choose_columns(parsed.headers, indicator, columns, remembered)
+            if choice is None:
+                samples = []
+                continue
+            parsed.columns, parsed.columns_from = choice
+            continue
+        if not parsed.columns:
+            samples.append([_cell_text(c) for c in cells])
+            if len(samples) < SAMPLE_LINES:
+                continue
+            break
         parsed.lines += 1
-        row = _row(cells, columns, indicator, line, parsed.errors)
+        before = len(parsed.errors)
+        row = _row(cells, parsed.columns, indicator, line, parsed.errors)
         if row is not None:
             parsed.rows.append(row)
-    if header is None:
+        if len(parsed.preview) < PREVIEW_LINES:
+            index = parsed.columns["period"]
+            parsed.preview.append(
+                PreviewLine(
+                    line=line,
+                    period_text=_cell_text(cells[index]) if index < len(cells) else "",
+                    row=row,
+                    reasons=[e.message for e in parsed.errors[before:]],
+                )
+            )
+    if not header_seen:
         raise ImportFileError(_("The file is empty."))
+    if not parsed.columns:
+        expected = ", ".join(COLUMN_NAMES[key][0] for key in needed_roles(indicator))
+        raise ColumnsNeededError(
+            _("The first row must name the columns; expected: %(expected)s (and optionally note).")
+            % {"expected": expected},
+            FileHead(headers=parsed.headers, samples=samples),
+        )
     if not parsed.lines:
         raise ImportFileError(_("The file has a header row but no data rows."))
     existing = set(indicator.measurements.values_list("period_start", flat=True))
     parsed.existing_periods = sum(1 for row in parsed.rows if row.period_start in existing)
-    parsed.errors.extend(check_rows(indicator, parsed.rows, replace=replace, existing=existing))
+    checked = check_rows(indicator, parsed.rows, replace=replace, existing=existing)
+    parsed.errors.extend(checked)
     parsed.errors.sort(key=lambda e: e.line)
+    previewed = {p.line: p for p in parsed.preview}
+    for error in checked:
+        if error.line in previewed:
+            previewed[error.line].reasons.append(error.message)
     return parsed
+
+
+def remembered_mapping(indicator: Indicator) -> dict[str, str]:
+    """The columns remembered from the indicator's last import whose columns were chosen (may be empty)."""
+    mapping = ImportMapping.objects.filter(indicator=indicator).values_list("columns", flat=True).first()
+    return dict(mapping or {})
+
+
+def parse_import(pending: MeasurementImport) -> ParsedFile:
+    """Read a pending import with the columns chosen for it, else those remembered, else its header."""
+    with pending.file.open("rb") as stream:
+        return parse_file(
+            stream,
+            pending.original_name,
+            pending.indicator,
+            replace=pending.replace,
+            columns=pending.columns or None,
+            remembered=remembered_mapping(pending.indicator),
+        )
+
+
+def head_of(pending: MeasurementImport) -> FileHead:
+    with pending.file.open("rb") as stream:
+        return read_head(stream, pending.original_name)

@@ -8,7 +8,7 @@ from ameliora.core import services as core_services
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import Job
 from ameliora.indicators import services
-from ameliora.indicators.imports import ImportFileError, parse_file
+from ameliora.indicators.imports import ImportFileError, parse_import
 from ameliora.indicators.models import MeasurementImport
 
 
@@ -17,20 +17,24 @@ def run_indicator_import(job: Job) -> None:
     pending = MeasurementImport.objects.select_related("indicator__organization").get(job=job)
     core_services.report_progress(job, progress=5, message=_("Reading the file"))
     try:
-        with pending.file.open("rb") as stream:
-            parsed = parse_file(stream, pending.original_name, pending.indicator, replace=pending.replace)
+        parsed = parse_import(pending)
     except ImportFileError as exc:
         core_services.fail_job(job, message=str(exc))
         return
-    if not parsed.ok:
+    rows = parsed.valid_rows if pending.skip_rejected else parsed.rows
+    if not rows or (parsed.errors and not pending.skip_rejected):
         core_services.fail_job(
             job, message=_("%(count)s line(s) refused: nothing was imported.") % {"count": len(parsed.errors)}
         )
         return
-    core_services.report_progress(job, progress=40, message=_("Saving %(count)s values") % {"count": len(parsed.rows)})
+    core_services.report_progress(job, progress=40, message=_("Saving %(count)s values") % {"count": len(rows)})
     try:
-        created, replaced = services.save_measurements(
-            pending.indicator, parsed.rows, acting_user=pending.created_by, replace=pending.replace
+        created, replaced = services.import_measurements(
+            pending.indicator,
+            rows,
+            acting_user=pending.created_by,
+            replace=pending.replace,
+            columns=parsed.column_names if parsed.columns_from == "chosen" else None,
         )
     except services.MeasurementsRefusedError as exc:
         core_services.fail_job(

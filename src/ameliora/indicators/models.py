@@ -468,6 +468,11 @@ class MeasurementImport(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     created_count = models.PositiveIntegerField(default=0)
     replaced_count = models.PositiveIntegerField(default=0)
+    # Role ("period", "value", "numerator", "denominator", "note") → column index, when the person
+    # chose the columns; empty when the header or the indicator's remembered mapping says them.
+    columns = models.JSONField(_("columns chosen"), default=dict, blank=True)
+    # The person asked to import the valid lines and leave the rejected ones out.
+    skip_rejected = models.BooleanField(_("leave the rejected lines out"), default=False)
     history = HistoricalRecords()
 
     objects: ClassVar[OrgQuerySet[MeasurementImport]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
@@ -478,3 +483,24 @@ class MeasurementImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ImportMapping(models.Model):
+    """The columns of an indicator's last import (role → header as written in the file), proposed
+    again when a file with the same headers comes."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="import_mapping")
+    columns = models.JSONField(_("columns"), default=dict)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects: ClassVar[OrgQuerySet[ImportMapping]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("import columns")
+        verbose_name_plural = _("import columns")
+
+    def __str__(self) -> str:
+        return ", ".join(f"{role}: {header}" for role, header in self.columns.items())

@@ -8,7 +8,7 @@ ends with :func:`refresh_status`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,7 +24,7 @@ from ameliora.analytics.errors import AnalysisInputError
 from ameliora.analytics.report import analyse
 from ameliora.core.models import Organization
 from ameliora.indicators.analysis import MIN_FREEZE, analyse_indicator, build_series, payload_for
-from ameliora.indicators.models import Annotation, Indicator, Kind, Measurement, Phase
+from ameliora.indicators.models import Annotation, ImportMapping, Indicator, Kind, Measurement, Phase
 from ameliora.indicators.periods import period_end, period_start_of, shift_period
 from ameliora.indicators.sources import get_source
 from ameliora.plans.models import Objective
@@ -186,6 +186,33 @@ def save_measurements(
 
 def save_measurement(indicator: Indicator, row: MeasurementInput, *, acting_user: Any, replace: bool = False) -> None:
     save_measurements(indicator, [row], acting_user=acting_user, replace=replace)
+
+
+@transaction.atomic
+def import_measurements(
+    indicator: Indicator,
+    rows: Sequence[MeasurementInput],
+    *,
+    acting_user: Any,
+    replace: bool = False,
+    columns: Mapping[str, str] | None = None,
+) -> tuple[int, int]:
+    """Save a file's rows (all or none, as :func:`save_measurements`) and, when the person chose
+    the ``columns`` (role → header), remember them for the indicator's next file."""
+    counts = save_measurements(indicator, rows, acting_user=acting_user, replace=replace)
+    if columns:
+        remember_import_columns(indicator, columns=columns, acting_user=acting_user)
+    return counts
+
+
+@transaction.atomic
+def remember_import_columns(indicator: Indicator, *, columns: Mapping[str, str], acting_user: Any) -> ImportMapping:
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    mapping, _created = ImportMapping.objects.update_or_create(
+        indicator=indicator,
+        defaults={"organization_id": indicator.organization_id, "columns": dict(columns), "updated_by": user},
+    )
+    return mapping
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     # Import
     path("<int:indicator_id>/import/", views.import_upload, name="import"),
     path("<int:indicator_id>/import/<int:import_id>/", views.import_preview, name="import_preview"),
+    path("<int:indicator_id>/import/<int:import_id>/columns/", views.import_columns, name="import_columns"),
     # Objectives of action plans measured by indicators
     path("objectives/<int:objective_id>/link/", views.objective_link, name="objective_link"),
     path(

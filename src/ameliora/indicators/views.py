@@ -37,6 +37,7 @@ from ameliora.indicators.forms import (
     ExclusionForm,
     FilterForm,
     GridFormSet,
+    ImportColumnsForm,
     ImportForm,
     IndicatorForm,
     MeasurementForm,
@@ -44,8 +45,19 @@ from ameliora.indicators.forms import (
     ObjectiveTargetsForm,
     PhaseForm,
     SuggestedPhaseForm,
+    column_roles,
 )
-from ameliora.indicators.imports import ImportFileError, ParsedFile, parse_file
+from ameliora.indicators.imports import (
+    MAX_ERRORS_SHOWN,
+    ColumnsNeededError,
+    ImportFileError,
+    ParsedFile,
+    guess_columns,
+    head_of,
+    parse_import,
+    remembered_columns,
+    remembered_mapping,
+)
 from ameliora.indicators.models import Indicator, Kind, Measurement, MeasurementImport, Status
 from ameliora.indicators.periods import is_data_due, period_start_of, shift_period
 from ameliora.indicators.reading import Reading
@@ -568,56 +580,134 @@ def import_upload(request: OrgRequest, indicator_id: int) -> HttpResponse:
     return render(request, "indicators/import_form.html", context)
 
 
-def _parse_pending(pending: MeasurementImport) -> tuple[ParsedFile | None, str]:
+@require_http_methods(["GET", "POST"])
+def import_columns(request: OrgRequest, indicator_id: int, import_id: int) -> HttpResponse:
+    """The mapping step: which column is the period, the value (or numerator and denominator), the note."""
+    require(request.membership, "indicators.enter_data")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    pending = get_import_for(request.membership, indicator, import_id)
     try:
-        with pending.file.open("rb") as stream:
-            return parse_file(stream, pending.original_name, pending.indicator, replace=pending.replace), ""
+        head = head_of(pending)
     except ImportFileError as exc:
-        return None, str(exc)
+        return _preview_page(request, indicator, pending, None, str(exc))
+    remembered = remembered_columns(head.headers, remembered_mapping(indicator))
+    initial = pending.columns or remembered or guess_columns(head, indicator)
+    form = ImportColumnsForm(
+        posted(request),
+        initial={role: str(index) for role, index in initial.items()},
+        headers=head.headers,
+        samples=head.samples,
+        uses_ratio=indicator.uses_ratio,
+    )
+    if request.method == "POST" and form.is_valid():
+        pending.columns = form.columns()
+        pending.save(update_fields=["columns"])
+        return redirect(
+            "indicators:import_preview",
+            org_slug=request.organization.slug,
+            indicator_id=indicator.pk,
+            import_id=pending.pk,
+        )
+    context = {
+        "indicator": indicator,
+        "pending": pending,
+        "form": form,
+        "head": head,
+        "remembered": remembered is not None and not pending.columns,
+    }
+    return render(request, "indicators/import_columns.html", context, status=form_status(form))
 
 
 @require_http_methods(["GET", "POST"])
 def import_preview(request: OrgRequest, indicator_id: int, import_id: int) -> HttpResponse:
-    """The preview lists every rejected line; the commit saves every row or none."""
+    """The first lines as they will be read and every rejected line; the commit saves every row or
+    none, unless the person asks to leave the rejected lines out."""
     require(request.membership, "indicators.enter_data")
     indicator = get_indicator_for(request.membership, indicator_id)
     pending = get_import_for(request.membership, indicator, import_id)
-    parsed, file_error = _parse_pending(pending)
+    try:
+        parsed: ParsedFile | None = parse_import(pending)
+        file_error = ""
+    except ColumnsNeededError:
+        messages.info(request, _("The first row does not name the columns as expected: say which column is which."))
+        return redirect(
+            "indicators:import_columns",
+            org_slug=request.organization.slug,
+            indicator_id=indicator.pk,
+            import_id=pending.pk,
+        )
+    except ImportFileError as exc:
+        parsed, file_error = None, str(exc)
     if request.method == "POST":
-        if request.POST.get("action") == "cancel":
+        action = request.POST.get("action")
+        if action == "cancel":
             _discard(pending)
             messages.info(request, _("Import cancelled: nothing was imported."))
             return _detail(indicator)
-        if parsed is not None and parsed.ok:
-            if len(parsed.rows) > INLINE_IMPORT_ROWS:
+        skip = action == "commit_valid"
+        rows = (parsed.valid_rows if skip else parsed.rows) if parsed is not None else []
+        if parsed is not None and rows and (skip or not parsed.errors):
+            if skip != pending.skip_rejected:
+                pending.skip_rejected = skip
+                pending.save(update_fields=["skip_rejected"])
+            if len(rows) > INLINE_IMPORT_ROWS:
                 job = _start_import_job(request, pending)
                 return redirect(job)
             try:
-                created, replaced = services.save_measurements(
-                    indicator, parsed.rows, acting_user=request.user, replace=pending.replace
+                created, replaced = services.import_measurements(
+                    indicator,
+                    rows,
+                    acting_user=request.user,
+                    replace=pending.replace,
+                    columns=parsed.column_names if parsed.columns_from == "chosen" else None,
                 )
             except services.MeasurementsRefusedError as exc:
                 parsed.errors = exc.row_errors
             else:
                 _discard(pending, created=created, replaced=replaced)
-                messages.success(
-                    request,
-                    _("Import done: %(created)s value(s) added, %(replaced)s replaced.")
-                    % {"created": created, "replaced": replaced},
-                )
+                skipped = parsed.lines - len(rows)
+                message = _("Import done: %(created)s value(s) added, %(replaced)s replaced.") % {
+                    "created": created,
+                    "replaced": replaced,
+                }
+                if skipped:
+                    message += " " + _("%(count)s line(s) left out.") % {"count": skipped}
+                messages.success(request, message)
                 return _detail(indicator)
+        return _preview_page(request, indicator, pending, parsed, file_error, status=INVALID_FORM)
+    return _preview_page(request, indicator, pending, parsed, file_error)
+
+
+def _preview_page(
+    request: OrgRequest,
+    indicator: Indicator,
+    pending: MeasurementImport,
+    parsed: ParsedFile | None,
+    file_error: str,
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    columns = (
+        [
+            {"label": label, "header": parsed.headers[parsed.columns[role]]}
+            for role, label, _required in column_roles(indicator.uses_ratio)
+            if role in parsed.columns
+        ]
+        if parsed
+        else []
+    )
     context = {
         "indicator": indicator,
         "pending": pending,
         "parsed": parsed,
         "file_error": file_error,
-        "preview": parsed.rows[:15] if parsed else [],
+        "columns": columns,
+        "valid_count": len(parsed.valid_rows) if parsed else 0,
         "errors": [
             {"line": e.line, "column": _column_label(e.field), "message": e.message}
-            for e in (parsed.errors[:500] if parsed else [])
+            for e in (parsed.errors[:MAX_ERRORS_SHOWN] if parsed else [])
         ],
     }
-    status = INVALID_FORM if request.method == "POST" else 200
     return render(request, "indicators/import_preview.html", context, status=status)
 
 

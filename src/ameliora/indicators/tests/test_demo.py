@@ -7,7 +7,7 @@ from django.utils import timezone
 from ameliora.core.demo import build_demo
 from ameliora.indicators.analysis import analyse_indicator
 from ameliora.indicators.demo import DEMO_CHANGE_POINT, OUTAGE_WEEK, build_indicators
-from ameliora.indicators.models import Indicator, Kind, Measurement, Phase, Status
+from ameliora.indicators.models import ImportMapping, Indicator, Kind, Measurement, Phase, Status
 from ameliora.plans import measures
 from ameliora.plans.models import ActionPlan
 
@@ -20,6 +20,8 @@ def test_the_preparations_plan_is_measured_and_the_demo_is_idempotent(db: None) 
     build_indicators(organizations)
 
     assert (Indicator.objects.count(), Measurement.objects.count(), Phase.objects.count()) == counts
+    late_deliveries = ImportMapping.objects.get(indicator__name="Préparations sous-traitées livrées en retard par mois")
+    assert late_deliveries.columns == {"period": "Mois", "value": "Retards", "note": "Remarque"}
     assert Indicator.objectives.through.objects.count() == links
     plan = ActionPlan.objects.get(code="PAQ-TIL-02")
     measured = Indicator.objects.filter(objectives__plan=plan).distinct()
