@@ -54,8 +54,13 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
 def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
+    memberships = Membership.objects.filter(user=cast(User, request.user))
+    token = getattr(request, "api_token", None)
+    if token is not None and token.organization_id is not None:
+        # A token limited to one organization does not tell which others its user belongs to.
+        memberships = memberships.filter(organization_id=token.organization_id)
     memberships = (
-        Membership.objects.filter(user=cast(User, request.user))
+        memberships
         .select_related("organization")
         .prefetch_related("role_set")
     )
