@@ -198,7 +198,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 # API requests per token: (requests, window in seconds); beyond, a JSON 429 (core/tokens.py).
-API_TOKEN_RATE_LIMIT = (int(os.environ.get("AMELIORA_API_TOKEN_RATE", "600")), 60)
+API_TOKEN_RATE_LIMIT = (envint("API_TOKEN_RATE_PER_MINUTE", "600"), 60)
 
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",

@@ -18,7 +18,7 @@ from ameliora.core.api_types import CSRF_FAILED
 class BearerToken(HttpBearer):
     """``Authorization: Bearer am_…``: a personal or organization token (see core/tokens.py)."""
 
-    openapi_bearerFormat = "am_<key>_<secret>"
+    openapi_bearerFormat = "am_<key>_<secret>"  # noqa: N815 (ninja's attribute name)
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         return getattr(request, "api_token", None)

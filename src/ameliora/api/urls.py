@@ -5,8 +5,6 @@ says otherwise), and every operation documents its 4xx answers (``core.api_types
 adds one message per wrong field (``api/errors.py``).
 """
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -40,7 +38,7 @@ api = NinjaAPI(
     "header `Authorization: Bearer am_…`; a token reads (GET) or also writes the modules it was given, "
     "in its organization only, and a JSON 429 answers beyond its requests per minute. The pages use "
     "session authentication (send the csrftoken cookie's value in the X-CSRFToken header with every "
-    "POST). Organization resources live under /o/{org_slug}/. Errors are JSON {\"message\": …} in the "
+    'POST). Organization resources live under /o/{org_slug}/. Errors are JSON {"message": …} in the '
     "user's language.",
     auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",

@@ -59,11 +59,7 @@ def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
     if token is not None and token.organization_id is not None:
         # A token limited to one organization does not tell which others its user belongs to.
         memberships = memberships.filter(organization_id=token.organization_id)
-    memberships = (
-        memberships
-        .select_related("organization")
-        .prefetch_related("role_set")
-    )
+    memberships = memberships.select_related("organization").prefetch_related("role_set")
     return [
         OrganizationOut(
             slug=m.organization.slug, name=m.organization.name, kind=m.organization.kind, roles=sorted(m.roles)

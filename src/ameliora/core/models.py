@@ -448,7 +448,7 @@ API_MODULES: tuple[tuple[str, Any], ...] = (
     ("surveys", _("Surveys")),
 )
 #: Marks a historical record made through a token: the token's name follows (``core.history`` shows it).
-TOKEN_HISTORY_PREFIX = "api-token:"
+TOKEN_HISTORY_PREFIX = "api-token:"  # noqa: S105 (a label, no secret)
 
 
 class TokenAccess(models.TextChoices):
