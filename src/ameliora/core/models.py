@@ -138,6 +138,11 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(OrgQuerySet["Membership"]):
+    def for_org(self, organization: Organization) -> Self:
+        """The organization's people. The account of an organization API token is a membership too
+        (so that it can act), but nobody to list, count, choose as owner or invite to a meeting."""
+        return super().for_org(organization).exclude(user__api_tokens__kind="service")
+
     def with_roles(self) -> Self:
         return self.select_related("user").prefetch_related("role_set")
 

@@ -40,6 +40,7 @@ from simple_history.signals import pre_create_historical_record
 
 from ameliora.core import ratelimit
 from ameliora.core.api_types import NOT_FOUND
+from ameliora.core.demo import register_demo
 from ameliora.core.models import (
     API_MODULES,
     TOKEN_HISTORY_PREFIX,
@@ -54,6 +55,8 @@ from ameliora.core.models import (
 
 TOKEN_PREFIX = "am_"  # noqa: S105 (the visible start of every token, no secret)
 MODULE_CODES = frozenset(code for code, _label in API_MODULES)
+#: Core's routes under /api/v1/o/<slug>/ (the other names there are modules).
+CORE_ORG_ROUTES = frozenset({"members"})
 #: Paths under /api/v1/ that belong to no module: the schema and its documentation page.
 _UNSCOPED = frozenset({"openapi.json", "docs"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -191,11 +194,16 @@ def _path_parts(path: str) -> list[str]:
 
 
 def module_of(path: str) -> str | None:
-    """The module an API path belongs to (``core`` for the routes of no module), ``None`` for the docs."""
+    """The module an API path belongs to, ``None`` for the docs.
+
+    ``/api/v1/o/<slug>/<module>/…`` is ``<module>``, except core's own organization routes
+    (``members``); the routes outside organizations (``/me``, ``/organizations``) are ``core``. A
+    router mounted under a name missing from :data:`API_MODULES` is a module no token may call.
+    """
     parts = _path_parts(path)
     if parts and parts[0] in _UNSCOPED:
         return None
-    if len(parts) > 2 and parts[0] == "o" and parts[2] in MODULE_CODES:
+    if len(parts) > 2 and parts[0] == "o" and parts[2] not in CORE_ORG_ROUTES:
         return parts[2]
     return "core"
 
@@ -280,3 +288,26 @@ def name_the_token(sender: Any, history_instance: Any, **kwargs: Any) -> None:
     """A change made with a token says so in the history: ``api-token:<name>`` as the change reason."""
     if not history_instance.history_change_reason:
         history_instance.history_change_reason = history_reason() or None
+
+
+# --- Demo -----------------------------------------------------------------------------------------
+
+DEMO_OWNER = "marc.lefevre@tilleuls.test"
+DEMO_NAME = "Tableur de suivi des indicateurs"
+
+
+@register_demo
+def demo_tokens(organizations: dict[str, Organization]) -> None:
+    """The pharmacy's quality manager reads the indicators from a spreadsheet with a personal token
+    (its secret is random and never printed: the page shows what a token looks like once created)."""
+    organization = organizations.get("pharmacie-des-tilleuls")
+    user = User.objects.filter(email=DEMO_OWNER).first()
+    if organization is None or user is None or ApiToken.objects.personal_of(user).filter(name=DEMO_NAME).exists():
+        return
+    issue_personal_token(
+        user=user,
+        name=DEMO_NAME,
+        scopes={"indicators": TokenAccess.READ},
+        expires_at=timezone.now() + timedelta(days=90),
+        organization=organization,
+    )

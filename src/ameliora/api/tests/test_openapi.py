@@ -97,7 +97,14 @@ def test_every_operation_documents_its_errors(operation: Any) -> None:
         if status >= 400
     }
 
-    assert documented == {400: "Message", 401: "Message", 403: "Message", 404: "Message", 422: "InvalidInput"}
+    assert documented == {
+        400: "Message",
+        401: "Message",
+        403: "Message",
+        404: "Message",
+        422: "InvalidInput",
+        429: "Message",
+    }
 
 
 def _input_schemas() -> Iterator[type[pydantic.BaseModel]]:

@@ -15,6 +15,7 @@ from pytest_django import DjangoAssertNumQueries
 from ameliora.core import services, tokens
 from ameliora.core.models import ApiToken, Membership, Notification, Organization, Role
 from ameliora.core.tests.conftest import ClientFor
+from ameliora.core.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,3 +227,15 @@ def test_the_command_revokes_a_token(tilleuls: Organization) -> None:
     token = ApiToken.objects.get()
     assert token.revoked_at is not None
     assert "revoked" in _run("list", "--org", "tilleuls")
+
+
+def test_the_demo_gives_the_pharmacy_quality_manager_a_personal_token_once() -> None:
+    pharmacy = OrganizationFactory.create(slug="pharmacie-des-tilleuls")
+    MembershipFactory.create(
+        organization=pharmacy, user=UserFactory.create(email=tokens.DEMO_OWNER), roles=[Role.QUALITY_MANAGER]
+    )
+    tokens.demo_tokens({pharmacy.slug: pharmacy})
+    tokens.demo_tokens({pharmacy.slug: pharmacy})  # `ameliora demo` runs at every `make run`
+    token = ApiToken.objects.get()
+    assert (token.name, token.user.email, token.organization) == (tokens.DEMO_NAME, tokens.DEMO_OWNER, pharmacy)
+    assert token.scopes == {"indicators": "read"}
