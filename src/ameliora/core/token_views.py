@@ -28,7 +28,7 @@ PAGE_SIZE = 25
 
 
 def _page(request: HttpRequest, queryset: QuerySet[ApiToken], **context: Any) -> dict[str, Any]:
-    page = Paginator(queryset.select_related("created_by"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queryset.select_related("created_by", "organization"), PAGE_SIZE).get_page(request.GET.get("page"))
     return {"page": page, **context}
 
 

@@ -209,6 +209,9 @@ def test_the_command_creates_a_personal_token_for_a_member(alice: Membership, bo
     assert (token.kind, token.user, token.organization) == (ApiToken.Kind.PERSONAL, bob.user, bob.organization)
     assert token.scopes == {"events": "read"}
     assert token.expires_at is None
+    client = Client()
+    client.force_login(bob.user)
+    assert "dans Pharmacie des Tilleuls seulement" in client.get(PERSONAL).content.decode()
 
 
 def test_the_command_refuses_unknown_people_and_outsiders(tilleuls: Organization, charlie: Membership) -> None:
