@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.dates import PlausibleDateField
 from ameliora.core.models import API_MODULES, Membership, Organization, Role, TokenAccess, Unit
 
 
@@ -111,11 +112,7 @@ class ApiTokenForm(forms.Form):
     """
 
     name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What it is for, e.g. “Monthly BI export”."))
-    expires_on = forms.DateField(
-        label=_("Expires on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("At most one year from today."),
-    )
+    expires_on = PlausibleDateField(label=_("Expires on"), help_text=_("At most one year from today."))
 
     def __init__(self, *args: Any, service: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
