@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Signs in /api/ requests carrying "Authorization: Bearer am_…" before the tenancy checks them.
+    "ameliora.core.tokens.TokenMiddleware",
     "ameliora.core.tenancy.OrganizationMiddleware",
 ]
 
@@ -195,6 +197,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# API requests per token: (requests, window in seconds); beyond, a JSON 429 (core/tokens.py).
+API_TOKEN_RATE_LIMIT = (envint("API_TOKEN_RATE_PER_MINUTE", "600"), 60)
+
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
     "login": "30/m/ip",

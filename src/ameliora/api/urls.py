@@ -5,8 +5,6 @@ says otherwise), and every operation documents its 4xx answers (``core.api_types
 adds one message per wrong field (``api/errors.py``).
 """
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -14,13 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as InputError
-from ninja.security import SessionAuth
 
+from ameliora.api.auth import BearerToken, SessionCookie
 from ameliora.api.docs import SWAGGER, signed_in_only
 from ameliora.api.errors import invalid_input
 from ameliora.assessments.api import router as assessments_router
 from ameliora.core.api import router as core_router
-from ameliora.core.api_types import AUTHENTICATION_REQUIRED, CSRF_FAILED, FORBIDDEN, NOT_FOUND
+from ameliora.core.api_types import AUTHENTICATION_REQUIRED, FORBIDDEN, NOT_FOUND
 from ameliora.documents.api import router as documents_router
 from ameliora.events.api import router as events_router
 from ameliora.indicators.api import router as indicators_router
@@ -32,23 +30,17 @@ from ameliora.surveys.api import router as surveys_router
 BODY_UNREADABLE = _("The request body cannot be read: send JSON.")
 
 
-class SessionCookie(SessionAuth):
-    """Django's session, as ninja's ``django_auth``; a failed CSRF check says how to pass it."""
-
-    def _get_key(self, request: HttpRequest) -> Any:
-        try:
-            return super()._get_key(request)
-        except HttpError as exc:
-            raise HttpError(403, str(CSRF_FAILED)) from exc
-
-
 api = NinjaAPI(
     title="Ameliora API",
     version="1",
-    description="Quality and patient-safety work of care teams. Session authentication (send the "
-    "csrftoken cookie's value in the X-CSRFToken header with every POST); organization resources live "
-    'under /o/{org_slug}/. Errors are JSON {"message": …} in the user\'s language.',
-    auth=SessionCookie(),
+    description="Quality and patient-safety work of care teams. Scripts and other systems send an API token "
+    "(personal or organization, created in the settings pages or with `ameliora token create`) in the "
+    "header `Authorization: Bearer am_…`; a token reads (GET) or also writes the modules it was given, "
+    "in its organization only, and a JSON 429 answers beyond its requests per minute. The pages use "
+    "session authentication (send the csrftoken cookie's value in the X-CSRFToken header with every "
+    'POST). Organization resources live under /o/{org_slug}/. Errors are JSON {"message": …} in the '
+    "user's language.",
+    auth=[BearerToken(), SessionCookie()],
     urls_namespace="api",
     docs=SWAGGER,
     docs_decorator=signed_in_only,

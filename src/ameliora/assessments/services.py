@@ -30,6 +30,7 @@ from ameliora.assessments.models import (
 )
 from ameliora.core import services as core_services
 from ameliora.core.models import Attachment, Membership, Organization
+from ameliora.core.tokens import history_reason
 
 GRIDS_DIR = Path(__file__).resolve().parent / "grids"
 
@@ -294,7 +295,7 @@ def create_campaign(
                 baseline_comment=comment,
             )
         )
-    bulk_create_with_history(answers, Answer)
+    bulk_create_with_history(answers, Answer, default_change_reason=history_reason())
     return campaign
 
 

@@ -54,11 +54,12 @@ def me(request: HttpRequest) -> MeOut:
 
 @router.get("/organizations", response={200: list[OrganizationOut], **ERRORS})
 def my_organizations(request: HttpRequest) -> list[OrganizationOut]:
-    memberships = (
-        Membership.objects.filter(user=cast(User, request.user))
-        .select_related("organization")
-        .prefetch_related("role_set")
-    )
+    memberships = Membership.objects.filter(user=cast(User, request.user))
+    token = getattr(request, "api_token", None)
+    if token is not None and token.organization_id is not None:
+        # A token limited to one organization does not tell which others its user belongs to.
+        memberships = memberships.filter(organization_id=token.organization_id)
+    memberships = memberships.select_related("organization").prefetch_related("role_set")
     return [
         OrganizationOut(
             slug=m.organization.slug, name=m.organization.name, kind=m.organization.kind, roles=sorted(m.roles)

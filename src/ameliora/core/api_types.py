@@ -71,9 +71,17 @@ class InvalidInput(Schema):
     errors: list[FieldError]
 
 
-#: The error answers every operation may give (400 and 422 with the reasons, 401 signed out,
-#: 403 without the right, 404 unknown or another organization's).
-ERRORS: dict[int, type[Schema]] = {400: Message, 401: Message, 403: Message, 404: Message, 422: InvalidInput}
+#: The error answers every operation may give (400 and 422 with the reasons, 401 signed out or an
+#: invalid, expired or revoked token, 403 without the right, 404 unknown or another organization's,
+#: 429 an API token beyond its requests per minute).
+ERRORS: dict[int, type[Schema]] = {
+    400: Message,
+    401: Message,
+    403: Message,
+    404: Message,
+    422: InvalidInput,
+    429: Message,
+}
 
 
 class PageQuery(Schema):

@@ -8,5 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organizations and people")
 
     def ready(self) -> None:
-        # Job runners register themselves when their module is imported.
-        from ameliora.core import reminders, services  # noqa: F401
+        # Job runners register themselves when their module is imported; tokens connects its history receiver.
+        from ameliora.core import reminders, services, tokens  # noqa: F401

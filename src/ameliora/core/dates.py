@@ -29,7 +29,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 PLAUSIBLE_MIN = date(1900, 1, 1)
 PLAUSIBLE_MAX = date(2100, 12, 31)
@@ -76,8 +76,16 @@ def _plausible_for_pydantic(value: date) -> date:
     return value
 
 
-#: An API input date bounded like the forms' (``period_start: PlausibleDate``).
-PlausibleDate = Annotated[date, AfterValidator(_plausible_for_pydantic)]
+#: The plausible range as a pattern of ISO dates (1900-… to 2100-…), for the OpenAPI document.
+PLAUSIBLE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+
+#: An API input date bounded like the forms' (``period_start: PlausibleDate``); the document says so
+#: with a pattern, so that clients (and schemathesis) know a year beyond 2100 is refused.
+PlausibleDate = Annotated[
+    date,
+    AfterValidator(_plausible_for_pydantic),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": PLAUSIBLE_PATTERN}),
+]
 
 
 class PlausibleDateField(forms.DateField):

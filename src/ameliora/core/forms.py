@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ameliora.core.models import Membership, Organization, Role, Unit
+from ameliora.core.dates import PlausibleDateField
+from ameliora.core.models import API_MODULES, Membership, Organization, Role, TokenAccess, Unit
 
 
 class MemberSelectField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -95,3 +98,68 @@ class AttachmentForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+#: A token expires at the latest this long after its creation.
+TOKEN_MAX_DAYS = 366
+TOKEN_DEFAULT_DAYS = 90
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: its name, its expiry and, per module, no access, read or read and write.
+
+    ``service=True`` (an organization's token) adds the role its account has in the organization.
+    """
+
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("What it is for, e.g. “Monthly BI export”."))
+    expires_on = PlausibleDateField(label=_("Expires on"), help_text=_("At most one year from today."))
+
+    def __init__(self, *args: Any, service: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["expires_on"].initial = today + timedelta(days=TOKEN_DEFAULT_DAYS)
+        if service:
+            self.fields["role"] = forms.ChoiceField(
+                label=_("Role of the token in the organization"),
+                choices=[(value, label) for value, label in Role.choices if value != Role.ADMIN],
+                initial=Role.QUALITY_MANAGER,
+                help_text=_("What the token may do, as a member with this role would."),
+            )
+        choices = [("", _("No access")), *TokenAccess.choices]
+        for code, label in API_MODULES:
+            self.fields[f"scope_{code}"] = forms.ChoiceField(
+                label=label, choices=choices, required=False, initial=TokenAccess.READ
+            )
+
+    def scope_fields(self) -> list[forms.BoundField]:
+        return [self[f"scope_{code}"] for code, _label in API_MODULES]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [field for field in self if not field.name.startswith("scope_")]
+
+    def clean_expires_on(self) -> date:
+        value = cast(date, self.cleaned_data["expires_on"])
+        today = timezone.localdate()
+        if value <= today:
+            raise forms.ValidationError(_("Choose a date after today."))
+        if value > today + timedelta(days=TOKEN_MAX_DAYS):
+            raise forms.ValidationError(_("Choose a date at most one year from today."))
+        return value
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if not self.scopes():
+            raise forms.ValidationError(_("Give the token access to at least one module."))
+        return cleaned
+
+    def scopes(self) -> dict[str, str]:
+        return {
+            code: self.cleaned_data[f"scope_{code}"]
+            for code, _label in API_MODULES
+            if self.cleaned_data.get(f"scope_{code}")
+        }
+
+    def expires_at(self) -> datetime:
+        """The end of the chosen day, local time."""
+        day = cast(date, self.cleaned_data["expires_on"])
+        return timezone.make_aware(datetime.combine(day, time.max))

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ameliora.core.models import display_name
+from ameliora.core.models import TOKEN_HISTORY_PREFIX, display_name
 
 KIND_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+VIA_TOKEN = _("%(person)s, via the API token « %(token)s »")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,15 @@ def _display(record: Any, field_name: str, value: Any) -> str:
     return str(value)
 
 
+def _who(record: Any) -> str:
+    user = record.history_user
+    who = display_name(user) if user else str(_("system"))
+    reason = getattr(record, "history_change_reason", None) or ""
+    if reason.startswith(TOKEN_HISTORY_PREFIX):
+        return str(VIA_TOKEN % {"person": who, "token": reason.removeprefix(TOKEN_HISTORY_PREFIX)})
+    return who
+
+
 def entries_from(records: list[Any], *, limit: int = 50) -> list[HistoryEntry]:
     """Turn historical records (any models, newest first) into entries with field-level changes."""
     previous: dict[tuple[type, Any], Any] = {}
@@ -85,11 +95,10 @@ def entries_from(records: list[Any], *, limit: int = 50) -> list[HistoryEntry]:
                 for c in delta.changes
             )
         previous[key] = record
-        user = record.history_user
         entries.append(
             HistoryEntry(
                 when=record.history_date,
-                who=display_name(user) if user else str(_("system")),
+                who=_who(record),
                 what=f"{record.instance_type._meta.verbose_name} « {record.instance} »",
                 kind=str(KIND_LABELS.get(record.history_type, record.history_type)),
                 changes=changes,

@@ -138,6 +138,11 @@ class Role(models.TextChoices):
 
 
 class MembershipQuerySet(OrgQuerySet["Membership"]):
+    def for_org(self, organization: Organization) -> Self:
+        """The organization's people. The account of an organization API token is a membership too
+        (so that it can act), but nobody to list, count, choose as owner or invite to a meeting."""
+        return super().for_org(organization).exclude(user__api_tokens__kind="service")
+
     def with_roles(self) -> Self:
         return self.select_related("user").prefetch_related("role_set")
 
@@ -433,6 +438,104 @@ class TaskWorker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+#: The API's modules, one per router under ``/api/v1/``; a token grants each one read or write access.
+API_MODULES: tuple[tuple[str, Any], ...] = (
+    ("core", _("Organization and members")),
+    ("documents", _("Documents")),
+    ("indicators", _("Indicators")),
+    ("events", _("Adverse events")),
+    ("assessments", _("Self-assessments")),
+    ("plans", _("Action plans")),
+    ("processes", _("Processes")),
+    ("learning", _("Learning")),
+    ("surveys", _("Surveys")),
+)
+#: Marks a historical record made through a token: the token's name follows (``core.history`` shows it).
+TOKEN_HISTORY_PREFIX = "api-token:"  # noqa: S105 (a label, no secret)
+
+
+class TokenAccess(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def personal_of(self, user: Any) -> Self:
+        return self.filter(kind=ApiToken.Kind.PERSONAL, user=user)
+
+    def service_of(self, organization: Organization) -> Self:
+        return self.filter(kind=ApiToken.Kind.SERVICE, organization=organization)
+
+
+class ApiToken(models.Model):
+    """A secret for scripts and other systems to call the API with ``Authorization: Bearer …``.
+
+    Only a SHA-256 digest of the secret is stored; the token (``am_<key_id>_<secret>``) is shown once.
+    A personal token acts as its user, with the user's memberships and roles; ``organization``, when
+    set, narrows it to that one organization. A service token belongs to an organization and acts as
+    its own account (``user``, inactive, so it cannot sign in), member of that organization only.
+    """
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        SERVICE = "service", _("Organization service")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=80)
+    key_id = models.CharField(_("key"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
+    )
+    scopes = models.JSONField(_("access"), default=dict)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["secret_hash", "last_used_at"])
+
+    objects: ClassVar[ApiTokenQuerySet] = ApiTokenQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="service") | models.Q(organization__isnull=False),
+                name="apitoken_service_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        """What may be shown of the token: enough to recognise it, nothing to use it."""
+        return f"am_{self.key_id}_…"
+
+    def is_expired(self, now: Any = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired()
+
+    def allows(self, module: str, *, write: bool) -> bool:
+        access = self.scopes.get(module)
+        return access == TokenAccess.WRITE or (access == TokenAccess.READ and not write)
+
+    def scope_labels(self) -> list[tuple[str, str]]:
+        """``(module, access)`` labels, in the order of :data:`API_MODULES`."""
+        labels = dict(TokenAccess.choices)
+        return [(str(name), str(labels[self.scopes[code]])) for code, name in API_MODULES if code in self.scopes]
 
 
 def display_name(user: Any) -> str:

@@ -1,4 +1,4 @@
-"""Per-client rate limits of the public pages, without storing the client's address.
+"""Per-client rate limits of the public pages (and per API token), without storing the client's address.
 
 The cache key is an HMAC of the client address (keyed with the project's secret, so a key cannot be
 reversed by trying addresses), of the scope and of the time window; it expires with the window. The
@@ -42,25 +42,35 @@ def address_pseudonym(address: str) -> str:
     return f"client-{digest[:32]}"
 
 
-def _key(request: HttpRequest, namespace: str, scope: str, window: int) -> str:
+def _key(identity: str, namespace: str, scope: str, window: int) -> str:
     bucket = int(time.time() // window)
-    message = f"{scope}|{bucket}|{client_address(request)}".encode()
+    message = f"{scope}|{bucket}|{identity}".encode()
     digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:40]
     return f"{namespace}:rl:{scope}:{digest}"
 
 
-def is_limited(request: HttpRequest, namespace: str, scope: str, limit: Limit) -> bool:
-    """True when this client already used up its attempts of ``scope`` in the current window."""
+def is_limited_for(identity: str, namespace: str, scope: str, limit: Limit) -> bool:
+    """True when ``identity`` (a client address, an API token's key…) used up its attempts of ``scope``."""
     attempts, window = limit
-    return int(cache.get(_key(request, namespace, scope, window), 0)) >= attempts
+    return int(cache.get(_key(identity, namespace, scope, window), 0)) >= attempts
 
 
-def hit(request: HttpRequest, namespace: str, scope: str, limit: Limit) -> None:
-    """Count one attempt of this client in ``scope``."""
+def hit_for(identity: str, namespace: str, scope: str, limit: Limit) -> None:
+    """Count one attempt of ``identity`` in ``scope``."""
     _attempts, window = limit
-    key = _key(request, namespace, scope, window)
+    key = _key(identity, namespace, scope, window)
     if not cache.add(key, 1, timeout=window):
         try:
             cache.incr(key)
         except ValueError:  # expired between add() and incr()
             cache.add(key, 1, timeout=window)
+
+
+def is_limited(request: HttpRequest, namespace: str, scope: str, limit: Limit) -> bool:
+    """True when this client already used up its attempts of ``scope`` in the current window."""
+    return is_limited_for(client_address(request), namespace, scope, limit)
+
+
+def hit(request: HttpRequest, namespace: str, scope: str, limit: Limit) -> None:
+    """Count one attempt of this client in ``scope``."""
+    hit_for(client_address(request), namespace, scope, limit)

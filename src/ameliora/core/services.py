@@ -227,7 +227,12 @@ def notify(recipients: Iterable[Any], *, organization: Organization, title: str,
     from ameliora.core import tasks
 
     created = Notification.objects.bulk_create(
-        [Notification(organization=organization, recipient=user, title=title, url=url) for user in recipients]
+        [
+            Notification(organization=organization, recipient=user, title=title, url=url)
+            for user in recipients
+            # Inactive accounts (closed, or an API token's) read nothing.
+            if user.is_active
+        ]
     )
     for notification in created:
         transaction.on_commit(partial(tasks.send_notification_email.enqueue, notification_id=notification.pk))

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.api_types import AUTHENTICATION_REQUIRED, NOT_FOUND
 from ameliora.core.models import Membership
 from ameliora.core.permissions import MFA_SENSITIVE_ROLES
+from ameliora.core.tokens import is_service_request
 
 MFA_REQUIRED_MESSAGE = _("Your organization requires two-factor authentication for your role. Set it up to continue.")
 
@@ -93,7 +94,8 @@ class OrganizationMiddleware:
             raise
         request.organization = membership.organization  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
-        if needs_mfa_setup(membership):
+        # A service token's account has no person to set up two-factor authentication.
+        if not is_service_request(request) and needs_mfa_setup(membership):
             return self._ask_for_mfa_setup(request, is_api=is_api)
         return None
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ameliora.core import views
+from ameliora.core import token_views, views
 
 app_name = "core"
 
@@ -16,6 +16,12 @@ org_patterns = [
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     # Settings
     path("settings/", views.organization_settings, name="organization_settings"),
+    path("settings/tokens/", token_views.organization_tokens, name="organization_tokens"),
+    path(
+        "settings/tokens/<int:token_id>/revoke/",
+        token_views.organization_token_revoke,
+        name="organization_token_revoke",
+    ),
     # Notifications
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),
@@ -32,5 +38,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("account/tokens/", token_views.personal_tokens, name="personal_tokens"),
+    path("account/tokens/<int:token_id>/revoke/", token_views.personal_token_revoke, name="personal_token_revoke"),
     path("o/<slug:org_slug>/", include(org_patterns)),
 ]

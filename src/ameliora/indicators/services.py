@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from ameliora.analytics.errors import AnalysisInputError
 from ameliora.analytics.report import analyse
 from ameliora.core.models import Organization
+from ameliora.core.tokens import history_reason
 from ameliora.indicators.analysis import MIN_FREEZE, analyse_indicator, build_series, payload_for
 from ameliora.indicators.models import Annotation, ImportMapping, Indicator, Kind, Measurement, Phase
 from ameliora.indicators.periods import period_end, period_start_of, shift_period
@@ -179,7 +180,9 @@ def save_measurements(
         old.save(update_fields=[*fields, "entered_at"])
         replaced += 1
     if new:
-        bulk_create_with_history(new, Measurement, batch_size=2000, default_user=user)
+        bulk_create_with_history(
+            new, Measurement, batch_size=2000, default_user=user, default_change_reason=history_reason()
+        )
     refresh_status(indicator)
     return len(new), replaced
 

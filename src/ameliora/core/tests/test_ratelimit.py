@@ -58,4 +58,4 @@ def test_without_a_proxy_the_connection_address_counts_and_scopes_are_separate()
 
 
 def test_the_address_is_not_in_the_cache_key() -> None:
-    assert "192.0.2.10" not in ratelimit._key(_request("192.0.2.10"), "test", "scope", 3600)
+    assert "192.0.2.10" not in ratelimit._key(ratelimit.client_address(_request("192.0.2.10")), "test", "scope", 3600)

@@ -33,6 +33,7 @@ from ameliora.core.tests.factories import (
     MembershipFactory,
     UnitFactory,
 )
+from ameliora.core.tokens import issue_service_token
 from ameliora.documents.tests.factories import any_document_id
 from ameliora.evaluations.tests.factories import any_case_id, any_evaluation_id
 from ameliora.events.tests.factories import any_category_id, any_event_id, any_factor_id, any_timeline_entry_id
@@ -72,6 +73,10 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "invitation_id": lambda org, owner: InvitationFactory.create(organization=org, invited_by=owner.user).pk,
     "attachment_id": lambda org, owner: AttachmentFactory.create(organization=org, uploaded_by=owner.user).pk,
     "job_id": lambda org, owner: JobFactory.create(organization=org, created_by=owner.user).pk,
+    # An organization API token.
+    "token_id": lambda org, owner: (
+        issue_service_token(organization=org, name="BI", scopes={"core": "read"}, expires_at=None)[0].pk
+    ),
     # Generic URLs (attachments, comments) name a content type and an object: a unit of that organization.
     "content_type_id": lambda org, owner: ContentType.objects.get_for_model(Unit).pk,
     "object_id": lambda org, owner: UnitFactory.create(organization=org).pk,
