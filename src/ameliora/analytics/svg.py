@@ -514,12 +514,15 @@ def chart_from_analysis(
     show_limits: bool = True,
     labels: Mapping[str, str] | None = None,
     chart_id: str = "chart",
+    signals: Sequence[bool] | None = None,
 ) -> Chart:
     """Build a :class:`Chart` from :func:`~ameliora.analytics.report.analyse` output.
 
     ``scale`` multiplies every plotted value (100 for percentages, 1,000 for a rate per 1,000);
     ``target`` is already on the display scale. Signals are the ``special_cause`` flags of the
-    rule set that was applied; points in ``excluded`` are marked, and a frozen baseline (the first
+    rule set that was applied, unless ``signals`` gives the points to mark (one flag per point: the
+    caller's reading of the signals, e.g. a shift's run rather than its whole phase); points in
+    ``excluded`` are marked, and a frozen baseline (the first
     phase's ``freeze``) ends with a labelled line.
     """
 
@@ -527,12 +530,12 @@ def chart_from_analysis(
         return None if value is None else value * scale
 
     y: list[float | None] = []
-    signals: list[bool] = []
+    flags: list[bool] = []
     excluded: list[bool] = []
     phases = []
     for k, (result, (start, end)) in enumerate(zip(results, _phase_bounds(results), strict=True)):
         y.extend(scaled(v) for v in result["y"])
-        signals.extend(bool(s) for s in result.get("special_cause") or [False] * (end - start))
+        flags.extend(bool(s) for s in result.get("special_cause") or [False] * (end - start))
         excluded.extend(bool(s) for s in result.get("excluded") or [False] * (end - start))
         phases.append(
             Phase(
@@ -550,7 +553,7 @@ def chart_from_analysis(
         x_labels=x_labels,
         y=y,
         value_labels=value_labels,
-        signals=signals,
+        signals=list(signals) if signals is not None else flags,
         phases=phases,
         target=target,
         target_label=target_label,

@@ -245,11 +245,28 @@ class IndicatorAnalysis:
     def has_data(self) -> bool:
         return bool(self.series.periods)
 
+    def signal_flags(self) -> list[bool]:
+        """Per point, whether the chart and the table mark it as a special cause: a point of a signal
+        the reading names (a shift's run, a trend, two of three, outside the limits), never a whole phase.
+
+        The engine, like qicharts2, flags every point of a phase whose runs test fails; too few
+        crossings is a property of the phase, said in a sentence, not of its points. Earlier phases,
+        which the reading does not read, keep their points outside the limits only.
+        """
+        named = {point for signal in self.reading.signals if signal.rule != "few_crossings" for point in signal.points}
+        flags: list[bool] = []
+        for k, result in enumerate(self.results):
+            size = len(result["y"])
+            if k == len(self.results) - 1:
+                start = len(flags)
+                flags.extend(self.series.periods[start + i] in named for i in range(size))
+            else:
+                flags.extend(bool(s) for s in result.get("sigma_signal") or [False] * size)
+        return flags
+
     def rows(self) -> list[dict[str, Any]]:
         """The numbers as a table: one row per period, newest first."""
-        flags: list[bool] = []
-        for result in self.results:
-            flags.extend(bool(s) for s in result.get("special_cause") or [False] * len(result["y"]))
+        flags = self.signal_flags()
         out = []
         scale = self.indicator.scale
         for i, period in enumerate(self.series.periods):
@@ -651,6 +668,7 @@ def chart_of(analysis: IndicatorAnalysis, annotations: Sequence[Annotation] = ()
         show_limits=(indicator.chart_type or "run") != "run",
         labels=chart_labels(),
         chart_id=f"indicator-{indicator.pk}",
+        signals=analysis.signal_flags(),
     )
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from ameliora.core.models import Organization
 from ameliora.indicators import services
-from ameliora.indicators.analysis import IndicatorAnalysis, analyse_indicator
+from ameliora.indicators.analysis import IndicatorAnalysis, analyse_indicator, render_svg
 from ameliora.indicators.models import Direction, Indicator, Kind, Measurement, Phase, Status
 from ameliora.indicators.reading import Signal
 from ameliora.indicators.tests.factories import MONDAY, weekly_series
@@ -68,6 +68,16 @@ def test_the_current_level_is_the_recent_runs_and_a_phase_is_proposed_at_the_nin
     )
     assert "16 consecutive" not in " ".join(analysis.conclusion)
     assert f"Current level: 1.5 since {_week(8):%d/%m/%y}." in analysis.conclusion
+
+
+@pytest.mark.django_db
+def test_the_chart_and_the_table_mark_the_runs_points_not_the_whole_series(tilleuls: Organization) -> None:
+    analysis = _analysis(weekly_series(tilleuls, PHARMACY))
+
+    assert analysis.signal_flags() == [False] * 8 + [True] * 8
+    marked = [row["period"] for row in analysis.rows() if row["signal"]]
+    assert sorted(marked) == [_week(k) for k in range(8, 16)]
+    assert render_svg(analysis).count('class="point signal"') == 8
 
 
 @pytest.mark.django_db
