@@ -56,6 +56,19 @@ def pressing(*keys: str) -> Action:
     return press
 
 
+def choosing(value: str) -> Action:
+    """In a group of radio buttons (one Tab stop), press the down arrow until ``value`` is checked."""
+
+    def choose(page: Page) -> None:
+        for _ in range(20):
+            if page.evaluate("() => document.activeElement.value") == value:
+                return
+            page.keyboard.press("ArrowDown")
+        raise AssertionError(f"the arrows never reached the choice {value!r}")
+
+    return choose
+
+
 def fill_by_keyboard(page: Page, actions: dict[str, Action], *, submit: str) -> list[str]:
     """Tab through the page, act once on each element whose key is in ``actions``, press Enter on the button
     whose text is ``submit``. Returns the keys of the elements focused on the way, in order; fails if an

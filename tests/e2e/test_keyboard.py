@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from ameliora.core.models import Organization
 
-from .keyboard import Action, fill_by_keyboard, pressing, typing
+from .keyboard import Action, choosing, fill_by_keyboard, pressing, typing
 from .support import SignIn, watch_policy_violations
 
 pytestmark = pytest.mark.e2e
@@ -60,15 +60,19 @@ def test_a_public_declaration_is_sent_with_the_keyboard_alone(
     key = EventSettings.objects.get(organization__slug=CPTS).public_key
     page.goto(f"{live_server.url}/declarer/{key}/")
     skip_to_main(page)
-    # The browser's date-time field takes its parts as typed digits, moving to the next part by itself.
-    when = (timezone.localtime() - timedelta(days=1)).replace(hour=14, minute=30)
+    # The browser's date-time field takes its parts as typed digits, moving to the next part by itself,
+    # in the order of the browser's own locale (day first in French, month first in American English):
+    # a day whose number is its month's reads the same in either order.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    day = max(d for d in (date(yesterday.year, m, m) for m in range(1, 13)) if d <= yesterday)
+    when = timezone.make_aware(datetime.combine(day, time(14, 30)))
     path = fill_by_keyboard(
         page,
         {
             "occurred_at": typing(when.strftime("%d%m%Y%H%M")),
             "category": pressing("ArrowDown"),
             "description": typing("Ordonnance de sortie absente : traitement interrompu deux jours."),
-            "affected=patient": pressing("Space"),
+            "affected": choosing("patient"),
             "charter_accepted=on": pressing("Space"),
         },
         submit="Envoyer la déclaration",
@@ -78,6 +82,7 @@ def test_a_public_declaration_is_sent_with_the_keyboard_alone(
     event = Event.objects.order_by("-pk").first()
     assert event is not None
     assert event.description.startswith("Ordonnance de sortie absente")
+    assert event.affected == "patient"
     assert timezone.localtime(event.occurred_at).strftime("%d/%m %H:%M") == when.strftime("%d/%m %H:%M")
     assert "website" not in path, "the robots' trap field must stay out of the tab order"
 
