@@ -30,8 +30,14 @@ def display_name(user: Any) -> str:
 
 
 @register.filter
-def figure(value: figures.Number | None, unit: str = "") -> str:
-    """``{{ rate|figure:"%" }}``: "37,5 %", rounded as every page and export rounds it (``core.figures``)."""
+def figure(value: figures.Number | str | None, unit: str = "") -> str:
+    """``{{ rate|figure:"%" }}``: "37,5 %", rounded as every page and export rounds it (``core.figures``).
+
+    A missing value (``None``, or the empty text a template gives for a missing attribute, e.g. the
+    score of a section the previous campaign did not have) reads "—".
+    """
+    if value is None or isinstance(value, str):
+        return figures.format_figure(None, unit)
     return figures.format_figure(value, unit)
 
 
