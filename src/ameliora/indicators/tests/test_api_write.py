@@ -299,7 +299,7 @@ def test_the_openapi_document_describes_the_write_operations() -> None:
     phase = paths[f"{base}/{{indicator_id}}/phases"]["post"]
 
     for operation in (create, bulk, phase):
-        assert set(operation["responses"]) == {201, 400, 401, 403, 404, 422}
+        assert set(operation["responses"]) == {201, 400, 401, 403, 404, 422, 429}
     body = create["requestBody"]["content"]["application/json"]["schema"]
     assert {"name", "kind", "periodicity", "direction", "chart", "rules", "target_value", "target_date"} <= set(
         body["properties"]

@@ -92,7 +92,7 @@ def test_a_progress_review_starts_from_the_latest_values_of_the_objectives_indic
         reverse("plans:progress_review_add", kwargs={"org_slug": alice.organization.slug, "plan_id": objective.plan_id})
     ).content.decode()
 
-    assert "Délai de dispensation\u00a0: 1,5\u00a0min (16/11/2026) · cible 1\u00a0min" in page
+    assert "Délai de dispensation\u00a0: 1,5\u00a0min (16/11/2026) · cible ≤\u00a01\u00a0min" in page
 
 
 def _plan_with_weekly_indicator(alice: Membership) -> tuple[Objective, Indicator]:
@@ -111,10 +111,11 @@ def _plan_with_weekly_indicator(alice: Membership) -> tuple[Objective, Indicator
 @pytest.mark.parametrize(
     ("review_date", "expected"),
     [
-        ("2026-03-09", "Erreurs de dispensation\u00a0: 6 (09/03/2026) · cible 2"),  # the week that started that day
-        ("2026-03-15", "Erreurs de dispensation\u00a0: 6 (09/03/2026) · cible 2"),  # the last one before
-        ("2026-03-01", "Erreurs de dispensation\u00a0: pas encore de valeur · cible 2"),  # none yet
-        ("", "Erreurs de dispensation\u00a0: 3 (16/03/2026) · cible 2"),  # today: the latest
+        # the week that started that day
+        ("2026-03-09", "Erreurs de dispensation\u00a0: 6 (09/03/2026) · cible ≤\u00a02"),
+        ("2026-03-15", "Erreurs de dispensation\u00a0: 6 (09/03/2026) · cible ≤\u00a02"),  # the last one before
+        ("2026-03-01", "Erreurs de dispensation\u00a0: pas encore de valeur · cible ≤\u00a02"),  # none yet
+        ("", "Erreurs de dispensation\u00a0: 3 (16/03/2026) · cible ≤\u00a02"),  # today: the latest
     ],
 )
 @pytest.mark.parametrize("page", ["plans:progress_review_add", "plans:final_review"])
@@ -137,4 +138,4 @@ def test_an_indicator_linked_to_two_objectives_is_read_once(alice: Membership) -
 
     lines = readings_at(objective.plan, date(2026, 3, 20))
 
-    assert lines == ["Erreurs de dispensation: 3 (03/16/2026) · target 2"]
+    assert lines == ["Erreurs de dispensation: 3 (03/16/2026) · target ≤\u00a02"]

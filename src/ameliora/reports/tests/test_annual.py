@@ -451,7 +451,7 @@ def test_the_spreadsheet_holds_rounded_numbers_with_their_unit_and_only_the_shee
     book = load_workbook(io.BytesIO(response.content))
     rate = next(row[1] for row in book["Summary"].iter_rows(min_row=2) if row[0].value == "Resolution rate (%)")
     assert (rate.value, rate.number_format) == (37.5, '0.0" %"')
-    _name, _status, value, target = next(book["Indicators"].iter_rows(min_row=2))
+    _name, _status, value, target, _note = next(book["Indicators"].iter_rows(min_row=2))
     assert (value.value, value.number_format) == (19.3, '0.0" jours"')
     assert target.value == "≤\u00a021\u00a0jours"
     assert "Events by severity" in book.sheetnames
