@@ -69,6 +69,16 @@ def test_create_then_bulk_then_phase_then_the_detail_shows_them(alice: Membershi
     assert bulk.json() == {"message": "16 valeur(s) enregistrée(s), 0 remplacée(s).", "created": 16, "replaced": 0}
 
     ninth = MONDAY + timedelta(weeks=8)
+    reading = alice_client.get(url).json()["reading"]
+    shift = next(signal for signal in reading["signals"] if signal["rule"] == "shift")
+    assert (shift["start"], shift["length"], shift["side"], shift["reference"]) == (
+        ninth.isoformat(),
+        8,
+        "below",
+        "own",
+    )
+    assert reading["current_level"] == pytest.approx(1.5)
+    assert reading["suggested_phase"]["start"] == ninth.isoformat()
     phase = post(
         alice_client, f"{url}/phases", {"start": (ninth + timedelta(3)).isoformat(), "label": "Double contrôle"}
     )
@@ -84,6 +94,9 @@ def test_create_then_bulk_then_phase_then_the_detail_shows_them(alice: Membershi
     assert [result["n_obs"] for result in shown["analysis"]] == [8, 8]
     assert shown["payload"]["phases"] == [0] * 8 + [1] * 8
     assert shown["last_value"] == 1
+    assert shown["reading"]["suggested_phase"] is None
+    assert shown["reading"]["before_after"]["significant"] is True
+    assert shown["reading"]["current_level"] == pytest.approx(1.5)
 
 
 def test_the_create_form_checks_are_the_page_s(alice: Membership, alice_client: Client, coteaux: Organization) -> None:
