@@ -23,6 +23,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
+from tests.prod.untranslated import EnglishFinder
+
 HASHED_STATIC = re.compile(r"^/static/.+\.[0-9a-f]{12}\.[a-z0-9]+$")
 # Links that would end the session or change data if a view wrongly accepted GET: never followed.
 NOT_FOLLOWED = re.compile(
@@ -156,13 +158,15 @@ def fetched_from(response: httpx.Response, seconds: float) -> Fetched:
 
 
 class Shared:
-    """What every visitor shares: stylesheets and scripts fetched once (as a browser cache would), and
-    the expensive views (exports) that one visitor has already fetched successfully."""
+    """What every visitor shares: stylesheets and scripts fetched once (as a browser cache would), the
+    expensive views (exports) that one visitor has already fetched successfully, and the English phrases
+    that must not appear on a French page or PDF."""
 
-    def __init__(self, once: Iterable[str] = ()) -> None:
+    def __init__(self, once: Iterable[str] = (), *, english: EnglishFinder | None = None) -> None:
         self._seen: dict[str, Fetched] = {}
         self._lock = Lock()
         self.once = frozenset(once)
+        self.english = english
         self._claimed: set[str] = set()
 
     def claim(self, view: str | None) -> bool:
@@ -204,6 +208,8 @@ class Visit:
     """Same-origin addresses printed in the pages' text (public links, calendar feeds)."""
     forms: dict[str, dict[str, str]] = field(default_factory=dict)
     """One POST form per view name it targets (with its CSRF token), to start exports."""
+    untranslated: list[str] = field(default_factory=list)
+    """English phrases of the catalogue seen on a page or PDF, as ``url: "phrase"``."""
 
 
 class Visitor:
@@ -261,7 +267,21 @@ class Visitor:
         elif fetched.status < 300:
             self.visit.files.setdefault(name, []).append(fetched)
         self.visit.problems.extend(verdict(fetched, parsed, assets))
+        self.look_for_english(fetched, response)
         return parsed
+
+    def look_for_english(self, fetched: Fetched, response: httpx.Response) -> None:
+        """Note the catalogue's English phrases on a page or on a PDF the app made (not an uploaded file)."""
+        english = self.shared.english
+        if english is None or fetched.status != 200:
+            return
+        if fetched.is_html:
+            found = english.in_html(response.text)
+        elif fetched.content_type.startswith("application/pdf"):
+            found = english.in_pdf(response.content)
+        else:
+            return
+        self.visit.untranslated.extend(f'{fetched.url}: "{phrase}"' for phrase in found)
 
     # --- signing in ---------------------------------------------------------------------------------
 

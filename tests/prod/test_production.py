@@ -32,6 +32,7 @@ from tests.prod import operations
 from tests.prod.crawler import Fetched, ProxyTransport, Shared, Visit, Visitor
 from tests.prod.deployment import Deployment, DeploymentError, deploy
 from tests.prod.site import EXPORTED_BY_A_FORM, EXPORTS, PUBLIC_PAGES, view_name
+from tests.prod.untranslated import EnglishFinder, catalogue_phrases
 
 pytestmark = pytest.mark.prod
 
@@ -168,7 +169,7 @@ def describe(run: Run, started: float) -> list[str]:
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, summary: list[str]) -> Iterator[Run]:
     started = time.monotonic()
-    shared = Shared(once=EXPORTS)
+    shared = Shared(once=EXPORTS, english=EnglishFinder(catalogue_phrases()))
     with deploy(
         operations.read(), workdir=tmp_path_factory.mktemp("prod"), postgres_url=POSTGRES_URL, redis_url=REDIS_URL
     ) as deployment:
@@ -221,6 +222,14 @@ def test_every_persona_reaches_their_pages_without_a_server_error_or_a_missing_s
     assert len(run.visits) == len({visit.who for visit in run.visits}) > 1
     assert all(len(visit.pages) > 1 for visit in run.visits), "a persona saw nothing beyond the dashboard"
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])
+
+
+def test_french_pages_and_pdfs_show_no_english_from_the_catalogue(run: Run) -> None:
+    """Every page and generated PDF a persona or a visitor reached is read as a French reader would."""
+    english = [found for visit in [*run.visits, run.public] for found in visit.untranslated]
+
+    assert sum(len(visit.pages) for visit in run.visits) > 100
+    assert not english, f"{len(english)} English phrases on French pages:\n" + "\n".join(english[:40])
 
 
 def test_every_export_downloads_its_file(run: Run) -> None:
