@@ -17,6 +17,7 @@ EXPORTS: dict[str, tuple[str, bytes]] = {
     "assessments:grid_export": ("application/yaml", b""),
     "core:member_export": ("text/csv", b"\xef\xbb\xbf"),
     "plans:plan_export": PDF,
+    "processes:risk_register_xlsx": XLSX,
     "learning:dossier_pdf": PDF,
     "learning:dossier_docx": DOCX,
     "meetings:report_pdf": PDF,

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.dates import PlausibleDateField
 from ameliora.core.forms import MemberSelectField, members_of
 from ameliora.core.models import Membership, Organization
+from ameliora.core.scales import Likelihood, Severity
 from ameliora.indicators.models import Indicator
 from ameliora.plans.models import ActionPlan
-from ameliora.processes.models import Process, Risk, RiskSettings
+from ameliora.processes.models import Process, Risk, RiskSettings, Zone
+from ameliora.processes.register import GROSS, RESIDUAL, RegisterFilter
 
 CODE_TAKEN = _("Another process of your organization already uses this code.")
 
@@ -90,3 +92,53 @@ class RiskActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         plans = ActionPlan.objects.for_org(organization).exclude(status=ActionPlan.Status.CLOSED).order_by("code")
         cast(forms.ModelChoiceField, self.fields["plan"]).queryset = plans  # type: ignore[type-arg]
+
+
+class RegisterFilterForm(forms.Form):
+    """The register's filters (GET): a value that does not parse is named on its field and ignored."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    process = forms.ModelChoiceField(
+        label=_("Process"), queryset=Process.objects.none(), required=False, empty_label=_("All processes")
+    )
+    basis = forms.ChoiceField(
+        label=_("Scores"),
+        choices=[(GROSS, _("Gross (before controls)")), (RESIDUAL, _("Residual (with controls)"))],
+        required=False,
+    )
+    zone = forms.ChoiceField(label=_("Zone"), choices=[("", _("All zones")), *Zone.choices], required=False)
+    severity = forms.TypedChoiceField(
+        label=_("Severity"), choices=[("", _("Any")), *Severity.choices], coerce=int, empty_value=None, required=False
+    )
+    likelihood = forms.TypedChoiceField(
+        label=_("Likelihood"),
+        choices=[("", _("Any")), *Likelihood.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        processes = Process.objects.for_org(organization).order_by("kind", "position", "code")
+        cast(forms.ModelChoiceField, self.fields["process"]).queryset = processes  # type: ignore[type-arg]
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs.update({"class": "is-invalid", "aria-describedby": f"id_{name}_error"})
+
+    def wanted(self) -> RegisterFilter:
+        """The filter from the fields that are valid (call after ``is_valid()``)."""
+        data = getattr(self, "cleaned_data", {})
+        process = data.get("process")
+        return RegisterFilter(
+            process_id=process.pk if process else None,
+            basis=data.get("basis") or GROSS,
+            zone=data.get("zone") or "",
+            severity=data.get("severity"),
+            likelihood=data.get("likelihood"),
+            words=(data.get("q") or "").strip(),
+        )

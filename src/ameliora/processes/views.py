@@ -1,4 +1,5 @@
-"""Process map pages: the map, a process with its risk register and heat map, risk edits."""
+"""Process map pages: the map, a process with its risks and heat map, the organization's risk register
+(filtered, paginated, exported), risk edits."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,9 +21,13 @@ from ameliora.core.models import Organization
 from ameliora.core.permissions import can, require
 from ameliora.processes import services
 from ameliora.processes.access import get_process_for, get_risk_for, processes_for
-from ameliora.processes.forms import ProcessForm, RiskActionForm, RiskForm, ThresholdsForm
+from ameliora.processes.forms import ProcessForm, RegisterFilterForm, RiskActionForm, RiskForm, ThresholdsForm
 from ameliora.processes.mapping import Box, heat_grid, process_map_svg
 from ameliora.processes.models import Process, Risk, RiskSettings, Zone
+from ameliora.processes.register import RESIDUAL, RegisterFilter, filter_register, register_xlsx
+
+PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _heat(organization: Organization, risks: Any, *, residual: bool = False) -> list[Any]:
@@ -72,6 +78,56 @@ def home(request: OrgRequest) -> HttpResponse:
             "zones": Zone,
         },
     )
+
+
+def _register(request: OrgRequest) -> tuple[RegisterFilterForm, Any, RiskSettings]:
+    form = RegisterFilterForm(request.GET, organization=request.organization)
+    form.is_valid()
+    thresholds = RiskSettings.for_org(request.organization)
+    risks = Risk.objects.for_org(request.organization).select_related("organization", "process__organization")
+    return form, filter_register(risks, form.wanted(), thresholds), thresholds
+
+
+@require_GET
+def risk_register(request: OrgRequest) -> HttpResponse:
+    """Every risk of the organization, most critical first, filtered by process, zone, scores or words."""
+    require(request.membership, "processes.view")
+    form, risks, thresholds = _register(request)
+    wanted = form.wanted()
+    page = Paginator(risks, PAGE_SIZE).get_page(request.GET.get("page"))
+    linked = services.actions_for_risks(list(page))
+    residual = wanted.basis == RESIDUAL
+    return render(
+        request,
+        "processes/risk_register.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [
+                {
+                    "risk": risk,
+                    "zone": thresholds.zone(risk.criticity),
+                    "residual_zone": thresholds.zone(risk.residual_criticity),
+                    "actions": linked.get(risk.pk, []),
+                }
+                for risk in page
+            ],
+            "filtered": wanted != RegisterFilter(),
+            "residual": residual,
+            "zones": Zone,
+        },
+    )
+
+
+@require_GET
+def risk_register_xlsx(request: OrgRequest) -> HttpResponse:
+    """The register as it is filtered on the page, every row (not only the page shown)."""
+    require(request.membership, "processes.view")
+    _form, risks, thresholds = _register(request)
+    rows = list(risks)
+    response = HttpResponse(register_xlsx(rows, thresholds, services.actions_for_risks(rows)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="registre-des-risques-{request.organization.slug}.xlsx"'
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -134,6 +190,7 @@ def process_detail(request: OrgRequest, process_id: int) -> HttpResponse:
                 for r in risks
             ],
             "heat": _heat(request.organization, Risk.objects.filter(process=process)),
+            "heat_query": f"process={process.pk}",
             "indicators": list(process.indicators.select_related("organization").order_by("name")),
             # "documents" is the reverse of documents.Document.processes: read here, never imported.
             "documents": list(process.documents.select_related("organization").order_by("code")),
