@@ -61,6 +61,7 @@ finish() {
   step "$name"
   cat "${bg_log[$name]}"
   seconds=$(cat "${bg_log[$name]}.seconds" 2>/dev/null || echo "?")
+  rm -f "${bg_log[$name]}.seconds" "${bg_log[$name]}.pid"
   if [ "$code" -eq 0 ]; then echo "ok: $name ($seconds s)"; else echo "FAILED: $name"; failed+=("$name"); fi
   timings+=("$(printf '%5s s  %s (in the background)' "$seconds" "$name")")
 }
