@@ -6,6 +6,12 @@
 # mandatory: if PostgreSQL or Redis cannot be reached, Chromium cannot be installed or this is not
 # a git checkout, the run fails and says why. On a newcomer's machine without them, those runs are
 # skipped with a note saying how to enable them.
+#
+# Steps that do not share anything run two at a time, to use both cores of a small CI machine: the
+# clean-clone `make run` (mostly downloads and installs) beside the lint steps, the PostgreSQL run
+# beside the SQLite run, the production check beside the browser tests. A step run in the background
+# writes to test-artifacts/logs/<step>.log; its output is printed, whole, when it is waited for, and
+# its result counts like any other step's. docs/benchmarks.md ("make test") has the timings.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
@@ -20,11 +26,51 @@ mkdir -p test-artifacts
 
 failed=()
 skipped=()
+timings=()
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$1"; }
 run() {
   local name=$1 started=$SECONDS; shift; step "$name"
   if "$@"; then echo "ok: $name ($((SECONDS - started)) s)"; else echo "FAILED: $name"; failed+=("$name"); fi
+  timings+=("$(printf '%5d s  %s' $((SECONDS - started)) "$name")")
 }
+
+# Background steps: `start NAME COMMAND...` launches one, `finish NAME` waits for it and reports it.
+declare -A bg_pid bg_log
+mkdir -p test-artifacts/logs
+start() {
+  local name=$1 log; shift
+  log="test-artifacts/logs/$(printf '%s' "$name" | tr -c 'a-zA-Z0-9' '-' | tr -s '-').log"
+  echo "started in the background: $name (output in $log)"
+  # A background job ignores SIGINT; pytest gets it back, so that stopping `make test` runs its teardowns.
+  (
+    started=$(date +%s)
+    env --default-signal=INT "$@" &
+    echo $! >"$log.pid"
+    wait $!
+    code=$?
+    echo "$(($(date +%s) - started))" >"$log.seconds"
+    exit $code
+  ) >"$log" 2>&1 &
+  bg_pid[$name]=$!
+  bg_log[$name]=$log
+}
+finish() {
+  local name=$1 code=0 seconds
+  wait "${bg_pid[$name]}" || code=$?
+  unset "bg_pid[$name]"
+  step "$name"
+  cat "${bg_log[$name]}"
+  seconds=$(cat "${bg_log[$name]}.seconds" 2>/dev/null || echo "?")
+  rm -f "${bg_log[$name]}.seconds" "${bg_log[$name]}.pid"
+  if [ "$code" -eq 0 ]; then echo "ok: $name ($seconds s)"; else echo "FAILED: $name"; failed+=("$name"); fi
+  timings+=("$(printf '%5s s  %s (in the background)' "$seconds" "$name")")
+}
+stop_background() {  # on the way out (Ctrl+C, an error), interrupt what still runs and let it clean up
+  local name
+  for name in "${!bg_pid[@]}"; do kill -INT "$(cat "${bg_log[$name]}.pid" 2>/dev/null)" 2>/dev/null || true; done
+  wait
+}
+trap stop_background EXIT
 mandatory_or_skip() {
   # $1 = name, $2 = reason, $3 = how to enable
   if [ "$CI" = "true" ]; then
@@ -34,16 +80,11 @@ mandatory_or_skip() {
   fi
 }
 
-run "ruff check" $VENV/bin/ruff check .
-run "ruff format --check" $VENV/bin/ruff format --check .
-run "mypy" $VENV/bin/mypy src tests scripts
-run "migrations are up to date" $VENV/bin/ameliora makemigrations --check --dry-run
-run "translations compile" $PY scripts/check_translations.py
+# What the mandatory runs need, checked first: the steps below are then scheduled two at a time.
+step "git checkout"
+git_checkout=false
+if git rev-parse --verify --quiet HEAD >/dev/null; then git_checkout=true; echo "yes"; fi
 
-# 1. SQLite
-run "tests on SQLite" $VENV/bin/pytest -q -m "$NOT_SLOW" -p no:randomly
-
-# 2. PostgreSQL: a throwaway database, created by the test runner and dropped after.
 step "PostgreSQL reachable"
 pg_reachable=false
 if $PY - "$PG_URL_BASE" <<'PYCODE'
@@ -54,10 +95,45 @@ except Exception as exc:
     print(f"cannot connect to {sys.argv[1]}: {exc}")
     sys.exit(1)
 PYCODE
-then
-  pg_reachable=true
+then pg_reachable=true; echo "yes"; fi
+
+step "Redis reachable"
+redis_reachable=false
+if $PY - "$REDIS_URL_BASE" <<'PYCODE'
+import sys, redis
+try:
+    redis.Redis.from_url(sys.argv[1], socket_connect_timeout=5).ping()
+except Exception as exc:
+    print(f"cannot connect to {sys.argv[1]}: {exc}")
+    sys.exit(1)
+PYCODE
+then redis_reachable=true; echo "yes"; fi
+
+# 5. (started first, it takes longest to set up) The README's first command, `make run`, from a clean
+#    clone of the current commit (it installs everything, about 3 minutes): it must serve, sign a persona
+#    in, and stop with nothing left running. Mostly downloads and installs: it runs beside the lint steps.
+if [ "$git_checkout" = "true" ]; then
+  start "make run from a clean clone" $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_make_run.py
+fi
+
+run "ruff check" $VENV/bin/ruff check .
+run "ruff format --check" $VENV/bin/ruff format --check .
+run "mypy" $VENV/bin/mypy src tests scripts
+run "migrations are up to date" $VENV/bin/ameliora makemigrations --check --dry-run
+run "translations compile" $PY scripts/check_translations.py
+
+# 2. PostgreSQL: a throwaway database, created by the test runner and dropped after; in the background,
+#    beside the SQLite run (each has its own database and temporary directories).
+if [ "$pg_reachable" = "true" ]; then
   db="ameliora_ci_$$_$(date +%s)"
-  run "tests on PostgreSQL" env DATABASE_URL="$PG_URL_BASE/$db" $VENV/bin/pytest -q -m "$NOT_SLOW" --create-db
+  start "tests on PostgreSQL" env DATABASE_URL="$PG_URL_BASE/$db" $VENV/bin/pytest -q -m "$NOT_SLOW" --create-db
+fi
+
+# 1. SQLite
+run "tests on SQLite" $VENV/bin/pytest -q -m "$NOT_SLOW" -p no:randomly
+
+if [ "$pg_reachable" = "true" ]; then
+  finish "tests on PostgreSQL"
   $PY - "$PG_URL_BASE" "$db" <<'PYCODE' || true
 import sys, psycopg
 with psycopg.connect(sys.argv[1] + "/postgres", autocommit=True) as conn:
@@ -69,6 +145,20 @@ else
     "start PostgreSQL (trust auth for user postgres) or set TEST_POSTGRES_URL=postgres://user:pass@host:port"
 fi
 
+# 4. The production path of docs/operations.md: DEBUG=False, collectstatic, check --deploy, gunicorn and
+#    the worker on a throwaway PostgreSQL database and Redis; every demo persona's pages and every export.
+#    In the background, beside the browser tests (its own database, Redis database number and ports).
+if [ "$redis_reachable" != "true" ]; then
+  mandatory_or_skip "production check" "Redis is not reachable at $REDIS_URL_BASE" \
+    "start Redis (sudo apt-get install redis-server) or set TEST_REDIS_URL=redis://host:port"
+elif [ "$pg_reachable" != "true" ]; then
+  mandatory_or_skip "production check" "PostgreSQL is not reachable at $PG_URL_BASE" \
+    "start PostgreSQL (trust auth for user postgres) or set TEST_POSTGRES_URL"
+else
+  start "production check (docs/operations.md)" env TEST_POSTGRES_URL="$PG_URL_BASE" TEST_REDIS_URL="$REDIS_URL_BASE" \
+    $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_production.py
+fi
+
 # 3. Browser tests in the system Chromium (Debian package), never a downloaded browser.
 step "Chromium available"
 if scripts/ensure-chromium.sh "$CHROMIUM"; then
@@ -78,41 +168,21 @@ else
     "install the Debian package: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"
 fi
 
-# 4. The production path of docs/operations.md: DEBUG=False, collectstatic, check --deploy, gunicorn and
-#    the worker on a throwaway PostgreSQL database and Redis; every demo persona's pages and every export.
-step "Redis reachable"
-if $PY - "$REDIS_URL_BASE" <<'PYCODE'
-import sys, redis
-try:
-    redis.Redis.from_url(sys.argv[1], socket_connect_timeout=5).ping()
-except Exception as exc:
-    print(f"cannot connect to {sys.argv[1]}: {exc}")
-    sys.exit(1)
-PYCODE
-then
-  if [ "$pg_reachable" = "true" ]; then
-    run "production check (docs/operations.md)" env TEST_POSTGRES_URL="$PG_URL_BASE" TEST_REDIS_URL="$REDIS_URL_BASE" \
-      $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_production.py
-  else
-    mandatory_or_skip "production check" "PostgreSQL is not reachable at $PG_URL_BASE" \
-      "start PostgreSQL (trust auth for user postgres) or set TEST_POSTGRES_URL"
-  fi
-else
-  mandatory_or_skip "production check" "Redis is not reachable at $REDIS_URL_BASE" \
-    "start Redis (sudo apt-get install redis-server) or set TEST_REDIS_URL=redis://host:port"
+if [ -n "${bg_pid["production check (docs/operations.md)"]:-}" ]; then
+  finish "production check (docs/operations.md)"
 fi
 
-# 5. The README's first command, `make run`, from a clean clone of the current commit (it installs
-#    everything, about 3 minutes): it must serve, sign a persona in, and stop with nothing left running.
-step "git checkout"
-if git rev-parse --verify --quiet HEAD >/dev/null; then
-  run "make run from a clean clone" $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_make_run.py
+if [ "$git_checkout" = "true" ]; then
+  finish "make run from a clean clone"
 else
   mandatory_or_skip "make run from a clean clone" "this folder is not a git checkout with a commit" \
     "run make test in a git clone of Ameliora"
 fi
 
 echo
+echo "Step durations (wall clock; background steps overlap the others):"
+printf '  %s\n' "${timings[@]}"
+echo "Whole run: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 if [ ${#skipped[@]} -gt 0 ]; then
   echo "Skipped runs:"; printf '  - %s\n' "${skipped[@]}"
 fi

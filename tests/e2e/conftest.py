@@ -6,8 +6,12 @@
   ever downloaded. Each test gets a fresh ``page`` in its own context (no cookies shared between tests).
 * ``e2e_settings`` (autouse) makes passwords cheap to hash, runs background tasks at once, uses an
   in-process cache and a temporary media directory.
-* ``demo`` builds the demo organizations and personas; ``sign_in`` logs a persona in through the
-  real login form.
+* ``demo`` gives each test the demo organizations and personas. On the in-memory SQLite test database
+  (what ``make test`` uses) the demo is built once per session (``demo_snapshot``) and copied into the
+  database before each test that asks for it, with SQLite's backup API, in milliseconds; its uploaded
+  files are copied into the test's media directory. Every test still starts from the same fresh demo:
+  what one test writes is flushed after it. On another database the demo is built for each test.
+* ``sign_in`` logs a persona in through the real login form.
 * ``page`` fails its test when the Content-Security-Policy blocked anything on any page it showed
   (``policy_violations`` lists what was blocked, for tests that check it along the way).
 
@@ -18,12 +22,19 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
+from django.test import override_settings
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -116,16 +127,22 @@ def page(browser: Browser, request: pytest.FixtureRequest, policy_violations: li
         pytest.fail("The Content-Security-Policy blocked:\n" + "\n".join(policy_violations))
 
 
+E2E_SETTINGS = {
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # django-tasks keeps its backends in a connection handler; its ``setting_changed`` receiver
+    # (django_tasks.signals.clear_tasks_handlers) rebuilds them when TASKS is overridden, in every thread.
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    # The database cache table is made by ``createcachetable``, which the test database lacks; the cache
+    # only backs allauth's rate limits, and a fresh one per test keeps them from leaking between tests.
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e"}},
+}
+
+
 @pytest.fixture(autouse=True)
 def e2e_settings(settings: Settings, tmp_path: Path, transactional_db: None) -> Settings:
     """Settings for the browser tests; applied before any user is created (password hashes)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # django-tasks keeps its backends in a connection handler; its ``setting_changed`` receiver
-    # (django_tasks.signals.clear_tasks_handlers) rebuilds them when TASKS is overridden, in every thread.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    # The database cache table is made by ``createcachetable``, which the test database lacks; the cache
-    # only backs allauth's rate limits, and a fresh one per test keeps them from leaking between tests.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "e2e"}}
+    for name, value in E2E_SETTINGS.items():
+        setattr(settings, name, value)
     caches["default"].clear()
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -136,14 +153,83 @@ def e2e_settings(settings: Settings, tmp_path: Path, transactional_db: None) -> 
     return settings
 
 
-@pytest.fixture
-def demo(e2e_settings: Settings) -> dict[str, Organization]:
-    """The demo organizations and personas (password ``DEMO_PASSWORD``), by slug."""
+@dataclass(frozen=True)
+class DemoSnapshot:
+    """The demo database, built once, and the files its uploads wrote."""
+
+    database: sqlite3.Connection
+    media: Path
+
+
+def shares_the_demo() -> bool:
+    """Whether the test database is in-memory SQLite, whose pages the backup API copies whole."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    return isinstance(wrapper, SQLiteDatabaseWrapper) and wrapper.is_in_memory_db()
+
+
+def raw_sqlite() -> sqlite3.Connection:
+    connection.ensure_connection()
+    raw = connection.connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoSnapshot | None]:
+    """The demo built once for the whole session, on the in-memory SQLite test database (else ``None``).
+
+    The test database is copied aside empty, the demo is built and copied aside, then the empty copy is
+    put back, so tests that do not ask for the demo still start on an empty database.
+    """
     from django.core import mail
 
     from ameliora.core.demo import build_demo
 
-    organizations = build_demo()
+    with django_db_blocker.unblock():
+        shared = shares_the_demo()
+    if not shared:
+        yield None
+        return
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock():
+        empty, built = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+        raw_sqlite().backup(empty)
+        with override_settings(**E2E_SETTINGS, MEDIA_ROOT=media):
+            caches["default"].clear()
+            build_demo()
+            caches["default"].clear()
+        mail.outbox.clear()
+        raw_sqlite().backup(built)
+        empty.backup(raw_sqlite())
+        forget_cached_rows()
+    empty.close()
+    yield DemoSnapshot(database=built, media=media)
+    built.close()
+
+
+def forget_cached_rows() -> None:
+    """Content types are cached by id in this process (and the live server's thread): reload them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def demo(e2e_settings: Settings, demo_snapshot: DemoSnapshot | None) -> dict[str, Organization]:
+    """The demo organizations and personas (password ``DEMO_PASSWORD``), by slug."""
+    from django.core import mail
+
+    from ameliora.core.demo import ORGANIZATIONS, build_demo
+
+    if demo_snapshot is None:
+        organizations = build_demo()
+    else:
+        demo_snapshot.database.backup(raw_sqlite())
+        forget_cached_rows()
+        shutil.copytree(demo_snapshot.media, e2e_settings.MEDIA_ROOT, dirs_exist_ok=True)
+        organizations = {spec.slug: Organization.objects.get(slug=spec.slug) for spec in ORGANIZATIONS}
     # The demo's own notifications (review requests, documents to read) are not what tests look at.
     mail.outbox.clear()
     return organizations
