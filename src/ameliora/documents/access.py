@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
+from ameliora.core.access import register_freeze_check
 from ameliora.core.models import Membership
 from ameliora.documents.models import Document, DocumentVersion
+
+VERSION_FROZEN = _(
+    "This version is no longer a draft: its text and files are frozen. Start a new version to change them."
+)
 
 
 def documents_for(membership: Membership) -> QuerySet[Document]:
@@ -25,3 +32,13 @@ def get_version_for(membership: Membership, document_id: int, number: int) -> Do
         document_id=document_id,
         number=number,
     )
+
+
+def _frozen(obj: models.Model) -> str | None:
+    """Files are part of what reviewers approved: only a draft takes new ones."""
+    if isinstance(obj, DocumentVersion) and obj.status != DocumentVersion.Status.DRAFT:
+        return str(VERSION_FROZEN)
+    return None
+
+
+register_freeze_check(DocumentVersion, _frozen)

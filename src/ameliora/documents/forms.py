@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.dates import PlausibleDateField
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
-from ameliora.core.models import Membership, Organization, Role, Unit
+from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit
 from ameliora.documents.models import DATES_ORDER, EMPTY_CONTENT, EXPIRY_ORDER, Document, DocumentKind, DocumentVersion
 from ameliora.processes.models import Process
 
@@ -155,6 +155,12 @@ class PublishForm(forms.Form):
         else:
             del self.fields["reader_units"]
         cast(MembersField, self.fields["reader_people"]).queryset = members_of(organization)
+        # Only the roles someone of this organization holds: a CPTS has no learner, a pharmacy no quality cell.
+        held = set(
+            MembershipRole.objects.filter(membership__in=members_of(organization)).values_list("role", flat=True)
+        )
+        roles = cast(forms.MultipleChoiceField, self.fields["reader_roles"])
+        roles.choices = [(value, label) for value, label in Role.choices if value in held]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -95,3 +95,21 @@ def test_publishing_to_a_unit_asks_its_members_to_read(
 
     assert response.status_code == 302
     assert list(version.read_receipts.values_list("reader", flat=True)) == [bob.pk]
+
+
+def test_the_roles_offered_are_those_held_in_the_organization(alice: Membership, bob: Membership) -> None:
+    MembershipFactory.create(organization=alice.organization, roles=[Role.LEARNER])
+
+    offered = [value for value, _label in PublishForm(organization=alice.organization).fields["reader_roles"].choices]
+
+    assert offered == [Role.ADMIN, Role.MEMBER, Role.LEARNER]
+
+
+def test_a_role_nobody_holds_here_cannot_be_chosen(alice: Membership) -> None:
+    form = PublishForm(
+        {"effective_date": timezone.localdate().isoformat(), "reader_roles": [Role.QUALITY_CELL]},
+        organization=alice.organization,
+    )
+
+    assert not form.is_valid()
+    assert "reader_roles" in form.errors

@@ -6,12 +6,17 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.test import Client
 from django.utils import timezone
 
 from ameliora.core.models import Membership, Notification
-from ameliora.core.tests.factories import MembershipFactory
+from ameliora.core.services import add_attachment
+from ameliora.core.tests.assertions import page_text
+from ameliora.core.tests.factories import PDF_BYTES, MembershipFactory
 from ameliora.documents import services
+from ameliora.documents.access import VERSION_FROZEN
 from ameliora.documents.models import (
     DATES_ORDER,
     NOT_A_REVIEWER,
@@ -152,3 +157,15 @@ def test_readers_are_asked_once_and_their_acknowledgement_is_recorded(alice: Mem
     again = services.acknowledge_reading(version, reader=bob)
     assert receipt.acknowledged_at is not None
     assert again.acknowledged_at == receipt.acknowledged_at
+
+
+def test_a_version_past_the_draft_takes_no_more_files(alice: Membership, bob: Membership, bob_client: Client) -> None:
+    version = document_in_force(alice, readers=[bob])
+
+    with pytest.raises(ValidationError) as refused:
+        add_attachment(version, upload=SimpleUploadedFile("annexe.pdf", PDF_BYTES), acting=alice)
+    page = page_text(bob_client.get(version.get_absolute_url()))
+
+    assert refused.value.code == "frozen"
+    assert str(VERSION_FROZEN) in page
+    assert 'name="file"' not in page
