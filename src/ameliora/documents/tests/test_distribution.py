@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.test import Client
 from django.utils import timezone
 
@@ -100,7 +101,9 @@ def test_publishing_to_a_unit_asks_its_members_to_read(
 def test_the_roles_offered_are_those_held_in_the_organization(alice: Membership, bob: Membership) -> None:
     MembershipFactory.create(organization=alice.organization, roles=[Role.LEARNER])
 
-    offered = [value for value, _label in PublishForm(organization=alice.organization).fields["reader_roles"].choices]
+    field = PublishForm(organization=alice.organization).fields["reader_roles"]
+    assert isinstance(field, forms.MultipleChoiceField)
+    offered = [value for value, _label in field.choices]
 
     assert offered == [Role.ADMIN, Role.MEMBER, Role.LEARNER]
 
