@@ -304,7 +304,9 @@ def test_a_guest_of_a_space_gets_404_on_every_other_url_of_the_host_and_sees_the
         address = build_url(url, alice.organization, alice)
         for method in ("get", "post"):
             status = getattr(charlie_client, method)(address).status_code
-            if status != 404:
+            # The guest views let guests in, then refuse a method they do not take (405, before any lookup).
+            refused_method = status == 405 and (url.name or "").startswith("meetings:guest_")
+            if status != 404 and not refused_method:
                 failures.append(f"{method.upper()} {address} ({url.name}) answered {status}")
     assert not failures, "A guest must get 404 outside the space:\n" + "\n".join(failures)
     slug = alice.organization.slug
