@@ -72,8 +72,14 @@ def guest_space(request: GuestRequest, space_id: int) -> HttpResponse:
     )
 
 
-def _session_page(request: GuestRequest, session: Session, guest: SpaceGuest | None, **extra: object) -> HttpResponse:
-    status = extra.pop("status", 200)
+def _session_page(
+    request: GuestRequest,
+    session: Session,
+    guest: SpaceGuest | None,
+    *,
+    form: GuestAttendanceForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     members = [sm.member for sm in session.space.members.select_related("member__user").order_by("role", "pk")]
     member_status = dict(session.attendance.values_list("member_id", "status"))
     guest_status = dict(session.guest_attendance.values_list("guest_id", "status"))
@@ -97,7 +103,7 @@ def _session_page(request: GuestRequest, session: Session, guest: SpaceGuest | N
         "attendance": attendance,
         "attachments": attachments,
         "my_status": guest_status.get(guest.pk) if guest else None,
-        "form": extra.get("form") or GuestAttendanceForm(),
+        "form": form or GuestAttendanceForm(),
         "may_confirm": guest is not None and editable,
     }
     return render(request, "meetings/guest_session.html", context, status=status)

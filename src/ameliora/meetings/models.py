@@ -578,9 +578,6 @@ class SpaceGuest(models.Model):
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": ValidationError(GUEST_ENDS_BEFORE_START, code="ends_before")})
 
-    def is_open_on(self, day: date) -> bool:
-        return self.user_id is not None and self.revoked_at is None and self.valid_from <= day <= self.valid_until
-
     @property
     def may_accept(self) -> bool:
         """The link still works: not revoked and the period not over."""
