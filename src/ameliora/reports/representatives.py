@@ -90,9 +90,11 @@ def plan_progress(organization: Organization) -> list[PlanProgress]:
             n_done=Count("actions", filter=Q(actions__status=Action.Status.DONE)),
             n_total=Count("actions", filter=~Q(actions__status=Action.Status.CANCELLED)),
         )
-        .order_by("code")[:PLAN_LIMIT]
+        .order_by("code")
+        .values_list("code", "title", "status", "n_done", "n_total")[:PLAN_LIMIT]
     )
-    return [PlanProgress(p.code, p.title, p.get_status_display(), p.n_done, p.n_total) for p in plans]
+    labels = dict(ActionPlan.Status.choices)
+    return [PlanProgress(code, title, str(labels[status]), done, total) for code, title, status, done, total in plans]
 
 
 def representative_summary(organization: Organization, year: int) -> RepresentativeSummary:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from factory.declarations import Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
-from ameliora.core.models import Membership, Organization
+from ameliora.core.models import Membership, Organization, User
 from ameliora.core.tests.factories import MembershipFactory, OrganizationFactory
 from ameliora.meetings.models import AgendaItem, ExchangeSpace, MissionLetter, Session, SpaceGuest
 
@@ -62,7 +62,7 @@ def any_letter_id(organization: Organization, owner: Membership) -> int:
     return make_letter(MembershipFactory.create(organization=organization), status=MissionLetter.Status.ISSUED).pk
 
 
-def make_guest(space: ExchangeSpace, user: object | None = None, *, days: int = 30, **fields: object) -> SpaceGuest:
+def make_guest(space: ExchangeSpace, user: User | None = None, *, days: int = 30, **fields: object) -> SpaceGuest:
     """A guest of ``space`` (accepted when ``user`` is given), whose access runs from yesterday for ``days`` days."""
     today = timezone.localdate()
     values: dict[str, object] = {
