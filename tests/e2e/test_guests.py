@@ -33,9 +33,9 @@ def test_a_guest_from_another_organization_attends_the_shared_rmm_and_reaches_no
     expect(page.get_by_role("link", name="Tableau de bord")).to_have_count(0)
 
     # The session held three weeks ago: the case is de-identified, the attendance lists members and guest.
-    page.get_by_role("row").filter(has_text="Compte rendu approuvé").get_by_role("link").click()
+    page.get_by_role("row").filter(has_text="Compte rendu validé").get_by_role("link").click()
     main = page.locator("main")
-    expect(main.get_by_text("Réhospitalisation à J5")).to_be_visible()
+    expect(page.locator("#agenda")).to_contain_text("Réhospitalisation à J5")
     expect(main).not_to_contain_text("Mme R.")
     expect(main).not_to_contain_text("86 ans")
     attendance = page.locator("#attendance")
@@ -46,7 +46,7 @@ def test_a_guest_from_another_organization_attends_the_shared_rmm_and_reaches_no
 
     # The next session: the guest confirms they will attend.
     page.get_by_role("link", name="RMM ville-hôpital").first.click()
-    page.get_by_role("row").filter(has_text="Prévue").get_by_role("link").click()
+    page.get_by_role("row").filter(has_text="Prévu").get_by_role("link").click()
     page.get_by_label("Je serai présent(e)").check()
     page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_text("Votre présence est enregistrée.")).to_be_visible()
