@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from ameliora.core import guests
 from ameliora.core.models import Invitation
 from ameliora.core.ratelimit import address_pseudonym
 
@@ -28,11 +29,14 @@ def _rate_limit_group(address: str) -> str:
 def _invitation_url(request: HttpRequest) -> str | None:
     """The invitation the visitor opened (its token is kept in the session by the invitation page)."""
     token = request.session.get("invitation_token")
-    return reverse("core:invitation_accept", kwargs={"token": token}) if token else None
+    if token:
+        return reverse("core:invitation_accept", kwargs={"token": token})
+    return guests.pending_invitation_url(request.session.get(guests.SESSION_KEY))
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up is by invitation only: accounts are created from an invitation link.
+    """Sign-up is by invitation only: accounts are created from an invitation link (to join an
+    organization, or as a guest of one of its exchange spaces).
 
     Client addresses: allauth keys its rate limits (``ACCOUNT_RATE_LIMITS``) with ``get_client_ip``, and
     keeps those keys in the cache for the length of each window. ``get_client_ip`` therefore answers a
@@ -51,7 +55,9 @@ class AccountAdapter(DefaultAccountAdapter):
         # Only a pending invitation opens sign-up: an expired or revoked link must not.
         token = request.session.get("invitation_token")
         invitation = Invitation.objects.filter(token=token).first() if token else None
-        return invitation is not None and invitation.is_pending
+        if invitation is not None and invitation.is_pending:
+            return True
+        return guests.pending_invitation_url(request.session.get(guests.SESSION_KEY)) is not None
 
     def get_login_redirect_url(self, request: HttpRequest) -> Any:
         return _invitation_url(request) or super().get_login_redirect_url(request)

@@ -13,6 +13,8 @@ def organization(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {
         "organization": getattr(request, "organization", None),
         "membership": membership,
+        # A guest of the organization (no membership): the navigation offers only what they were invited to.
+        "guest_areas": getattr(request, "guest_areas", []),
     }
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

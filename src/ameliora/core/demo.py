@@ -110,6 +110,13 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
                 (R.PROCESS_PILOT, R.MEMBER),
                 ("Consultations",),
             ),
+            Persona(
+                "martine.bertrand@coteaux.test",
+                "Martine",
+                "Bertrand",
+                "Représentante des usagers (association de patients)",
+                (R.USER_REPRESENTATIVE,),
+            ),
         ),
     ),
     DemoOrganization(

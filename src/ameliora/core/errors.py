@@ -75,6 +75,9 @@ def _back_url(request: HttpRequest) -> str:
     ):
         return referer
     organization = getattr(request, "organization", None)
+    areas = getattr(request, "guest_areas", [])
+    if getattr(request, "membership", None) is None and areas:
+        return str(areas[0].url)  # a guest: the space they were invited to, not the host's dashboard
     if organization is not None:
         return reverse("core:dashboard", kwargs={"org_slug": organization.slug})
     return reverse("core:home")

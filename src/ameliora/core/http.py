@@ -10,6 +10,7 @@ from django.http import HttpRequest, QueryDict
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
 
+    from ameliora.core.guests import GuestArea
     from ameliora.core.models import Membership, Organization, User
 
 
@@ -23,6 +24,15 @@ class OrgRequest(AuthenticatedRequest):
 
     organization: Organization
     membership: Membership
+
+
+class GuestRequest(AuthenticatedRequest):
+    """A request to a guest view (:func:`ameliora.core.guests.guest_view`): a member of the organization
+    (``membership`` set), or a guest of it (``membership`` is ``None``, ``guest_areas`` lists what they may open)."""
+
+    organization: Organization
+    membership: Membership | None
+    guest_areas: list[GuestArea]
 
 
 #: The status of a page shown again with a refused form: its errors stand next to their fields and

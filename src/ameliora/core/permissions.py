@@ -70,7 +70,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "evaluations.view": EVERYONE,
     "evaluations.collect": EVERYONE - {Role.USER_REPRESENTATIVE.value},
     "evaluations.manage": MANAGERS | {Role.PROCESS_PILOT.value, Role.SUPERVISOR.value, Role.QUALITY_CELL.value},
-    "reports.view": MANAGERS | {Role.QUALITY_CELL.value, Role.PROCESS_PILOT.value, Role.SUPERVISOR.value},
+    # The annual report is also given to the users' representatives (the law gives it to the CDU), who
+    # have a page of their own: de-identified counts of events, plan progress, survey results.
+    "reports.view": MANAGERS
+    | {Role.QUALITY_CELL.value, Role.PROCESS_PILOT.value, Role.SUPERVISOR.value, Role.USER_REPRESENTATIVE.value},
+    "reports.representatives": MANAGERS | {Role.USER_REPRESENTATIVE.value},
     "actions.update_own": EVERYONE - {Role.USER_REPRESENTATIVE.value},
     "communications.acknowledge": EVERYONE,
     # Process map and risk register: pilots and managers keep them up to date.

@@ -5,7 +5,9 @@ Every URL under ``/o/<org_slug>/`` passes here before its view runs:
 1. an anonymous visitor is sent to the login page;
 2. a signed-in user who is not a member of that organization gets 404 (we do not reveal which
    organizations exist);
-3. a member whose organization requires two-factor authentication for their role, and who has
+3. a non-member who holds a guest pass of that organization today reaches the views marked as
+   guest views (:mod:`ameliora.core.guests`), with ``request.membership`` left ``None``;
+4. a member whose organization requires two-factor authentication for their role, and who has
    not set it up, is sent to the two-factor set-up page.
 
 Views below ``/o/<org_slug>/`` can therefore rely on ``request.membership`` being set; they do not
@@ -26,7 +28,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.api_types import AUTHENTICATION_REQUIRED, NOT_FOUND
-from ameliora.core.models import Membership
+from ameliora.core.guests import allows_guests, guest_areas
+from ameliora.core.models import Membership, Organization
 from ameliora.core.permissions import MFA_SENSITIVE_ROLES
 from ameliora.core.tokens import is_service_request
 
@@ -66,6 +69,7 @@ class OrganizationMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.organization = None  # type: ignore[attr-defined]
         request.membership = None  # type: ignore[attr-defined]
+        request.guest_areas = []  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def process_view(
@@ -89,15 +93,34 @@ class OrganizationMiddleware:
         try:
             membership = get_membership(request.user, org_slug)
         except Http404:
-            if is_api:
-                return JsonResponse({"message": str(NOT_FOUND)}, status=404)
-            raise
+            return self._not_a_member(request, org_slug, view_func, is_api=is_api)
         request.organization = membership.organization  # type: ignore[attr-defined]
         request.membership = membership  # type: ignore[attr-defined]
         # A service token's account has no person to set up two-factor authentication.
         if not is_service_request(request) and needs_mfa_setup(membership):
             return self._ask_for_mfa_setup(request, is_api=is_api)
         return None
+
+    def _not_a_member(
+        self, request: HttpRequest, org_slug: str, view_func: Callable[..., HttpResponse], *, is_api: bool
+    ) -> HttpResponse | None:
+        """404 (JSON under ``/api/``), unless a guest of the organization opens a guest view."""
+        if is_api:
+            return JsonResponse({"message": str(NOT_FOUND)}, status=404)
+        if allows_guests(view_func) and self._let_guest_in(request, org_slug):
+            return None
+        raise Http404
+
+    @staticmethod
+    def _let_guest_in(request: HttpRequest, org_slug: str) -> bool:
+        """A guest view, and the person holds a guest pass of the organization today."""
+        organization = Organization.objects.filter(slug=org_slug).first() if slug_re.fullmatch(org_slug) else None
+        areas = guest_areas(request.user, organization) if organization is not None else []
+        if not areas:
+            return False
+        request.organization = organization  # type: ignore[attr-defined]
+        request.guest_areas = areas  # type: ignore[attr-defined]
+        return True
 
     @staticmethod
     def _ask_for_mfa_setup(request: HttpRequest, *, is_api: bool) -> HttpResponse:

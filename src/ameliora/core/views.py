@@ -29,6 +29,7 @@ from ameliora.core.forms import (
     OrganizationForm,
     UnitForm,
 )
+from ameliora.core.guests import guest_areas
 from ameliora.core.history import entries_from, history_of
 from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
 from ameliora.core.models import (
@@ -70,9 +71,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "core/home_anonymous.html")
     memberships = list(Membership.objects.filter(user=request.user).select_related("organization"))
-    if len(memberships) == 1:
+    passes = guest_areas(request.user)
+    if len(memberships) == 1 and not passes:
         return redirect(memberships[0].organization)
-    return render(request, "core/home.html", {"memberships": memberships})
+    return render(request, "core/home.html", {"memberships": memberships, "guest_passes": passes})
 
 
 @require_safe

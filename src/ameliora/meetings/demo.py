@@ -13,11 +13,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from ameliora.core.demo import register_demo, register_scale
-from ameliora.core.models import Membership, Organization
+from ameliora.core.models import Membership, Organization, User
 from ameliora.documents import services as document_services
 from ameliora.documents.models import Document, DocumentKind
 from ameliora.meetings import services
-from ameliora.meetings.models import AgendaItem, Attendance, Decision, ExchangeSpace, MissionLetter, Session
+from ameliora.meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    ExchangeSpace,
+    MissionLetter,
+    Session,
+    SpaceGuest,
+)
 from ameliora.plans import services as plan_services
 from ameliora.plans.models import Action, ActionPlan
 
@@ -481,3 +489,84 @@ def build_scale_meetings(organization: Organization, factor: int) -> None:
         Decision(organization=organization, session=item.session, item=item, title=f"Décision {item.pk}")
         for item in items[::5]
     )
+
+
+SHARED_RMM_CODE = "RMM-VH"
+SHARED_RMM_GUEST = "antoine.perrin@lauragais.test"
+
+
+@register_demo
+def build_shared_rmm_demo(organizations: dict[str, Organization]) -> None:
+    """The hospital's city-hospital RMM, shared with a general practitioner of the CPTS as its guest.
+
+    One session held three weeks ago (a case presented, de-identified for the guest, who attended) and
+    the next one in a fortnight; the guest's access runs from a month ago to two months ahead."""
+    organization = organizations[CH]
+    if ExchangeSpace.objects.for_org(organization).filter(code=SHARED_RMM_CODE).exists():
+        return
+    quality = _member(organization, "nathalie.chevalier@ch-villefranche.test")
+    doctor = _member(organization, "olivier.robin@ch-villefranche.test")
+    space = services.save_space(
+        ExchangeSpace(
+            kind=ExchangeSpace.Kind.RMM,
+            code=SHARED_RMM_CODE,
+            name="RMM ville-hôpital",
+            purpose=(
+                "Revoir avec les médecins traitants et les professionnels libéraux du territoire les parcours "
+                "de sortie qui ont posé problème, et décider ensemble de ce qui change."
+            ),
+            sessions_per_year=4,
+            location="Salle de staff, médecine A",
+        ),
+        acting=quality,
+        facilitators=[doctor, quality],
+        members=[_member(organization, "sandrine.picard@ch-villefranche.test")],
+    )
+    now = timezone.localtime()
+    held, planned = services.plan_sessions(
+        space,
+        acting=quality,
+        first=(now - timedelta(days=21)).replace(hour=13, minute=0, second=0, microsecond=0),
+        count=2,
+        every_months=1,
+    )
+    today = timezone.localdate()
+    user = User.objects.get(email=SHARED_RMM_GUEST)
+    guest = SpaceGuest.objects.create(
+        organization=organization,
+        space=space,
+        email=SHARED_RMM_GUEST,
+        profession="Médecin généraliste, CPTS Lauragais Sud",
+        user=user,
+        valid_from=today - timedelta(days=30),
+        valid_until=today + timedelta(days=60),
+        invited_by=quality,
+        accepted_at=timezone.now() - timedelta(days=29),
+    )
+    case = services.add_agenda_item(
+        held, acting=quality, title="Réhospitalisation à J5 de Mme R., 86 ans, après une sortie un vendredi soir"
+    )
+    services.add_agenda_item(held, acting=quality, title="Fiche de liaison de sortie : version proposée")
+    services.write_minutes(
+        held,
+        acting=quality,
+        summary="Première RMM ouverte aux médecins traitants du territoire.",
+        item_minutes={
+            case.pk: (
+                "Sortie le vendredi à 19 h, ordonnance de sortie sans adaptation de l'anticoagulant, médecin "
+                "traitant non joint. Mme R. revient aux urgences à J5. Cause retenue : absence d'appel de sortie."
+            )
+        },
+    )
+    services.record_attendance(
+        held,
+        acting=quality,
+        statuses={m.member: Attendance.Status.PRESENT for m in space.members.select_related("member")},
+        guest_statuses={guest: Attendance.Status.PRESENT},
+    )
+    services.record_decision(
+        held, acting=quality, title="Appeler le médecin traitant avant toute sortie du vendredi", owner=doctor
+    )
+    services.move_session(held, wanted=Session.Status.HELD, acting=quality)
+    services.approve_minutes(held, acting=quality)
+    services.add_agenda_item(planned, acting=quality, title="Bilan des appels de sortie du vendredi")

@@ -11,7 +11,15 @@ from ameliora.core.dates import DATE_INPUT, DATETIME_INPUT, PlausibleDateField, 
 from ameliora.core.forms import MemberSelectField, MembersField, members_of
 from ameliora.core.models import Membership, Organization
 from ameliora.documents.models import Document, DocumentKind
-from ameliora.meetings.models import AgendaItem, Attendance, ExchangeSpace, MissionLetter, Session, SpaceMember
+from ameliora.meetings.models import (
+    AgendaItem,
+    Attendance,
+    ExchangeSpace,
+    MissionLetter,
+    Session,
+    SpaceGuest,
+    SpaceMember,
+)
 from ameliora.plans.models import ActionPlan
 
 
@@ -119,11 +127,20 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
 
 
 class AttendanceForm(forms.Form):
-    """One radio group per expected member (the space's members, plus anyone already recorded)."""
+    """One radio group per expected member (the space's members, plus anyone already recorded), then per guest."""
 
-    def __init__(self, *args: Any, people: list[Membership], current: dict[int, str], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: list[Membership],
+        current: dict[int, str],
+        guests: list[SpaceGuest] | None = None,
+        guest_current: dict[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.people = {f"m{member.pk}": member for member in people}
+        self.guests = {f"g{guest.pk}": guest for guest in guests or []}
         for name, member in self.people.items():
             self.fields[name] = forms.ChoiceField(
                 label=str(member.user),
@@ -132,9 +149,40 @@ class AttendanceForm(forms.Form):
                 required=False,
                 initial=current.get(member.pk),
             )
+        for name, guest in self.guests.items():
+            self.fields[name] = forms.ChoiceField(
+                label=_("%(guest)s (guest)") % {"guest": guest},
+                choices=Attendance.Status.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=(guest_current or {}).get(guest.pk),
+            )
 
     def statuses(self) -> dict[Membership, str]:
         return {member: self.cleaned_data[name] for name, member in self.people.items() if self.cleaned_data.get(name)}
+
+    def guest_statuses(self) -> dict[SpaceGuest, str]:
+        return {guest: self.cleaned_data[name] for name, guest in self.guests.items() if self.cleaned_data.get(name)}
+
+
+class GuestForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    profession = forms.CharField(
+        label=_("Profession or organization"),
+        max_length=200,
+        required=False,
+        help_text=_("Shown in the attendance, e.g. “General practitioner, CPTS Lauragais Sud”."),
+    )
+    valid_from = PlausibleDateField(label=_("Access from"))
+    valid_until = PlausibleDateField(label=_("Access until"))
+
+
+class GuestAttendanceForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Your attendance"),
+        choices=[(Attendance.Status.PRESENT, _("I attend")), (Attendance.Status.EXCUSED, _("I cannot attend"))],
+        widget=forms.RadioSelect,
+    )
 
 
 class DecisionForm(forms.Form):

@@ -12,10 +12,11 @@ exception, ``documents`` (the space's charter is a controlled document).
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import ClassVar, Self
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -506,3 +507,107 @@ class MissionLetter(models.Model):
         self.status = self.Status.SIGNED
         self.signed_at = timezone.now()
         return ["status", "signed_at"]
+
+
+GUEST_ENDS_BEFORE_START = _("The guest access cannot end before it starts.")
+
+
+class SpaceGuestQuerySet(OrgQuerySet["SpaceGuest"]):
+    def open_on(self, day: date) -> Self:
+        """Accepted, not revoked, and ``day`` within the period: the passes that open their space that day."""
+        return self.filter(
+            user__isnull=False, revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day, space__active=True
+        )
+
+
+class SpaceGuest(models.Model):
+    """A person outside the organization invited to one exchange space for a bounded period.
+
+    A professional of another organization or an external professional, invited by email; they sign in
+    (or create their account) through the link and then see that space only, read-only: its sessions
+    within the period, their agenda, the documents presented and the minutes, with cases de-identified
+    (``meetings/guest_views.py``). They confirm their own attendance. From the day after ``valid_until``
+    (or once revoked) the space answers them 404 like any other page of the organization.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    space = models.ForeignKey(ExchangeSpace, on_delete=models.CASCADE, related_name="guests")
+    email = models.EmailField(_("email"))
+    profession = models.CharField(
+        _("profession or organization"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in the attendance, e.g. “General practitioner, CPTS Lauragais Sud”."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="space_guest_passes"
+    )
+    valid_from = models.DateField(_("access from"), validators=[check_plausible_date])
+    valid_until = models.DateField(_("access until"), validators=[check_plausible_date])
+    invited_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    invited_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    objects: ClassVar[SpaceGuestQuerySet] = SpaceGuestQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("space guest")
+        verbose_name_plural = _("space guests")
+        ordering = ["valid_from", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "email"], name="space_guest_once_per_email"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="space_guest_ends_after_start",
+                violation_error_message=GUEST_ENDS_BEFORE_START,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user) if self.user is not None else self.email
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings_public:guest_invitation", kwargs={"token": self.token})
+
+    def clean(self) -> None:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": ValidationError(GUEST_ENDS_BEFORE_START, code="ends_before")})
+
+    @property
+    def may_accept(self) -> bool:
+        """The link still works: not revoked and the period not over."""
+        return self.revoked_at is None and self.valid_until >= timezone.localdate()
+
+    def status_label(self) -> str:
+        today = timezone.localdate()
+        if self.revoked_at is not None:
+            return str(_("Revoked"))
+        if self.valid_until < today:
+            return str(_("Ended"))
+        if self.user_id is None:
+            return str(_("Invitation sent"))
+        if self.valid_from > today:
+            return str(_("Starts later"))
+        return str(_("Active"))
+
+
+class GuestAttendance(models.Model):
+    """A guest's attendance at a session: confirmed by the guest, or recorded by the secretary."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="guest_attendance")
+    guest = models.ForeignKey(SpaceGuest, on_delete=models.CASCADE, related_name="attendance")
+    status = models.CharField(_("attendance"), max_length=10, choices=Attendance.Status.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("guest attendance")
+        verbose_name_plural = _("guest attendance")
+        constraints = [models.UniqueConstraint(fields=["session", "guest"], name="guest_attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.guest}: {self.get_status_display()}"

@@ -24,9 +24,11 @@ from ameliora.meetings.models import (
     Attendance,
     Decision,
     ExchangeSpace,
+    GuestAttendance,
     MemberCalendar,
     MissionLetter,
     Session,
+    SpaceGuest,
     SpaceMember,
 )
 from ameliora.plans import services as plan_services
@@ -258,15 +260,119 @@ def write_minutes(session: Session, *, acting: Membership, summary: str, item_mi
 # --- attendance ----------------------------------------------------------------------------------
 
 
+def _check_status(status: str) -> None:
+    if status not in Attendance.Status.values:
+        raise ValidationError(_("Unknown attendance."), code="attendance")
+
+
 @transaction.atomic
-def record_attendance(session: Session, *, acting: Membership, statuses: Mapping[Membership, str]) -> None:
-    """Set each member's attendance; a member left out keeps their previous record (or none)."""
+def record_attendance(
+    session: Session,
+    *,
+    acting: Membership,
+    statuses: Mapping[Membership, str],
+    guest_statuses: Mapping[SpaceGuest, str] | None = None,
+) -> None:
+    """Set each member's and guest's attendance; one left out keeps their previous record (or none)."""
     session.check_editable()
     for member, status in statuses.items():
         _same_org(session, member)
-        if status not in Attendance.Status.values:
-            raise ValidationError(_("Unknown attendance."), code="attendance")
+        _check_status(status)
         Attendance.objects.update_or_create(session=session, member=member, defaults={"status": status})
+    for guest, status in (guest_statuses or {}).items():
+        if guest.space_id != session.space_id:
+            raise ValidationError(OTHER_ORGANIZATION, code="other_space")
+        _check_status(status)
+        GuestAttendance.objects.update_or_create(session=session, guest=guest, defaults={"status": status})
+
+
+def session_guests(session: Session) -> list[SpaceGuest]:
+    """The guests whose period covers the session's day (accepted or not, not revoked): who may attend."""
+    day = timezone.localdate(session.starts_at)
+    return list(
+        session.space.guests.filter(revoked_at__isnull=True, valid_from__lte=day, valid_until__gte=day)
+        .select_related("user")
+        .order_by("email")
+    )
+
+
+@transaction.atomic
+def confirm_guest_attendance(session: Session, *, guest: SpaceGuest, status: str) -> GuestAttendance:
+    """A guest says whether they attend (or attended) a session of their space, within their period."""
+    session.check_editable()
+    if guest.space_id != session.space_id or guest not in session_guests(session):
+        raise PermissionDenied
+    if status not in {Attendance.Status.PRESENT, Attendance.Status.EXCUSED}:
+        raise ValidationError(_("Unknown attendance."), code="attendance")
+    attendance, _created = GuestAttendance.objects.update_or_create(
+        session=session, guest=guest, defaults={"status": status}
+    )
+    return attendance
+
+
+# --- guests --------------------------------------------------------------------------------------
+
+GUEST_IS_MEMBER = gettext_lazy(
+    "This person is a member of the organization: add them to the space's members instead of inviting them."
+)
+GUEST_WRONG_EMAIL = gettext_lazy("This invitation was sent to another email address. Sign in with that address.")
+GUEST_NOT_PENDING = gettext_lazy("This invitation was revoked or its period is over.")
+
+
+@transaction.atomic
+def invite_guest(
+    space: ExchangeSpace,
+    *,
+    acting: Membership,
+    email: str,
+    valid_from: date,
+    valid_until: date,
+    profession: str = "",
+) -> SpaceGuest:
+    """Invite a person outside the organization to the space for a period, and email them the link.
+
+    Inviting the same address again updates the period and lifts a revocation (the link stays the same)."""
+    if not may_run(acting, space):
+        raise PermissionDenied
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=space.organization, user__email__iexact=email).exists():
+        raise ValidationError(GUEST_IS_MEMBER, code="member")
+    guest = SpaceGuest.objects.filter(space=space, email=email).first() or SpaceGuest(
+        organization=space.organization, space=space, email=email
+    )
+    guest.valid_from, guest.valid_until, guest.profession = valid_from, valid_until, profession
+    guest.invited_by = acting
+    guest.revoked_at = None
+    guest.full_clean()
+    guest.save()
+    from ameliora.meetings import tasks
+
+    transaction.on_commit(lambda: tasks.send_guest_invitation.enqueue(guest_id=guest.pk))
+    return guest
+
+
+@transaction.atomic
+def accept_guest_invitation(guest: SpaceGuest, *, user: Any) -> SpaceGuest:
+    """Attach the guest pass to the account that opened the link, whose email must be the invited one."""
+    guest = SpaceGuest.objects.select_for_update().select_related("space__organization").get(pk=guest.pk)
+    if not guest.may_accept:
+        raise ValidationError(GUEST_NOT_PENDING, code="not_pending")
+    if guest.email.lower() != user.email.lower():
+        raise ValidationError(GUEST_WRONG_EMAIL, code="wrong_email")
+    if guest.user_id is None:
+        guest.user = user
+        guest.accepted_at = timezone.now()
+        guest.save(update_fields=["user", "accepted_at"])
+    return guest
+
+
+@transaction.atomic
+def revoke_guest(guest: SpaceGuest, *, acting: Membership) -> SpaceGuest:
+    if not may_run(acting, guest.space):
+        raise PermissionDenied
+    guest.revoked_at = timezone.now()
+    guest.save(update_fields=["revoked_at"])
+    return guest
 
 
 # --- decisions -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ameliora.meetings import views
+from ameliora.meetings import guest_views, views
 
 app_name = "meetings"
 
@@ -23,6 +23,13 @@ urlpatterns = [
     path(session + "minutes/", views.minutes, name="minutes"),
     path(session + "decisions/", views.decision_add, name="decision_add"),
     path(session + "approve/", views.approve, name="approve"),
+    # guests: invited by the space's runners; what they see (read-only, de-identified) under shared/
+    path("<int:space_id>/guests/", views.guest_invite, name="guest_invite"),
+    path("guests/<int:guest_id>/revoke/", views.guest_revoke, name="guest_revoke"),
+    path("shared/<int:space_id>/", guest_views.guest_space, name="guest_space"),
+    path("shared/" + session, guest_views.guest_session, name="guest_session"),
+    path("shared/" + session + "attendance/", guest_views.guest_attendance, name="guest_attendance"),
+    path("shared/" + session + "files/<int:attachment_id>/", guest_views.guest_file, name="guest_file"),
     # mission letters
     path("mission-letters/", views.letters, name="letters"),
     path("mission-letters/new/", views.letter_create, name="letter_create"),

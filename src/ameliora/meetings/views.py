@@ -28,6 +28,7 @@ from ameliora.core.models import Membership
 from ameliora.core.permissions import can, require
 from ameliora.meetings import ical, services
 from ameliora.meetings.access import (
+    get_guest_for,
     get_item_for,
     get_letter_for,
     get_session_for,
@@ -42,6 +43,7 @@ from ameliora.meetings.forms import (
     AttendanceForm,
     CalendarForm,
     DecisionForm,
+    GuestForm,
     LetterFilterForm,
     MinutesForm,
     MissionLetterForm,
@@ -166,7 +168,6 @@ def _year(request: HttpRequest) -> int:
 def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
     require(request.membership, "meetings.view")
     space = get_space_for(request.membership, space_id)
-    may_run = services.may_run(request.membership, space)
     calendar_form = CalendarForm(posted(request))
     if request.method == "POST":
         _require_run(request.membership, space)
@@ -188,6 +189,12 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
                     ngettext("%(n)s session planned.", "%(n)s sessions planned.", len(created)) % {"n": len(created)},
                 )
                 return redirect(space)
+    return _space_page(request, space, calendar_form=calendar_form)
+
+
+def _space_page(
+    request: OrgRequest, space: ExchangeSpace, *, calendar_form: CalendarForm, guest_form: GuestForm | None = None
+) -> HttpResponse:
     year = _year(request)
     sessions = (
         space.sessions.in_year(year)
@@ -197,27 +204,54 @@ def space_detail(request: OrgRequest, space_id: int) -> HttpResponse:
     members = space.members.select_related("member__user").order_by("role", "member__user__last_name")
     letters = letters_for(request.membership).filter(space=space).select_related("person__user", "organization")
     feed = request.build_absolute_uri(reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token}))
-    return render(
-        request,
-        "meetings/space_detail.html",
-        {
-            "space": space,
-            "may_run": may_run,
-            "calendar_form": calendar_form,
-            "sessions": sessions,
-            "members": members,
-            "letters": letters,
-            "agenda_sources": services.agenda_source_labels(space),
-            "year": year,
-            "feed": feed,
-            "history": entries_from(
-                list(space.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
-            )
-            if can(request.membership, "history.view")
-            else [],
-        },
-        status=form_status(calendar_form),
-    )
+    guests = space.guests.select_related("user", "invited_by__user").order_by("-valid_until", "email")
+    context = {
+        "space": space,
+        "may_run": services.may_run(request.membership, space),
+        "calendar_form": calendar_form,
+        "sessions": sessions,
+        "members": members,
+        "letters": letters,
+        "guests": guests,
+        "guest_form": guest_form or GuestForm(prefix="guest"),
+        "agenda_sources": services.agenda_source_labels(space),
+        "year": year,
+        "feed": feed,
+        "history": entries_from(
+            list(space.history.select_related("history_user").order_by("-history_date")[:HISTORY_LIMIT])
+        )
+        if can(request.membership, "history.view")
+        else [],
+    }
+    status = form_status(calendar_form, guest_form)
+    return render(request, "meetings/space_detail.html", context, status=status)
+
+
+@require_POST
+def guest_invite(request: OrgRequest, space_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    space = get_space_for(request.membership, space_id)
+    _require_run(request.membership, space)
+    form = GuestForm(request.POST, prefix="guest")
+    if form.is_valid():
+        try:
+            guest = services.invite_guest(space, acting=request.membership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": guest.email})
+            return redirect(space.get_absolute_url() + "#guests")
+    return _space_page(request, space, calendar_form=CalendarForm(), guest_form=form)
+
+
+@require_POST
+def guest_revoke(request: OrgRequest, guest_id: int) -> HttpResponse:
+    require(request.membership, "meetings.view")
+    guest = get_guest_for(request.membership, guest_id)
+    _require_run(request.membership, guest.space)
+    services.revoke_guest(guest, acting=request.membership)
+    messages.success(request, _("Guest access of %(email)s revoked.") % {"email": guest.email})
+    return redirect(guest.space.get_absolute_url() + "#guests")
 
 
 # --- sessions ------------------------------------------------------------------------------------
@@ -263,8 +297,8 @@ def _session_page(request: OrgRequest, session: Session, status: int = 200, **fo
         "proposals": proposals,
         "attendance": session.attendance.select_related("member__user").order_by("member__user__last_name"),
         "present_count": sum(1 for s in current.values() if s == Attendance.Status.PRESENT),
-        "attendance_form": forms.get("attendance_form")
-        or AttendanceForm(people=_people(session), current=current, prefix="att"),
+        "attendance_form": forms.get("attendance_form") or _attendance_form(session, None),
+        "guest_attendance": session.guest_attendance.select_related("guest__user").order_by("guest__email"),
         "agenda_form": forms.get("agenda_form")
         or AgendaAcceptForm(
             choices=[(p.key, p.title) for p in proposals], initial={"keys": [p.key for p in proposals]}
@@ -328,15 +362,27 @@ def session_status(request: OrgRequest, session_id: int) -> HttpResponse:
     return redirect(session)
 
 
+def _attendance_form(session: Session, data: Any) -> AttendanceForm:
+    return AttendanceForm(
+        data,
+        people=_people(session),
+        current=dict(session.attendance.values_list("member_id", "status")),
+        guests=services.session_guests(session),
+        guest_current=dict(session.guest_attendance.values_list("guest_id", "status")),
+        prefix="att",
+    )
+
+
 @require_POST
 def attendance(request: OrgRequest, session_id: int) -> HttpResponse:
     session = _running(request, session_id)
-    current = dict(session.attendance.values_list("member_id", "status"))
-    form = AttendanceForm(request.POST, people=_people(session), current=current, prefix="att")
+    form = _attendance_form(session, request.POST)
     if not form.is_valid():
         return _session_page(request, session, status=INVALID_FORM, attendance_form=form)
     try:
-        services.record_attendance(session, acting=request.membership, statuses=form.statuses())
+        services.record_attendance(
+            session, acting=request.membership, statuses=form.statuses(), guest_statuses=form.guest_statuses()
+        )
     except ValidationError as exc:
         return _refused(request, session, exc)
     messages.success(request, _("Attendance recorded."))

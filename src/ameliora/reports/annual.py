@@ -374,7 +374,7 @@ def _documents(organization: Organization, year: int) -> DocumentFigures:
     )
 
 
-def _surveys(organization: Organization, year: int) -> SurveyFigures:
+def survey_figures(organization: Organization, year: int) -> SurveyFigures:
     agree, total = satisfaction_rate(organization, date(year, 1, 1), date(year, 12, 31), "year")
     responses = Response.objects.for_org(organization).filter(submitted_at__year=year)
     per_campaign = dict(responses.values_list("campaign").annotate(n=Count("pk")).values_list("campaign", "n"))
@@ -431,7 +431,7 @@ def annual_report(organization: Organization, year: int, *, today: date | None =
         documents=_documents(organization, year),
         trainings_done=TrainingNeed.objects.for_org(organization).filter(done_on__year=year).count(),
         trainings_planned=TrainingNeed.objects.for_org(organization).filter(status=TrainingNeed.Status.PLANNED).count(),
-        surveys=_surveys(organization, year),
+        surveys=survey_figures(organization, year),
         evaluations=_evaluations(organization, year),
         objectives=_objectives(organization, year, as_of),
     )

@@ -6,3 +6,7 @@ class ReportsConfig(AppConfig):
     name = "ameliora.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # The dashboard card of the users' representatives' view registers itself on import.
+        from ameliora.reports import dashboard  # noqa: F401

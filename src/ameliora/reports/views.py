@@ -12,6 +12,7 @@ from ameliora.core.http import OrgRequest
 from ameliora.core.permissions import require
 from ameliora.reports import exports
 from ameliora.reports.annual import AnnualReport, annual_report
+from ameliora.reports.representatives import representative_summary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -20,13 +21,24 @@ class YearForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
 
 
+def _year(request: OrgRequest) -> int:
+    form = YearForm(request.GET)
+    if form.is_valid() and form.cleaned_data["year"]:
+        return int(form.cleaned_data["year"])
+    return timezone.localdate().year
+
+
 def _report(request: OrgRequest) -> AnnualReport:
     require(request.membership, "reports.view")
-    form = YearForm(request.GET)
-    year = timezone.localdate().year
-    if form.is_valid() and form.cleaned_data["year"]:
-        year = int(form.cleaned_data["year"])
-    return annual_report(request.organization, year)
+    return annual_report(request.organization, _year(request))
+
+
+@require_GET
+def representatives(request: OrgRequest) -> HttpResponse:
+    """The users' representatives' view: de-identified counts, plan progress, surveys, the annual report."""
+    require(request.membership, "reports.representatives")
+    summary = representative_summary(request.organization, _year(request))
+    return render(request, "reports/representatives.html", {"summary": summary})
 
 
 @require_GET

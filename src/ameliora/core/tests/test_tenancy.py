@@ -8,6 +8,7 @@ from that mapping fails the walk: add how to make such an object for another org
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,7 +26,7 @@ from ameliora.assessments.tests.factories import (
     any_grid_section_id,
     any_respondent_id,
 )
-from ameliora.core.models import Membership, Organization, Unit
+from ameliora.core.models import Membership, Organization, Role, Unit
 from ameliora.core.tests.factories import (
     AttachmentFactory,
     InvitationFactory,
@@ -46,7 +47,16 @@ from ameliora.indicators.tests.factories import (
     any_phase_id,
 )
 from ameliora.learning.tests.factories import any_competency_id, any_situation_id, any_training_need_id
-from ameliora.meetings.tests.factories import any_item_id, any_letter_id, any_session_id, any_space_id
+from ameliora.meetings.tests.factories import (
+    SpaceFactory,
+    any_guest_id,
+    any_item_id,
+    any_letter_id,
+    any_session_id,
+    any_space_id,
+    make_guest,
+    make_session,
+)
 from ameliora.plans.tests.factories import (
     any_action_id,
     any_communication_id,
@@ -117,6 +127,7 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     "session_id": any_session_id,
     "item_id": any_item_id,
     "letter_id": any_letter_id,
+    "guest_id": any_guest_id,
     # Practice evaluations: an audit and one of its cases.
     "evaluation_id": any_evaluation_id,
     "case_id": any_case_id,
@@ -279,3 +290,54 @@ def test_an_unknown_organization_slug_is_404_even_for_a_member_elsewhere(
 ) -> None:
     assert alice_client.get("/o/does-not-exist/").status_code == 404
     assert alice_client.get(f"/o/{alice.organization.slug}/").status_code == 200
+
+
+def test_a_guest_of_a_space_gets_404_on_every_other_url_of_the_host_and_sees_the_space(
+    urls: list[OrgUrl], alice: Membership, charlie: Membership, charlie_client: Client
+) -> None:
+    # Charlie, of another organization, is a guest of one of alice's spaces: every other page of hers is 404.
+    space = SpaceFactory.create(organization=alice.organization)
+    make_guest(space, charlie.user)
+    session = make_session(space, days=2)
+    failures = []
+    for url in urls:
+        address = build_url(url, alice.organization, alice)
+        for method in ("get", "post"):
+            status = getattr(charlie_client, method)(address).status_code
+            # The guest views let guests in, then refuse a method they do not take (405, before any lookup).
+            refused_method = status == 405 and (url.name or "").startswith("meetings:guest_")
+            if status != 404 and not refused_method:
+                failures.append(f"{method.upper()} {address} ({url.name}) answered {status}")
+    assert not failures, "A guest must get 404 outside the space:\n" + "\n".join(failures)
+    slug = alice.organization.slug
+    for name, kwargs in (("guest_space", {"space_id": space.pk}), ("guest_session", {"session_id": session.pk})):
+        assert charlie_client.get(reverse(f"meetings:{name}", kwargs={"org_slug": slug, **kwargs})).status_code == 200
+
+
+def test_a_user_representative_meets_no_server_error_and_only_styled_refusals(
+    urls: list[OrgUrl], alice: Membership, client_for: Callable[[Membership], Client]
+) -> None:
+    representative = MembershipFactory.create(organization=alice.organization, roles=[Role.USER_REPRESENTATIVE])
+    client = client_for(representative)
+    failures = []
+    for url in urls:
+        address = build_url(url, alice.organization, alice)
+        for method in ("get", "post"):
+            response = getattr(client, method)(address)
+            if response.status_code >= 500:
+                failures.append(f"{method.upper()} {address} ({url.name}) answered {response.status_code}")
+            elif response.status_code == 403 and not is_api(address) and 'id="main"' not in response.text:
+                failures.append(f"{method.upper()} {address} ({url.name}) answered a bare 403")
+    assert not failures, "\n".join(failures)
+
+
+def test_every_link_of_a_user_representatives_dashboard_opens(
+    alice: Membership, client_for: Callable[[Membership], Client]
+) -> None:
+    representative = MembershipFactory.create(organization=alice.organization, roles=[Role.USER_REPRESENTATIVE])
+    client = client_for(representative)
+    dashboard = client.get(reverse("core:dashboard", kwargs={"org_slug": alice.organization.slug})).text
+    links = set(re.findall(rf'href="(/o/{alice.organization.slug}/[^"#?]*)', dashboard))
+    assert reverse("reports:representatives", kwargs={"org_slug": alice.organization.slug}) in links
+    refused = {link: status for link in links if (status := client.get(link).status_code) >= 400}
+    assert not refused, refused

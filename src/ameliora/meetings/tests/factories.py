@@ -11,9 +11,9 @@ from django.utils import timezone
 from factory.declarations import Sequence, SubFactory
 from factory.django import DjangoModelFactory
 
-from ameliora.core.models import Membership, Organization
+from ameliora.core.models import Membership, Organization, User
 from ameliora.core.tests.factories import MembershipFactory, OrganizationFactory
-from ameliora.meetings.models import AgendaItem, ExchangeSpace, MissionLetter, Session
+from ameliora.meetings.models import AgendaItem, ExchangeSpace, MissionLetter, Session, SpaceGuest
 
 
 class SpaceFactory(DjangoModelFactory[ExchangeSpace]):
@@ -60,3 +60,19 @@ def any_item_id(organization: Organization, owner: Membership) -> int:
 
 def any_letter_id(organization: Organization, owner: Membership) -> int:
     return make_letter(MembershipFactory.create(organization=organization), status=MissionLetter.Status.ISSUED).pk
+
+
+def make_guest(space: ExchangeSpace, user: User | None = None, *, days: int = 30, **fields: object) -> SpaceGuest:
+    """A guest of ``space`` (accepted when ``user`` is given), whose access runs from yesterday for ``days`` days."""
+    today = timezone.localdate()
+    values: dict[str, object] = {
+        "email": getattr(user, "email", "invite@exemple.test"),
+        "valid_from": today - timedelta(days=1),
+        "valid_until": today + timedelta(days=days),
+        **fields,
+    }
+    return SpaceGuest.objects.create(organization=space.organization, space=space, user=user, **values)
+
+
+def any_guest_id(organization: Organization, owner: Membership) -> int:
+    return make_guest(SpaceFactory.create(organization=organization)).pk
