@@ -147,6 +147,7 @@ fi
 
 # 4. The production path of docs/operations.md: DEBUG=False, collectstatic, check --deploy, gunicorn and
 #    the worker on a throwaway PostgreSQL database and Redis; every demo persona's pages and every export.
+#    Then two hosts (two gunicorns, two workers) sharing PostgreSQL, Redis and an S3-compatible bucket.
 #    In the background, beside the browser tests (its own database, Redis database number and ports).
 if [ "$redis_reachable" != "true" ]; then
   mandatory_or_skip "production check" "Redis is not reachable at $REDIS_URL_BASE" \
@@ -156,7 +157,7 @@ elif [ "$pg_reachable" != "true" ]; then
     "start PostgreSQL (trust auth for user postgres) or set TEST_POSTGRES_URL"
 else
   start "production check (docs/operations.md)" env TEST_POSTGRES_URL="$PG_URL_BASE" TEST_REDIS_URL="$REDIS_URL_BASE" \
-    $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_production.py
+    $VENV/bin/pytest -q -p no:randomly -m prod tests/prod/test_production.py tests/prod/test_multihost.py
 fi
 
 # 3. Browser tests in the system Chromium (Debian package), never a downloaded browser.

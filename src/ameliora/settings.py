@@ -159,7 +159,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
-# The cache backs allauth's login rate limits: it must be shared between processes.
+# The cache backs every rate limit (allauth's logins, core/ratelimit.py's public pages and API tokens):
+# it must be shared by every process of every host. With REDIS_URL, the cache and the sessions live in
+# Redis, so that several app servers serve one installation (docs/operations.md, "Several hosts").
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -171,6 +173,8 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+    # Read from Redis, written through to the database: a Redis restart or eviction signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -226,8 +230,32 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded and generated files: under MEDIA_ROOT, or in an S3-compatible bucket when AMELIORA_S3_BUCKET
+# is set (django-storages). Either way they are private: served only through views that check access.
+OBJECT_STORAGE_BUCKET = os.environ.get("AMELIORA_S3_BUCKET", "")
+_default_storage: dict[str, object] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if OBJECT_STORAGE_BUCKET:
+    _s3_endpoint = os.environ.get("AMELIORA_S3_ENDPOINT_URL") or None
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": OBJECT_STORAGE_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": os.environ.get("AMELIORA_S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance role) provides the credentials.
+            "access_key": os.environ.get("AMELIORA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": envsecret("AMELIORA_S3_SECRET_ACCESS_KEY") or None,
+            # S3-compatible services (MinIO, Garage, Ceph…) answer on one host name, not one per bucket.
+            "addressing_style": os.environ.get("AMELIORA_S3_ADDRESSING_STYLE") or ("path" if _s3_endpoint else None),
+            # Two files of the same name (two exports of one list) get two keys, as on disk; never overwritten.
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's own policy: private
+            # A download is read from the bucket through this temporary file; above 5 MiB it goes to disk.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

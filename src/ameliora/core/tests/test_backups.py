@@ -117,6 +117,20 @@ def archive(small_site: Attachment, tmp_path: Path) -> Path:
     return backup(tmp_path / "site.tar.gz")
 
 
+def test_with_object_storage_the_backup_says_the_files_are_in_the_bucket_not_in_the_archive(
+    tmp_path: Path, transactional_db: None, settings: Any
+) -> None:
+    settings.OBJECT_STORAGE_BUCKET = "ameliora-fichiers"
+    out = io.StringIO()
+
+    call_command("backup", str(tmp_path), stdout=out)
+
+    written, note = out.getvalue().splitlines()
+    assert written.startswith("Backup written to ")
+    assert "bucket ameliora-fichiers" in note
+    assert "not in this archive" in note
+
+
 def test_restore_refuses_a_database_that_holds_data_unless_forced(archive: Path, small_site: Attachment) -> None:
     Organization.objects.create(name="Created after the backup", slug="later")
 

@@ -86,6 +86,59 @@ def test_the_secret_key_can_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tm
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="WAL and busy timeout are SQLite settings")
+def test_without_redis_or_a_bucket_sessions_are_in_the_database_and_files_on_disk(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for key in ("REDIS_URL", "AMELIORA_S3_BUCKET"):
+        monkeypatch.delenv(key, raising=False)
+
+    loaded = load_settings(monkeypatch, tmp_path)
+
+    assert "SESSION_ENGINE" not in loaded  # Django's default: the database
+    assert loaded["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"  # type: ignore[index]
+
+
+def test_with_redis_the_cache_and_the_sessions_are_in_redis(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    loaded = load_settings(monkeypatch, tmp_path, REDIS_URL="redis://redis.internal:6379/2")
+
+    assert loaded["CACHES"]["default"] == {  # type: ignore[index]
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://redis.internal:6379/2",
+    }
+    assert loaded["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_with_a_bucket_files_go_to_object_storage_without_overwriting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    secret_file = tmp_path / "s3_secret"
+    secret_file.write_text("s3-secret\n", encoding="utf-8")
+
+    loaded = load_settings(
+        monkeypatch,
+        tmp_path,
+        AMELIORA_S3_BUCKET="ameliora-fichiers",
+        AMELIORA_S3_ENDPOINT_URL="https://s3.fr-par.example",
+        AMELIORA_S3_REGION="fr-par",
+        AMELIORA_S3_ACCESS_KEY_ID="key-id",
+        AMELIORA_S3_SECRET_ACCESS_KEY_FILE=str(secret_file),
+    )
+
+    storage = loaded["STORAGES"]["default"]  # type: ignore[index]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] | {"max_memory_size": None} == {
+        "bucket_name": "ameliora-fichiers",
+        "endpoint_url": "https://s3.fr-par.example",
+        "region_name": "fr-par",
+        "access_key": "key-id",
+        "secret_key": "s3-secret",
+        "addressing_style": "path",
+        "file_overwrite": False,
+        "default_acl": None,
+        "max_memory_size": None,
+    }
+
+
 def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path: Path, django_db_blocker: DjangoDbBlocker) -> None:
     # The test database lives in memory, where WAL does not exist: open a file database with the same settings.
     params = {**settings.DATABASES["default"], "NAME": str(tmp_path / "wal.sqlite3")}

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ameliora.core.backups import BackupError, create_backup
@@ -27,3 +28,9 @@ class Command(BaseCommand):
             f"Backup written to {summary.path} ({summary.size / 1e6:.1f} MB: "
             f"{summary.vendor} database, {summary.files} uploaded file(s))"
         )
+        if settings.OBJECT_STORAGE_BUCKET:
+            self.stdout.write(
+                f"The uploaded files are in the bucket {settings.OBJECT_STORAGE_BUCKET} (AMELIORA_S3_BUCKET), "
+                "not in this archive: keep the bucket versioned and copied elsewhere "
+                '(docs/operations.md, "Several hosts").'
+            )

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ameliora.core.backups import BackupError, restore_backup
@@ -33,3 +34,8 @@ class Command(BaseCommand):
             f"Restored the backup of {summary.created_at} (Ameliora {summary.app_version}, {summary.vendor}): "
             f"{summary.organizations} organization(s), {summary.users} user(s), {summary.files} file(s){then}"
         )
+        if settings.OBJECT_STORAGE_BUCKET:
+            self.stdout.write(
+                f"The files are read from the bucket {settings.OBJECT_STORAGE_BUCKET} (AMELIORA_S3_BUCKET), not from "
+                "MEDIA_ROOT: restore the bucket's objects from its own copy."
+            )
