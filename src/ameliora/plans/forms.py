@@ -131,6 +131,12 @@ class CommunicationForm(forms.ModelForm[Communication]):
         help_text=_("Leave empty when the whole organization is addressed."),
     )
 
+    file = forms.FileField(
+        label=_("Support shown (poster, slides, handout)"),
+        required=False,
+        help_text=_("Optional: PDF, image or office file; the team opens it from the plan."),
+    )
+
     class Meta:
         model = Communication
         fields = ["kind", "date", "audience", "audience_members", "material"]

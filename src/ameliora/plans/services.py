@@ -363,7 +363,10 @@ def record_communication(
     audience: str = "",
     audience_members: Iterable[Membership] = (),
     material: str = "",
+    upload: UploadedFile | None = None,
 ) -> Communication:
+    """Record a communication (and the support shown, as its attachment); the members named are asked
+    to acknowledge it. A support refused by the upload checks records nothing."""
     members = list(audience_members)
     _same_org(plan.organization, *members)
     communication = Communication.objects.create(
@@ -375,6 +378,8 @@ def record_communication(
         material=material,
         recorded_by=acting,
     )
+    if upload is not None:
+        core_services.add_attachment(communication, upload=upload, acting=acting)
     if members:
         communication.audience_members.set(members)
         core_services.notify(

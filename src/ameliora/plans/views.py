@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,7 +28,7 @@ from ameliora.core.access import can_see
 from ameliora.core.dates import is_plausible
 from ameliora.core.history import entries_from
 from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
-from ameliora.core.models import Attachment, Link, Membership
+from ameliora.core.models import Attachment, Link, Membership, Organization
 from ameliora.core.permissions import can, require
 from ameliora.plans import attainment, measures, pdf, services
 from ameliora.plans.access import (
@@ -84,6 +84,17 @@ def _form_page(
         {"form": form, "title": title, "back": back, "plan": plan},
         status=form_status(form),
     )
+
+
+def _files_of(model: type[Model], records: list[Any], organization: Organization) -> dict[int, list[Attachment]]:
+    """The files attached to each of ``records`` (all of one model), in one query."""
+    files: dict[int, list[Attachment]] = {}
+    if records:
+        for attachment in Attachment.objects.for_org(organization).filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=[r.pk for r in records]
+        ):
+            files.setdefault(attachment.object_id, []).append(attachment)
+    return files
 
 
 def _mine(membership: Membership) -> Exists:
@@ -257,13 +268,9 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
         .order_by("position", "pk")
     )
     tools = list(plan.tools.select_related("created_by__user"))
-    tool_files: dict[int, list[Attachment]] = {}
-    if tools:
-        for attachment in Attachment.objects.for_org(plan.organization).filter(
-            content_type=ContentType.objects.get_for_model(Tool), object_id__in=[t.pk for t in tools]
-        ):
-            tool_files.setdefault(attachment.object_id, []).append(attachment)
+    tool_files = _files_of(Tool, tools, plan.organization)
     communications = services.communications_with_adherence(plan)
+    communication_files = _files_of(Communication, [c for c, _a in communications], plan.organization)
     my_acks = set(
         Acknowledgement.objects.filter(communication__plan=plan, member=membership).values_list(
             "communication_id", flat=True
@@ -294,6 +301,7 @@ def plan_detail(request: OrgRequest, plan_id: int) -> HttpResponse:
                 {
                     "communication": c,
                     "adherence": a,
+                    "files": communication_files.get(c.pk, []),
                     "acknowledged": c.pk in my_acks,
                     "may_acknowledge": c.pk not in my_acks
                     and (c.named_count == 0 or c.pk in addressed)  # type: ignore[attr-defined]
@@ -644,11 +652,21 @@ def tool_add(request: OrgRequest, plan_id: int) -> HttpResponse:
 def communication_add(request: OrgRequest, plan_id: int) -> HttpResponse:
     require(request.membership, "plans.edit")
     plan = get_plan_for(request.membership, plan_id)
-    form = CommunicationForm(posted(request), organization=request.organization, initial={"date": timezone.localdate()})
+    form = CommunicationForm(
+        posted(request),
+        request.FILES or None,
+        organization=request.organization,
+        initial={"date": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
-        services.record_communication(plan, acting=request.membership, **form.cleaned_data)
-        messages.success(request, _("Communication recorded: members can now acknowledge it."))
-        return redirect(plan.get_absolute_url() + "#communication")
+        data = dict(form.cleaned_data)
+        try:
+            services.record_communication(plan, acting=request.membership, upload=data.pop("file"), **data)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("Communication recorded: members can now acknowledge it."))
+            return redirect(plan.get_absolute_url() + "#communication")
     return _form_page(request, form, title=_("New communication to the team"), back=plan.get_absolute_url(), plan=plan)
 
 

@@ -386,3 +386,36 @@ def test_a_timeline_over_decades_marks_years_not_every_month(alice: Membership, 
     assert ">2001<" in svg
     assert ">03/2000<" not in svg
     assert svg.count("<line") < 100
+
+
+def test_a_communication_carries_the_poster_shown_to_the_team(alice_client: Client, plan: ActionPlan) -> None:
+    poster = SimpleUploadedFile("affiche-double-controle.pdf", PDF_BYTES, content_type="application/pdf")
+
+    response = alice_client.post(
+        url("communication_add", plan),
+        {"kind": "poster", "date": timezone.localdate().isoformat(), "material": "Affiche", "file": poster},
+    )
+    communication = plan.communications.get()
+    (attachment,) = Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(communication), object_id=communication.pk
+    )
+    page = page_text(alice_client.get(plan.get_absolute_url()))
+
+    assert response.status_code == 302
+    assert f'href="{attachment.get_absolute_url()}">affiche-double-controle.pdf</a>' in page
+
+
+def test_a_refused_support_records_no_communication_and_keeps_what_was_typed(
+    alice_client: Client, plan: ActionPlan
+) -> None:
+    script = SimpleUploadedFile("affiche.exe", b"MZ\x90\x00 not a poster", content_type="application/octet-stream")
+
+    response = alice_client.post(
+        url("communication_add", plan),
+        {"kind": "poster", "date": timezone.localdate().isoformat(), "material": "Affiche du comptoir", "file": script},
+    )
+
+    assert response.status_code == 422
+    assert 'id="id_file_error"' in page_text(response)
+    assert "Affiche du comptoir" in page_text(response)
+    assert not plan.communications.exists()
