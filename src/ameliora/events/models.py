@@ -36,6 +36,7 @@ TRANSITION_REFUSED = _("An event that is “%(status)s” cannot be %(action)s."
 REASON_REQUIRED = _("Give the reason why the event is not retained.")
 LEVEL_REQUIRED = _("Choose the REX level (1, 2 or 3).")
 DECISION_REQUIRED = _("Record at least one decision (an action, or no action with its reason) first.")
+HANDLER_CANNOT_OPEN = _("This person cannot open the organization's events: choose a member of the quality team.")
 NO_CHECK_BACK = _("Only a level-2 event has a check-back.")
 CHECK_BACK_DONE = _("The check-back of this event was already recorded.")
 NO_ACTION_REASON = _("Say why no action is taken.")
@@ -531,6 +532,7 @@ class Event(models.Model):
         check_back_days: int,
         criteria: dict[str, bool],
         by: Membership,
+        oriented_to: str = "",
         now: datetime | None = None,
     ) -> EventTransition:
         if rex_levels and level is None:
@@ -545,6 +547,7 @@ class Event(models.Model):
         for field, _label, _help in COMPLEX_CASE_CRITERIA:
             setattr(self, field, bool(criteria.get(field)))
         self.triaged_at = now
+        self.oriented_to = oriented_to.strip() if self.level == RexLevel.ORIENTED else ""
         if self.level == RexLevel.ORIENTED:
             self.check_back_due = timezone.localdate(now) + timedelta(days=check_back_days)
         return transition

@@ -29,6 +29,7 @@ from ameliora.events.models import (
     ACTION_TEXT_REQUIRED,
     APPROVAL_NEEDS_PROPOSAL,
     DEFAULT_CATEGORIES,
+    HANDLER_CANNOT_OPEN,
     IDENTIFYING_DATA_FOUND,
     NO_ACTION_REASON,
     PUBLICATION_NEEDS_CONSENT,
@@ -117,6 +118,7 @@ class Declaration:
     immediate_measures: str = ""
     consequences: str = ""
     reporter_severity: int | None = None
+    reporter_profession: str = ""
     is_serious: bool = False
     publication_consent: bool = False
     vigilances: list[str] = field(default_factory=list)
@@ -137,6 +139,7 @@ def _create_event(organization: Organization, declaration: Declaration, **extra:
         immediate_measures=declaration.immediate_measures,
         consequences=declaration.consequences,
         reporter_severity=declaration.reporter_severity,
+        reporter_profession=declaration.reporter_profession.strip(),
         is_serious=declaration.is_serious,
         publication_consent=declaration.publication_consent,
         **extra,
@@ -270,7 +273,9 @@ def triage_event(
     level: int | None,
     criteria: dict[str, bool],
     acting: Membership,
+    oriented_to: str = "",
 ) -> Event:
+    _check_handler(event, handler)
     settings = ensure_event_settings(event.organization)
     previous_handler = event.handler_id
     transition = event.triage(
@@ -282,6 +287,7 @@ def triage_event(
         check_back_days=settings.check_back_days,
         criteria=criteria,
         by=acting,
+        oriented_to=oriented_to,
     )
     transition.save()
     _save(
@@ -299,6 +305,7 @@ def triage_event(
             "complex_coordination",
             "triaged_at",
             "check_back_due",
+            "oriented_to",
         ],
     )
     if handler is not None and handler.pk not in (previous_handler, acting.pk):
@@ -311,10 +318,31 @@ def triage_event(
     return event
 
 
+def handlers_of(organization: Organization) -> Any:
+    """Who may handle a case: the members who open every event of the organization (``events.triage``).
+
+    Anyone else would be notified of a case whose page answers 404 (a public declaration) or that they
+    cannot work on.
+    """
+    return (
+        Membership.objects.for_org(organization)
+        .filter(role_set__role__in=CAPABILITIES["events.triage"])
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name")
+    )
+
+
+def _check_handler(event: Event, handler: Membership | None) -> None:
+    if handler is not None and not handlers_of(event.organization).filter(pk=handler.pk).exists():
+        raise ValidationError(HANDLER_CANNOT_OPEN, code="handler_cannot_open")
+
+
 @transaction.atomic
 def assign_handler(event: Event, *, handler: Membership | None, acting: Membership) -> Event:
     if handler is not None and handler.organization_id != event.organization_id:
         raise ValidationError(_("This person is not a member of the organization."), code="other_organization")
+    _check_handler(event, handler)
     changed = event.handler_id != (handler.pk if handler else None)
     event.handler = handler
     _save(event, ["handler"])

@@ -312,6 +312,7 @@ def triage(request: OrgRequest, event_id: int) -> HttpResponse:
             handler=form.cleaned_data.get("handler"),
             level=form.cleaned_data.get("level"),
             criteria=form.criteria(),
+            oriented_to=form.cleaned_data.get("oriented_to") or "",
             acting=request.membership,
         )
     except ValidationError as exc:
