@@ -44,6 +44,7 @@ def test_the_interns_self_assessment_comes_before_the_plans_it_justified(pharmac
     plans = ActionPlan.objects.for_org(pharmacy).filter(code__in=["PAQ-TIL-01", "PAQ-TIL-02"])
 
     assert arrival is not None
+    assert arrival.period_start is not None
     assert arrival.period_start <= campaign.period_start
     assert len(plans) == 2
     for plan in plans:
@@ -57,6 +58,7 @@ def test_the_double_check_counts_from_after_the_interns_arrival_and_the_plan(pha
     for name in ("Double contrôle des ordonnances en place", "Erreurs de dispensation par semaine"):
         phase = Indicator.objects.for_org(pharmacy).get(name=name).phases.get()
         assert arrival is not None
+        assert arrival.period_start is not None
         assert phase.start > arrival.period_start, name
         assert plan.start_date is not None
         assert phase.start > plan.start_date, name

@@ -88,10 +88,10 @@ def resolved(events: Any) -> Any:
 def resolution_rate(organization: Organization, year: int) -> float | None:
     """Share (0 to 1) of retained events that are resolved; None when there is none."""
     retained = _events_of(organization, year).exclude(status=Event.Status.NOT_RETAINED)
-    total = retained.count()
+    total: int = retained.count()
     if not total:
         return None
-    return resolved(retained).count() / total
+    return float(resolved(retained).count()) / total
 
 
 def _median_days(pairs: list[tuple[datetime, datetime | None]]) -> float | None:

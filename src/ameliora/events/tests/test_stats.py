@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.test import Client
 from django.urls import reverse
@@ -140,7 +140,7 @@ def test_a_case_closed_after_a_negative_check_back_is_not_resolved(
     from ameliora.events import services, sources
 
     org = alice.organization
-    received = timezone.now() - timezone.timedelta(days=30)
+    received = timezone.now() - timedelta(days=30)
     EventFactory.create_batch(3, organization=org, received_at=received, status="closed", closed_at=received)
     EventFactory.create_batch(5, organization=org, received_at=received, status="in_analysis")
     oriented = EventFactory.create(organization=org, received_at=received, status="triaged", level=2,
