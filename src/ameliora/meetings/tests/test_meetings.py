@@ -480,15 +480,15 @@ def test_a_session_cannot_be_marked_held_before_its_day(
     """Issue 18: a session planned for 15/12 was marked held on 03/12, and counted in the report."""
     later = make_session(space, days=12)
 
-    with pytest.raises(ValidationError, match="cannot be marked as held before that day"):
+    with pytest.raises(ValidationError) as refused:
         held(later, alice)
+    assert refused.value.code == "not_yet_held"
     response = alice_client.post(
         reverse("meetings:session_status", kwargs={"org_slug": space.organization.slug, "session_id": later.pk}),
         {"status": Session.Status.HELD},
         follow=True,
     )
 
-    assert "cannot be marked as held before that day" in response.content.decode()
     assert timezone.localtime(later.starts_at).strftime("%d/%m/%Y") in response.content.decode()
     assert Session.objects.get(pk=later.pk).status == Session.Status.PLANNED
     assert held(make_session(space, days=0), alice).status == Session.Status.HELD
