@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from ameliora.core.identifying import Kind, describe, find_identifying_data
 
@@ -88,7 +89,9 @@ def test_a_de_identified_text_passes(text: str) -> None:
 def test_the_seeds_case_is_stopped_on_all_three_counts_in_reading_order() -> None:
     findings = find_identifying_data("Mme D., 84 ans, sortie un vendredi, 5 rue des Lilas à Nailloux.")
     assert [f.kind for f in findings] == [Kind.PERSON, Kind.AGE, Kind.ADDRESS]
-    assert describe(findings) == (
+    with translation.override("en"):
+        described = describe(findings)
+    assert described == (
         "a person named with a title (« Mme D. »), an age (« 84 ans »), an address (« 5 rue des Lilas »)"
     )
 
