@@ -102,3 +102,51 @@ def test_a_public_declaration_is_triaged_answered_and_read_back_with_its_trackin
     expect(reporter.get_by_text("vous êtes orienté vers l'infirmière coordinatrice")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     reporter.screenshot(path=SCREENSHOTS / "event-tracking.png", full_page=True)
+
+
+CELL_MEMBER = "louise.fontaine@lauragais.test"
+SEED_LESSON = "Mme D., 84 ans, rentrée un vendredi soir au 5 rue des Lilas à Nailloux sans transmission."
+CLEAN_LESSON = "Une patiente âgée est rentrée un vendredi soir sans transmission à l'infirmière libérale."
+
+
+def test_a_lesson_with_an_address_is_blocked_until_edited_then_approved_by_the_pilot(
+    live_server: LiveServer, new_page: Callable[[], Page], sign_in: SignIn
+) -> None:
+    from django.urls import reverse
+
+    from ameliora.events.models import Event
+
+    case = Event.objects.filter(organization__slug=CPTS, level=1).get()
+    url = f"{live_server.url}{case.get_absolute_url()}"
+    cell = new_page()
+    sign_in(cell, CELL_MEMBER)
+    cell.goto(url + "#library")
+    form = cell.locator("#library form").last
+    form.locator("[name=summary_title]").fill("Retour à domicile sans lettre de liaison")
+    form.locator("[name=summary]").fill(SEED_LESSON)
+    form.locator("[name=audience][value=territory]").check()
+    form.get_by_role("button", name="Publier").click()
+
+    expect(cell.get_by_text("données identifiantes")).to_be_visible()
+    expect(cell.get_by_text("« 5 rue des Lilas »")).to_be_visible()
+    cell.get_by_text("données identifiantes").scroll_into_view_if_needed()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    cell.screenshot(path=str(SCREENSHOTS / "lesson-blocked.png"))
+
+    form = cell.locator("#library form").last
+    form.locator("[name=summary]").fill(CLEAN_LESSON)
+    form.get_by_role("button", name="Publier").click()
+    expect(cell.get_by_text(re.compile("^Proposé au territoire"))).to_be_visible()
+    public = live_server.url + reverse(
+        "events_public:library", kwargs={"public_key": case.organization.event_settings.public_key}
+    )
+    cell.goto(public)
+    expect(cell.get_by_text("Retour à domicile sans lettre de liaison")).to_have_count(0)
+
+    pilot = new_page()
+    sign_in(pilot, CELL_PILOT)
+    pilot.goto(url + "#library")
+    pilot.get_by_role("button", name="Approuver pour la bibliothèque publique").click()
+    visitor = new_page()
+    visitor.goto(public)
+    expect(visitor.get_by_text("Retour à domicile sans lettre de liaison")).to_be_visible()

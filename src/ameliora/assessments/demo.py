@@ -163,7 +163,9 @@ def _pharmacy(organization: Organization) -> None:
     lucas = _member(organization, "lucas.martin@tilleuls.test")
     grid = _grid(organization, "dqo-officine")
     today = timezone.localdate()
-    first_month = today - timedelta(days=45)
+    # The intern arrives 100 days ago (learning demo); the self-assessment of his first week closes
+    # before the plans it justified start (PAQ-TIL-01, 90 days ago; plans demo).
+    first_month = today - timedelta(days=100)
     earlier, created = _campaign(
         grid,
         name="Auto-évaluation DQO annuelle",
@@ -181,7 +183,7 @@ def _pharmacy(organization: Organization) -> None:
         grid,
         name="Auto-évaluation DQO — premier mois de stage",
         start=first_month,
-        days=30,
+        days=8,
         previous=earlier,
         acting=marc,
     )

@@ -50,6 +50,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "events.configure": MANAGERS,
     "events.stats": MANAGERS | {Role.QUALITY_CELL.value},
     "events.library": EVERYONE,
+    # A lesson shared with the territory is public: the pilot (quality manager) approves it.
+    "events.approve_lessons": MANAGERS,
     # Self-assessment: everyone reads results; managers run grids and campaigns; respondents answer
     # the sections chosen for them (being named respondent of the campaign is also required).
     "assessments.view": EVERYONE,

@@ -90,6 +90,31 @@ d'action QSE.
 - Chaque séance a un ordre du jour diffusé une semaine avant et un compte rendu approuvé.
 """
 
+QSE_MANUAL = """## Politique qualité, sécurité, environnement
+Le service s'engage à offrir à chaque patient une prise en charge pluriprofessionnelle sûre,
+coordonnée avec la ville, dans le respect de ses attentes, et à réduire l'impact environnemental
+de son activité.
+
+## Système de management
+- Cartographie des processus : management, accueil et admission, prise en charge, rééducation et
+  sortie, secrétariat et rendez-vous ; un pilote par processus.
+- Cercle EPP (six séances par an) : il analyse les évaluations et les événements indésirables et
+  alimente le plan d'action QSE unique du service.
+- Revue de direction annuelle : objectifs, indicateurs, satisfaction, plan d'action.
+
+## Maîtrise documentaire
+Chaque document est rédigé, relu, approuvé puis diffusé ; il est revu au moins tous les deux ans.
+"""
+
+ADMISSION = """## Objet
+Accueillir chaque patient adressé au service et ouvrir son dossier sans erreur d'identité.
+
+## Étapes
+1. Vérifier l'identité (nom, prénom, date de naissance) sur une pièce officielle.
+2. Recueillir les attentes du patient et les tracer dans le dossier.
+3. Programmer la première consultation et informer le médecin adresseur.
+"""
+
 CHARTER_REX = """## Engagement
 La CPTS s'engage à ne pas rechercher de faute individuelle dans les situations déclarées :
 le retour d'expérience sert à comprendre et à améliorer nos organisations.
@@ -131,6 +156,17 @@ DOCUMENTS: tuple[DemoDocument, ...] = (
         "service-des-coteaux", "CH-EPP-01", "Charte du cercle EPP", DocumentKind.CHARTER,
         "julien.faure@coteaux.test", "claire.moreau@coteaux.test", "nadia.haddad@coteaux.test", CHARTER_EPP,
         readers_who_read=("nadia.haddad@coteaux.test", "thomas.girard@coteaux.test", "emma.blanc@coteaux.test"),
+    ),
+    DemoDocument(
+        "service-des-coteaux", "MQ-QSE-01", "Manuel qualité, sécurité, environnement (QSE)",
+        DocumentKind.QUALITY_MANUAL, "claire.moreau@coteaux.test", "claire.moreau@coteaux.test",
+        "julien.faure@coteaux.test", QSE_MANUAL,
+        readers_who_read=("julien.faure@coteaux.test", "nadia.haddad@coteaux.test"),
+    ),
+    DemoDocument(
+        "service-des-coteaux", "PR-ACC-01", "Accueil et admission du patient", DocumentKind.PROCEDURE,
+        "emma.blanc@coteaux.test", "claire.moreau@coteaux.test", "julien.faure@coteaux.test", ADMISSION,
+        readers_who_read=("emma.blanc@coteaux.test", "thomas.girard@coteaux.test"),
     ),
     DemoDocument(
         "cpts-lauragais-sud", "CH-REX-01", "Charte de confiance du retour d'expérience", DocumentKind.CHARTER,
@@ -203,7 +239,14 @@ def _build(organization: Organization, spec: DemoDocument) -> None:
 
 
 # The process of the map (processes demo, which runs first) each demo procedure serves.
-SERVED_PROCESS = {"PR-DISP-01": "R2", "PR-RECEP-01": "R1", "PR-PREP-01": "S1"}
+SERVED_PROCESS = {
+    "PR-DISP-01": "R2",
+    "PR-RECEP-01": "R1",
+    "PR-PREP-01": "S1",
+    "MQ-QSE-01": "M1",
+    "CH-EPP-01": "M1",
+    "PR-ACC-01": "R1",
+}
 
 
 @register_demo

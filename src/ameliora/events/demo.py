@@ -18,7 +18,14 @@ from django.utils import timezone
 from ameliora.core.demo import register_demo, register_scale
 from ameliora.core.models import Membership, Notification, Organization, Unit
 from ameliora.events import services
-from ameliora.events.models import Event, EventCategory, EventSettings, EventTransition, LibraryAudience
+from ameliora.events.models import (
+    Event,
+    EventCategory,
+    EventSettings,
+    EventTransition,
+    LibraryAudience,
+    reference_prefix,
+)
 from ameliora.events.services import Declaration
 from ameliora.plans.models import Action
 
@@ -53,6 +60,7 @@ class Spec:
     criteria: tuple[str, ...] = ()
     handler: str | None = None
     triage_after: int = 1
+    oriented_to: str = ""  # level 2: the professional or structure the reporter was oriented to
     check_back: bool | None = None  # None: not done; True/False: done, resolved or not
     timeline: list[tuple[int, str]] = field(default_factory=list)  # (hours after occurred_at, fact)
     factors: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -111,6 +119,7 @@ def _build(organization: Organization, spec: Spec, cell: Membership) -> Event:  
             handler=handler,
             level=spec.level,
             criteria=dict.fromkeys(spec.criteria, True),
+            oriented_to=spec.oriented_to,
             acting=cell,
         )
         moments["triage"] = received + timedelta(days=spec.triage_after, hours=2)
@@ -181,6 +190,7 @@ def _renumber(organization: Organization) -> None:
     The notifications and action descriptions written while the events were declared name their
     reference at that time: they are rewritten too, so that "EI-2026-006" opens EI-2026-006.
     """
+    prefix = reference_prefix(organization)
     events = list(Event.objects.for_org(organization).order_by("received_at", "pk"))
     for event in events:
         Event.objects.filter(pk=event.pk).update(reference=f"TMP-{event.pk}")
@@ -189,7 +199,7 @@ def _renumber(organization: Organization) -> None:
     for event in events:
         year = timezone.localtime(event.received_at).year
         counters[year] = counters.get(year, 0) + 1
-        reference = f"EI-{year}-{counters[year]:03d}"
+        reference = f"{prefix}-{year}-{counters[year]:03d}"
         Event.objects.filter(pk=event.pk).update(reference=reference)
         if reference != event.reference:
             renamed[event.reference] = reference
@@ -205,12 +215,13 @@ def _rename_references(organization: Organization, renamed: dict[str, str]) -> N
     if not renamed:
         return
     pattern = re.compile("|".join(re.escape(old) for old in sorted(renamed, key=len, reverse=True)))
-    notifications = Notification.objects.for_org(organization).filter(title__contains="EI-")
+    prefix = reference_prefix(organization)
+    notifications = Notification.objects.for_org(organization).filter(title__contains=f"{prefix}-")
     for notification in notifications:
         title = pattern.sub(lambda match: renamed[match.group(0)], notification.title)
         if title != notification.title:
             Notification.objects.filter(pk=notification.pk).update(title=title)
-    for action in Action.objects.for_org(organization).filter(description__contains="EI-"):
+    for action in Action.objects.for_org(organization).filter(description__contains=f"{prefix}-"):
         description = pattern.sub(lambda match: renamed[match.group(0)], action.description)
         if description != action.description:
             Action.objects.filter(pk=action.pk).update(description=description)
@@ -250,6 +261,7 @@ CPTS: list[Spec] = [
         level=2,
         criteria=("complex_coordination",),
         handler="leo.muller@lauragais.test",
+        oriented_to="Ergothérapeute de la CPTS (Léo Muller)",
         check_back=True,
         feedback="Orientation vers l'ergothérapeute de la CPTS, qui a organisé la livraison du matériel. "
         "Rappel à J+15 : situation résolue.",
@@ -272,6 +284,7 @@ CPTS: list[Spec] = [
         level=2,
         criteria=("complex_environment", "complex_patient"),
         handler="ines.lambert@lauragais.test",
+        oriented_to="Service social du conseil départemental (PMI)",
     ),
     Spec(
         days_ago=40,

@@ -28,7 +28,7 @@ from ameliora.events.models import (
     RexLevel,
     Vigilance,
 )
-from ameliora.events.services import Declaration
+from ameliora.events.services import Declaration, handlers_of
 from ameliora.plans.models import ActionPlan
 
 TEXT_MAX = 10_000
@@ -153,6 +153,7 @@ class _DeclarationFields(forms.Form):
             immediate_measures=data.get("immediate_measures", ""),
             consequences=data.get("consequences", ""),
             reporter_severity=data.get("reporter_severity"),
+            reporter_profession=data.get("reporter_profession", ""),
             is_serious=bool(data.get("is_serious")),
             publication_consent=bool(data.get("publication_consent")),
             vigilances=list(data.get("vigilances") or []),
@@ -173,6 +174,9 @@ class DeclarationForm(_DeclarationFields):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, organization=organization, **kwargs)
+        if organization.kind == Organization.Kind.CPTS:
+            del self.fields["unit"]  # a CPTS's units are its own teams, not where the case happened
+            return
         unit = cast(forms.ModelChoiceField, self.fields["unit"])  # type: ignore[type-arg]
         unit.queryset = Unit.objects.for_org(organization)
         self.order_fields(["occurred_at", "unit", "category"])
@@ -218,7 +222,8 @@ class MultipleFileField(forms.FileField):
 class PublicDeclarationForm(_DeclarationFields):
     """The declaration of someone without an account: anonymous, or with call-back details.
 
-    The unit is asked only when the organization has units; up to three files may be attached.
+    The unit is asked only when the organization has units and is no CPTS (whose units are its own teams,
+    not places of care); up to three files may be attached.
     """
 
     STAY_ANONYMOUS = "anonymous"
@@ -244,6 +249,12 @@ class PublicDeclarationForm(_DeclarationFields):
         initial=STAY_ANONYMOUS,
         widget=forms.RadioSelect,
     )
+    reporter_profession = forms.CharField(
+        label=_("Your profession (optional)"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: nurse, physiotherapist, pharmacist. It helps the cell understand the situation."),
+    )
     contact_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
     contact_phone = forms.CharField(label=_("Your phone number"), max_length=40, required=False)
     contact_best_time = forms.CharField(
@@ -260,7 +271,7 @@ class PublicDeclarationForm(_DeclarationFields):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, organization=organization, **kwargs)
         units = Unit.objects.for_org(organization)
-        if units.exists():
+        if units.exists() and organization.kind != Organization.Kind.CPTS:
             cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units  # type: ignore[type-arg]
             self.order_fields(["occurred_at", "unit", "category"])
         else:
@@ -308,16 +319,25 @@ class TriageForm(forms.Form):
     level = forms.TypedChoiceField(
         label=_("REX level"), choices=RexLevel.choices, coerce=int, widget=forms.RadioSelect, required=False
     )
+    oriented_to = forms.CharField(
+        label=_("Oriented to (level 2)"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "The professional or structure the reporter is oriented to, e.g. “the CPTS occupational therapist”."
+        ),
+    )
 
     def __init__(self, *args: Any, organization: Organization, rex_levels: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(MemberSelectField, self.fields["handler"]).queryset = members_of(organization)
+        cast(MemberSelectField, self.fields["handler"]).queryset = handlers_of(organization)
         if rex_levels:
             self.fields["level"].required = True
             for name, label, help_text in COMPLEX_CASE_CRITERIA:
                 self.fields[name] = forms.BooleanField(label=label, help_text=help_text, required=False)
         else:
             del self.fields["level"]
+            del self.fields["oriented_to"]
 
     def criteria(self) -> dict[str, bool]:
         return {name: bool(self.cleaned_data.get(name)) for name, _label, _help in COMPLEX_CASE_CRITERIA}
@@ -328,7 +348,7 @@ class HandlerForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(MemberSelectField, self.fields["handler"]).queryset = members_of(organization)
+        cast(MemberSelectField, self.fields["handler"]).queryset = handlers_of(organization)
 
 
 class RejectForm(forms.Form):

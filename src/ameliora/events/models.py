@@ -36,12 +36,18 @@ TRANSITION_REFUSED = _("An event that is “%(status)s” cannot be %(action)s."
 REASON_REQUIRED = _("Give the reason why the event is not retained.")
 LEVEL_REQUIRED = _("Choose the REX level (1, 2 or 3).")
 DECISION_REQUIRED = _("Record at least one decision (an action, or no action with its reason) first.")
+HANDLER_CANNOT_OPEN = _("This person cannot open the organization's events: choose a member of the quality team.")
 NO_CHECK_BACK = _("Only a level-2 event has a check-back.")
 CHECK_BACK_DONE = _("The check-back of this event was already recorded.")
 NO_ACTION_REASON = _("Say why no action is taken.")
 ACTION_TEXT_REQUIRED = _("Describe the action.")
 PUBLICATION_NEEDS_CONSENT = _("The reporter did not agree to share a summary of this case.")
 PUBLICATION_NEEDS_SUMMARY = _("Write the de-identified title and summary before publishing.")
+IDENTIFYING_DATA_FOUND = _(
+    "The text still seems to contain identifying data: %(found)s. Edit it before publishing "
+    "(a lesson must not let anyone recognise a patient, a relative or a professional)."
+)
+APPROVAL_NEEDS_PROPOSAL = _("Only a lesson published and proposed to the territory can be approved.")
 
 # Criticity = severity x likelihood (1 to 25). Zone limits are a local choice (domain §1.4).
 CRITICITY_UNDER_CONTROL_FROM = 5
@@ -139,6 +145,11 @@ DEFAULT_CATEGORIES: tuple[tuple[str, Any], ...] = (
     ("communication", _("Communication")),
     ("other", _("Other")),
 )
+
+
+def reference_prefix(organization: Organization) -> str:
+    """How an organization's cases are numbered: a CPTS speaks of experience feedback (REX), others of events (EI)."""
+    return "REX" if organization.kind == Organization.Kind.CPTS else "EI"
 
 
 def _public_key() -> str:
@@ -242,8 +253,14 @@ class EventQuerySet(OrgQuerySet["Event"]):
         return self.filter(published_at__isnull=False)
 
     def published_to_territory(self) -> EventQuerySet:
-        """The lessons on the public library page: published, consented, and meant for the territory."""
-        return self.published().filter(library_audience=LibraryAudience.TERRITORY, publication_consent=True)
+        """The lessons on the public library page: published, consented, meant for the territory and approved."""
+        return self.published().filter(
+            library_audience=LibraryAudience.TERRITORY, publication_consent=True, territory_approved_at__isnull=False
+        )
+
+    def awaiting_territory_approval(self) -> EventQuerySet:
+        """Lessons proposed to the territory that the pilot has not approved yet (read by the team meanwhile)."""
+        return self.published().filter(library_audience=LibraryAudience.TERRITORY, territory_approved_at__isnull=True)
 
     def search_library(self, query: str) -> EventQuerySet:
         """Published lessons whose shared title or summary contains ``query``, newest first.
@@ -302,6 +319,7 @@ class Event(models.Model):
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
     contact_best_time = models.CharField(_("best time to call"), max_length=150, blank=True)
+    reporter_profession = models.CharField(_("reporter's profession"), max_length=120, blank=True)
     tracking_code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
 
     # What the reporter says
@@ -345,6 +363,12 @@ class Event(models.Model):
     complex_pathologies = models.BooleanField(_("complex case: pathologies"), default=False)
     complex_coordination = models.BooleanField(_("complex case: health-system coordination"), default=False)
     triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+    oriented_to = models.CharField(
+        _("oriented to"),
+        max_length=200,
+        blank=True,
+        help_text=_("The professional or structure the cell oriented the reporter to (level 2)."),
+    )
     check_back_due = models.DateField(_("check-back due on"), null=True, blank=True)
     check_back_done_at = models.DateTimeField(_("check-back done at"), null=True, blank=True)
     check_back_resolved = models.BooleanField(_("problem resolved at check-back"), null=True, blank=True)
@@ -363,6 +387,17 @@ class Event(models.Model):
     library_audience = models.CharField(
         _("library audience"), max_length=20, choices=LibraryAudience.choices, default=LibraryAudience.TEAM
     )
+    # A lesson for the territory is public: it waits for the approval of a member holding
+    # ``events.approve_lessons`` (the pilot), given to the text as it stands; editing the text withdraws it.
+    territory_approved_at = models.DateTimeField(_("approved for the territory at"), null=True, blank=True)
+    territory_approved_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved for the territory by"),
+    )
 
     history = HistoricalRecords(
         excluded_fields=[
@@ -370,6 +405,7 @@ class Event(models.Model):
             "contact_name",
             "contact_phone",
             "contact_best_time",
+            "reporter_profession",
             "tracking_code_hash",
             "check_back_reminded_on",
         ]
@@ -435,6 +471,14 @@ class Event(models.Model):
         return "acceptable"
 
     @property
+    def awaits_territory_approval(self) -> bool:
+        return (
+            self.published_at is not None
+            and self.library_audience == LibraryAudience.TERRITORY
+            and self.territory_approved_at is None
+        )
+
+    @property
     def complex_criteria(self) -> list[Any]:
         return [label for field, label, _help in COMPLEX_CASE_CRITERIA if getattr(self, field)]
 
@@ -488,6 +532,7 @@ class Event(models.Model):
         check_back_days: int,
         criteria: dict[str, bool],
         by: Membership,
+        oriented_to: str = "",
         now: datetime | None = None,
     ) -> EventTransition:
         if rex_levels and level is None:
@@ -502,6 +547,7 @@ class Event(models.Model):
         for field, _label, _help in COMPLEX_CASE_CRITERIA:
             setattr(self, field, bool(criteria.get(field)))
         self.triaged_at = now
+        self.oriented_to = oriented_to.strip() if self.level == RexLevel.ORIENTED else ""
         if self.level == RexLevel.ORIENTED:
             self.check_back_due = timezone.localdate(now) + timedelta(days=check_back_days)
         return transition

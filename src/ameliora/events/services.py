@@ -20,13 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ameliora.core.identifying import describe, find_identifying_data
 from ameliora.core.models import Attachment, Membership, Organization, Unit
-from ameliora.core.permissions import CAPABILITIES
+from ameliora.core.permissions import CAPABILITIES, can
 from ameliora.core.services import add_attachment, notify
 from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.events.models import (
     ACTION_TEXT_REQUIRED,
+    APPROVAL_NEEDS_PROPOSAL,
     DEFAULT_CATEGORIES,
+    HANDLER_CANNOT_OPEN,
+    IDENTIFYING_DATA_FOUND,
     NO_ACTION_REASON,
     PUBLICATION_NEEDS_CONSENT,
     PUBLICATION_NEEDS_SUMMARY,
@@ -42,6 +46,7 @@ from ameliora.events.models import (
     VigilanceReport,
     hash_tracking_code,
     new_tracking_code,
+    reference_prefix,
 )
 from ameliora.plans import services as plans_services
 from ameliora.plans.models import Action, ActionPlan
@@ -70,7 +75,7 @@ def ensure_event_settings(organization: Organization) -> EventSettings:
 
 
 def _next_reference(organization: Organization, when: datetime) -> str:
-    """``EI-<year>-<nnn>``: numbered per organization and year, under a row lock (no duplicates)."""
+    """``EI-<year>-<nnn>`` (``REX-…`` in a CPTS): numbered per organization and year, under a row lock."""
     ensure_event_settings(organization)
     settings = EventSettings.objects.select_for_update().get(organization=organization)
     year = timezone.localtime(when).year
@@ -83,7 +88,7 @@ def _next_reference(organization: Organization, when: datetime) -> str:
     EventSettings.objects.filter(pk=settings.pk).update(
         sequence_year=settings.sequence_year, sequence_last=settings.sequence_last
     )
-    return f"EI-{year}-{settings.sequence_last:03d}"
+    return f"{reference_prefix(organization)}-{year}-{settings.sequence_last:03d}"
 
 
 def triage_team(organization: Organization) -> list[Any]:
@@ -113,6 +118,7 @@ class Declaration:
     immediate_measures: str = ""
     consequences: str = ""
     reporter_severity: int | None = None
+    reporter_profession: str = ""
     is_serious: bool = False
     publication_consent: bool = False
     vigilances: list[str] = field(default_factory=list)
@@ -133,6 +139,7 @@ def _create_event(organization: Organization, declaration: Declaration, **extra:
         immediate_measures=declaration.immediate_measures,
         consequences=declaration.consequences,
         reporter_severity=declaration.reporter_severity,
+        reporter_profession=declaration.reporter_profession.strip(),
         is_serious=declaration.is_serious,
         publication_consent=declaration.publication_consent,
         **extra,
@@ -266,7 +273,9 @@ def triage_event(
     level: int | None,
     criteria: dict[str, bool],
     acting: Membership,
+    oriented_to: str = "",
 ) -> Event:
+    _check_handler(event, handler)
     settings = ensure_event_settings(event.organization)
     previous_handler = event.handler_id
     transition = event.triage(
@@ -278,6 +287,7 @@ def triage_event(
         check_back_days=settings.check_back_days,
         criteria=criteria,
         by=acting,
+        oriented_to=oriented_to,
     )
     transition.save()
     _save(
@@ -295,6 +305,7 @@ def triage_event(
             "complex_coordination",
             "triaged_at",
             "check_back_due",
+            "oriented_to",
         ],
     )
     if handler is not None and handler.pk not in (previous_handler, acting.pk):
@@ -307,10 +318,31 @@ def triage_event(
     return event
 
 
+def handlers_of(organization: Organization) -> Any:
+    """Who may handle a case: the members who open every event of the organization (``events.triage``).
+
+    Anyone else would be notified of a case whose page answers 404 (a public declaration) or that they
+    cannot work on.
+    """
+    return (
+        Membership.objects.for_org(organization)
+        .filter(role_set__role__in=CAPABILITIES["events.triage"])
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name")
+    )
+
+
+def _check_handler(event: Event, handler: Membership | None) -> None:
+    if handler is not None and not handlers_of(event.organization).filter(pk=handler.pk).exists():
+        raise ValidationError(HANDLER_CANNOT_OPEN, code="handler_cannot_open")
+
+
 @transaction.atomic
 def assign_handler(event: Event, *, handler: Membership | None, acting: Membership) -> Event:
     if handler is not None and handler.organization_id != event.organization_id:
         raise ValidationError(_("This person is not a member of the organization."), code="other_organization")
+    _check_handler(event, handler)
     changed = event.handler_id != (handler.pk if handler else None)
     event.handler = handler
     _save(event, ["handler"])
@@ -555,6 +587,24 @@ def post_reporter_message(event: Event, *, body: str) -> TrackingMessage:
     return message
 
 
+def check_de_identified(*texts: str) -> None:
+    """Refuse a text that still looks identifying, naming what was found (``core.identifying``)."""
+    findings = [finding for text in texts for finding in find_identifying_data(text)]
+    if findings:
+        raise ValidationError(IDENTIFYING_DATA_FOUND % {"found": describe(findings)}, code="identifying_data")
+
+
+def lesson_approvers(organization: Organization) -> list[Any]:
+    """Users who approve lessons for the territory (read from the capability table)."""
+    memberships = (
+        Membership.objects.for_org(organization)
+        .filter(role_set__role__in=CAPABILITIES["events.approve_lessons"])
+        .select_related("user")
+        .distinct()
+    )
+    return [m.user for m in memberships]
+
+
 @transaction.atomic
 def publish_summary(
     event: Event,
@@ -568,20 +618,65 @@ def publish_summary(
     """Save the de-identified summary; with ``publish``, show it in the library (needs the reporter's consent).
 
     ``audience`` says who reads it: the team only (the members' library), or also the territory's
-    professionals, on the public library page when the organization opened it.
+    professionals, on the public library page when the organization opened it. A publication is refused
+    while the title or the summary still looks identifying. A lesson for the territory is read by the team
+    at once and reaches the public page once approved: published by an approver, it is approved as it
+    stands; published by another cell member, it waits, and the approvers are notified. Any change of text
+    or audience withdraws an earlier approval.
     """
-    event.summary_title = title.strip()
-    event.summary = summary.strip()
-    event.library_audience = LibraryAudience(audience).value
+    title, summary = title.strip(), summary.strip()
+    audience = LibraryAudience(audience).value
+    changed = (title, summary, audience) != (event.summary_title, event.summary, event.library_audience)
+    was_waiting = event.awaits_territory_approval
+    event.summary_title, event.summary, event.library_audience = title, summary, audience
     if publish:
         if not event.publication_consent:
             raise ValidationError(PUBLICATION_NEEDS_CONSENT, code="no_consent")
         if not (event.summary_title and event.summary):
             raise ValidationError(PUBLICATION_NEEDS_SUMMARY, code="no_summary")
+        check_de_identified(event.summary_title, event.summary)
         event.published_at = event.published_at or timezone.now()
     else:
         event.published_at = None
-    _save(event, ["summary_title", "summary", "published_at", "library_audience"])
+    if not publish or audience != LibraryAudience.TERRITORY or changed:
+        event.territory_approved_at, event.territory_approved_by = None, None
+    if publish and audience == LibraryAudience.TERRITORY and event.territory_approved_at is None:
+        if can(acting, "events.approve_lessons"):
+            event.territory_approved_at, event.territory_approved_by = timezone.now(), acting
+        elif changed or not was_waiting:
+            _ask_approval(event, acting=acting)
+    _save(
+        event,
+        [
+            "summary_title",
+            "summary",
+            "published_at",
+            "library_audience",
+            "territory_approved_at",
+            "territory_approved_by",
+        ],
+    )
+    return event
+
+
+def _ask_approval(event: Event, *, acting: Membership) -> None:
+    recipients = [user for user in lesson_approvers(event.organization) if user.pk != acting.user_id]
+    notify(
+        recipients,
+        organization=event.organization,
+        title=_("A lesson from %(reference)s awaits your approval for the territory") % {"reference": event.reference},
+        url=event.get_absolute_url() + "#library",
+    )
+
+
+@transaction.atomic
+def approve_territory_lesson(event: Event, *, acting: Membership) -> Event:
+    """The pilot approves a lesson proposed to the territory: it appears on the public library page."""
+    if not event.awaits_territory_approval:
+        raise ValidationError(APPROVAL_NEEDS_PROPOSAL, code="not_proposed")
+    check_de_identified(event.summary_title, event.summary)
+    event.territory_approved_at, event.territory_approved_by = timezone.now(), acting
+    _save(event, ["territory_approved_at", "territory_approved_by"])
     return event
 
 

@@ -51,7 +51,7 @@ def resolution(organization: Organization, start: date, end: date, periodicity: 
     total = retained.count()
     if not total:
         return None, None
-    return retained.filter(status=Event.Status.CLOSED).count(), total
+    return stats.resolved(retained).count(), total
 
 
 def median_days_to_triage(organization: Organization, start: date, end: date, periodicity: str) -> Result:
@@ -102,7 +102,7 @@ def register() -> None:
             _("REX declarations at level %(n)s") % {"n": level},
             declared_at_level(level),
         )
-    register_source("events.resolution_rate", _("Adverse events: share of retained events closed"), resolution)
+    register_source("events.resolution_rate", _("Adverse events: share of retained events resolved"), resolution)
     register_source("events.median_days_to_triage", _("Adverse events: median days to triage"), median_days_to_triage)
     register_source(
         "events.professionals_involved",

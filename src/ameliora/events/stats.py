@@ -8,7 +8,9 @@ year (Europe/Paris) and returns plain numbers; :func:`year_figures` gathers them
 Definitions, so that the numbers can be explained to a cell:
 
 * an event counts in the year it was *received*;
-* *resolution rate* = closed events / retained events (received that year, "not retained" excluded);
+* *resolution rate* = resolved events / retained events (received that year, "not retained" excluded),
+  where an event is resolved when it is closed and its check-back, if any, did not say "not resolved"
+  (a level-2 case closed after a negative check-back is not a resolved problem, seed 002);
 * *median time to triage / to closure* = in days (one decimal), over the events triaged / closed;
 * *check-backs on time* = level-2 check-backs due that year, up to today, done on or before their
   due date / all those due;
@@ -78,13 +80,18 @@ def professionals_among(events: Any) -> int:
     return len(people) + public
 
 
+def resolved(events: Any) -> Any:
+    """The resolved ones of ``events``: closed, and not answered "not resolved" at the check-back."""
+    return events.filter(status=Event.Status.CLOSED).exclude(check_back_resolved=False)
+
+
 def resolution_rate(organization: Organization, year: int) -> float | None:
-    """Share (0 to 1) of retained events that are closed; None when there is none."""
-    statuses = list(_events_of(organization, year).values_list("status", flat=True))
-    retained = [s for s in statuses if s != Event.Status.NOT_RETAINED]
-    if not retained:
+    """Share (0 to 1) of retained events that are resolved; None when there is none."""
+    retained = _events_of(organization, year).exclude(status=Event.Status.NOT_RETAINED)
+    total: int = retained.count()
+    if not total:
         return None
-    return sum(1 for s in retained if s == Event.Status.CLOSED) / len(retained)
+    return float(resolved(retained).count()) / total
 
 
 def _median_days(pairs: list[tuple[datetime, datetime | None]]) -> float | None:

@@ -33,5 +33,6 @@ urlpatterns = [
     path(event + "decisions/", views.decision_add, name="decision_add"),
     path(event + "feedback/", views.feedback, name="feedback"),
     path(event + "summary/", views.summary, name="summary"),
+    path(event + "summary/approve/", views.approve_lesson, name="approve_lesson"),
     path(event + "messages/", views.message, name="message"),
 ]

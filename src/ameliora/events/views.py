@@ -248,6 +248,7 @@ def _render_detail(request: OrgRequest, event: Event, *, status: int = 200, **fo
         "reporter": event.reported_by.user if event.reported_by_id and event.reported_by else None,
         "is_reporter": event.reported_by_id == request.membership.pk,
         "analyst": can(request.membership, "events.analyse"),
+        "approver": can(request.membership, "events.approve_lessons"),
         "triager": can(request.membership, "events.triage"),
         "timeline": list(event.timeline.all()),
         "factors": factors,
@@ -311,6 +312,7 @@ def triage(request: OrgRequest, event_id: int) -> HttpResponse:
             handler=form.cleaned_data.get("handler"),
             level=form.cleaned_data.get("level"),
             criteria=form.criteria(),
+            oriented_to=form.cleaned_data.get("oriented_to") or "",
             acting=request.membership,
         )
     except ValidationError as exc:
@@ -501,6 +503,16 @@ def summary(request: OrgRequest, event_id: int) -> HttpResponse:
 
 
 @require_POST
+def approve_lesson(request: OrgRequest, event_id: int) -> HttpResponse:
+    event = _event_for_action(request, event_id, "events.approve_lessons")
+    try:
+        services.approve_territory_lesson(event, acting=request.membership)
+    except ValidationError as exc:
+        return _refused(request, event, exc, anchor="library")
+    return _done(request, event, _("Lesson approved: it is on the public library page."), anchor="library")
+
+
+@require_POST
 def message(request: OrgRequest, event_id: int) -> HttpResponse:
     event = _event_for_action(request, event_id, "events.triage")
     if event.source != Event.Source.PUBLIC:
@@ -529,7 +541,8 @@ def library(request: OrgRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     published = Event.objects.for_org(request.organization).published().search_library(query).select_related("category")
     page = Paginator(published, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/library.html", {"page": page, "query": query})
+    waiting = Event.objects.for_org(request.organization).awaiting_territory_approval().count()
+    return render(request, "events/library.html", {"page": page, "query": query, "waiting": waiting})
 
 
 @require_GET

@@ -148,7 +148,9 @@ LABELLING_ERRORS = (6, 7, 6, 5, 7, 6, 6, 7, 2, 1, 2, 1, 1, 2, 2, 1)
 
 def _pharmacy(organization: Organization, today: date) -> None:
     marc = _owner(organization, "marc.lefevre@tilleuls.test")
-    baseline, after = 26, 20
+    # The double check starts nine weeks ago: after the intern's arrival (100 days ago), the
+    # self-assessment of his first weeks and the plan it justified (learning, assessments, plans demos).
+    baseline, after = 37, 9
     _indicator(
         organization,
         "Double contrôle des ordonnances en place",

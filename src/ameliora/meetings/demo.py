@@ -204,6 +204,13 @@ def _member(organization: Organization, email: str) -> Membership:
     return Membership.objects.select_related("user").get(organization=organization, user__email=email)
 
 
+ROUTINE_MINUTES = (
+    "Séance de suivi : revue de l'avancement du plan d'actions et des situations en attente d'analyse. "
+    "Pas de nouvel écart majeur ; les actions en retard sont relancées."
+)
+ROUTINE_DECISION = "Relancer les pilotes des actions en retard et présenter leur avancement à la prochaine séance"
+
+
 def _session_start(year: int, month: int, hour: int) -> datetime:
     first_day = datetime(year, month, 1, tzinfo=timezone.get_current_timezone()).date()
     # The third Tuesday of the month, a common habit for recurring meetings.
@@ -308,14 +315,23 @@ def _build(organization: Organization, spec: DemoSpace) -> None:
     past = [s for s in sessions if s.starts_at < timezone.now()]
     for session, held in zip(past, spec.held, strict=False):
         _hold(session, held, facilitator)
-    # Past sessions the story does not tell were held too; their minutes still wait for approval.
-    # One of them took the cases waiting for an analysis from the proposed agenda.
+    # Past sessions the story does not tell were held too, with short minutes and one follow-up decision;
+    # their minutes still wait for approval. One of them took the cases waiting for an analysis from
+    # the proposed agenda.
     for session in past[len(spec.held) :]:
         everyone = {row.member: Attendance.Status.PRESENT for row in space.members.select_related("member")}
         services.record_attendance(session, acting=facilitator, statuses=everyone)
         if session == past[spec.cases_session]:
             keys = [p.key for p in services.proposed_agenda(session) if p.key.startswith("events.")]
             services.accept_agenda(session, keys=keys, acting=facilitator)
+        services.write_minutes(session, acting=facilitator, summary=ROUTINE_MINUTES, item_minutes={})
+        services.record_decision(
+            session,
+            acting=facilitator,
+            title=ROUTINE_DECISION,
+            owner=facilitator,
+            due_date=timezone.localtime(session.starts_at).date() + timedelta(days=30),
+        )
         services.move_session(session, wanted=Session.Status.HELD, acting=facilitator)
     if sessions[-1].starts_at < timezone.now():  # the year's calendar is behind us: the next one is planned
         services.plan_sessions(

@@ -22,6 +22,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +33,10 @@ from ameliora.documents.models import DocumentKind
 MINUTES_APPROVED = _("The minutes of this session are approved: it can no longer be changed.")
 SESSION_CANCELLED = _("This session is cancelled.")
 SESSION_NOT_HELD = _("Mark the session as held before approving its minutes.")
+SESSION_NOT_YET_HELD = _(
+    "This session is planned for %(date)s: it cannot be marked as held before that day. "
+    "If it took place earlier, change its date first."
+)
 LETTER_ENDS_BEFORE_START = _("The mission cannot end before it starts.")
 LETTER_NOT_A_MISSION_LETTER = _("Choose a controlled document of type “mission letter”.")
 LETTER_SIGNED = _("This mission letter is signed: it can no longer be changed.")
@@ -255,7 +260,7 @@ class Session(models.Model):
             return []
         return [s for s in self.Status.values if s in self.TRANSITIONS[self.status]]
 
-    def move_to(self, wanted: str) -> None:
+    def move_to(self, wanted: str, *, today: date | None = None) -> None:
         if self.is_frozen:
             raise ValidationError(MINUTES_APPROVED, code="frozen")
         if wanted not in self.TRANSITIONS[self.status]:
@@ -263,6 +268,12 @@ class Session(models.Model):
                 _("A session cannot go from “%(current)s” to “%(wanted)s”."),
                 code="transition",
                 params={"current": self.get_status_display(), "wanted": self.Status(wanted).label},
+            )
+        day = timezone.localdate(self.starts_at)
+        if wanted == self.Status.HELD and day > (today or timezone.localdate()):
+            # Held before it happens, it would count in the yearly report and the space's figures.
+            raise ValidationError(
+                SESSION_NOT_YET_HELD, code="not_yet_held", params={"date": date_format(day, "SHORT_DATE_FORMAT")}
             )
         self.status = wanted
 

@@ -95,7 +95,7 @@ PLANS: tuple[DemoPlan, ...] = (
             (
                 "Mettre en place un double contrôle quotidien des dispensations",
                 "Les erreurs de dispensation sont la première faiblesse de l'auto-évaluation.",
-                "Double contrôle en place (oui/non) ; ≤ 1 erreur de dispensation par semaine",
+                "Double contrôle en place (oui/non) ; ≤ 2 erreurs de dispensation par semaine",
                 0,
             ),
             (
@@ -269,7 +269,7 @@ PLANS: tuple[DemoPlan, ...] = (
             (
                 "Tracer la décision de sous-traiter et son délai",
                 "Les patients attendent sans savoir quand leur préparation arrivera.",
-                "Délai médian de sous-traitance ≤ 3 jours ouvrés, suivi chaque mois",
+                "≤ 1 préparation sous-traitée livrée en retard par mois (au-delà de 3 jours ouvrés)",
                 40,
             ),
         ),

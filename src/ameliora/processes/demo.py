@@ -251,6 +251,15 @@ MAP = (
 
 # Indicators of the indicators demo (which runs first) that follow a process.
 INDICATORS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("service-des-coteaux", "R1"): (
+        "Délai d'attente avant la première consultation",
+        "Patients adressés par leur médecin traitant",
+    ),
+    ("service-des-coteaux", "R2"): (
+        "Patients dont les attentes sont recueillies et tracées",
+        "Présence d'un psychologue aux synthèses",
+    ),
+    ("service-des-coteaux", "S1"): ("Rendez-vous non honorés",),
     ("pharmacie-des-tilleuls", "R2"): (
         "Erreurs de dispensation par semaine",
         "Double contrôle des ordonnances en place",

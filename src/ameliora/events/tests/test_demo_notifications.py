@@ -10,13 +10,15 @@ from ameliora.core.demo import build_demo
 from ameliora.core.models import Notification
 from ameliora.events.models import Event
 
-REFERENCE = re.compile(r"EI-\d{4}-\d{3}")
+REFERENCE = re.compile(r"(?:EI|REX)-\d{4}-\d{3}")
 
 
 def test_every_notification_naming_an_event_opens_that_event(db: None) -> None:
     build_demo()
     checked = 0
-    for notification in Notification.objects.filter(title__contains="EI-"):
+    for notification in Notification.objects.all():
+        if not REFERENCE.search(notification.title):
+            continue
         match = resolve(notification.url.split("#")[0])
         if match.view_name != "events:detail":
             continue

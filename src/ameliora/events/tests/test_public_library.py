@@ -199,12 +199,14 @@ def test_the_page_is_paginated_with_the_same_number_of_queries(
     EventFactory.create_batch(
         3, organization=tilleuls, publication_consent=True, library_audience=LibraryAudience.TERRITORY,
         summary_title="Leçon", summary="Résumé", published_at="2026-01-15T10:00:00Z",
+        territory_approved_at="2026-01-16T10:00:00Z",
     )  # fmt: skip
     with django_assert_max_num_queries(4):
         assert _public_client().get(url).status_code == 200
     EventFactory.create_batch(
         40, organization=tilleuls, publication_consent=True, library_audience=LibraryAudience.TERRITORY,
         summary_title="Leçon", summary="Résumé", published_at="2026-01-15T10:00:00Z",
+        territory_approved_at="2026-01-16T10:00:00Z",
     )  # fmt: skip
     with django_assert_max_num_queries(4):
         response = _public_client().get(url, {"page": "2"})

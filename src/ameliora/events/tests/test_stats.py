@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.test import Client
 from django.urls import reverse
@@ -131,3 +131,33 @@ def test_the_professionals_and_closure_sources_reuse_the_yearly_figures(
     assert sources.median_days_to_closure(org, date(2025, 6, 1), date(2025, 6, 30), "monthly") == (None, None)
     assert get_source("events.professionals_involved") is not None
     assert get_source("events.median_days_to_closure") is not None
+
+
+def test_a_case_closed_after_a_negative_check_back_is_not_resolved(
+    alice: Membership, event_settings: EventSettings
+) -> None:
+    """Issue 18: closing a level-2 case whose check-back said "not resolved" raised the rate from 33 % to 44 %."""
+    from ameliora.events import services, sources
+
+    org = alice.organization
+    received = timezone.now() - timedelta(days=30)
+    EventFactory.create_batch(3, organization=org, received_at=received, status="closed", closed_at=received)
+    EventFactory.create_batch(5, organization=org, received_at=received, status="in_analysis")
+    oriented = EventFactory.create(organization=org, received_at=received, status="triaged", level=2,
+                                   check_back_due=timezone.localdate())  # fmt: skip
+    year = timezone.localtime(received).year
+    assert round(stats.year_figures(org, year).resolution_percent or 0) == 33
+
+    services.record_check_back(oriented, resolved=False, note="Toujours pas de matériel.", acting=alice)
+    services.move_event(Event.objects.get(pk=oriented.pk), "close", acting=alice)
+
+    assert Event.objects.get(pk=oriented.pk).status == Event.Status.CLOSED
+    assert round(stats.year_figures(org, year).resolution_percent or 0) == 33
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    assert sources.resolution(org, first, last, "yearly") == (3, 9)
+
+    resolved_case = EventFactory.create(organization=org, received_at=received, status="triaged", level=2,
+                                        check_back_due=timezone.localdate())  # fmt: skip
+    services.record_check_back(resolved_case, resolved=True, note="", acting=alice)
+    services.move_event(Event.objects.get(pk=resolved_case.pk), "close", acting=alice)
+    assert sources.resolution(org, first, last, "yearly") == (4, 10)

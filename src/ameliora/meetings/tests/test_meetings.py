@@ -472,3 +472,23 @@ def test_with_a_single_plan_decisions_feed_it_and_the_space_keeps_no_plan_of_its
     later = services.record_decision(session, acting=alice, title="Afficher les horaires")
     assert later.action is not None
     assert later.action.plan.code == "PAQ-CQ"
+
+
+def test_a_session_cannot_be_marked_held_before_its_day(
+    space: ExchangeSpace, alice: Membership, alice_client: Client
+) -> None:
+    """Issue 18: a session planned for 15/12 was marked held on 03/12, and counted in the report."""
+    later = make_session(space, days=12)
+
+    with pytest.raises(ValidationError) as refused:
+        held(later, alice)
+    assert refused.value.code == "not_yet_held"
+    response = alice_client.post(
+        reverse("meetings:session_status", kwargs={"org_slug": space.organization.slug, "session_id": later.pk}),
+        {"status": Session.Status.HELD},
+        follow=True,
+    )
+
+    assert timezone.localtime(later.starts_at).strftime("%d/%m/%Y") in response.content.decode()
+    assert Session.objects.get(pk=later.pk).status == Session.Status.PLANNED
+    assert held(make_session(space, days=0), alice).status == Session.Status.HELD

@@ -12,6 +12,36 @@
     }
   });
 
+  // <button data-copy="element-id" data-copied="Copied">: copy that element's text to the clipboard, then
+  // say so in the button (its label comes back after two seconds). Without the Clipboard API (plain
+  // HTTP), the text is selected instead, for Ctrl+C.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) return;
+    event.preventDefault();
+    var text = source.textContent.trim();
+    var label = button.innerHTML;
+    function done() {
+      button.textContent = button.getAttribute("data-copied") || label;
+      window.setTimeout(function () { button.innerHTML = label; }, 2000);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { selectText(source); });
+    } else {
+      selectText(source);
+    }
+  });
+
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   // <button hx-get=… data-formset-add="id_form-TOTAL_FORMS">: ask the server for the next empty row of
   // a formset (parameter "row" = the current number of forms), then count the row the swap added.
   document.addEventListener("htmx:configRequest", function (event) {
