@@ -5,13 +5,15 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import WithJsonSchema
 
 from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, Pagination
+from ameliora.core.dates import PlausibleDate
 from ameliora.core.models import Membership, display_name
 from ameliora.core.permissions import require
+from ameliora.events import fhir
 from ameliora.events.access import events_for, get_event_for, reporter_visible
 from ameliora.events.models import Event
 
@@ -90,6 +92,26 @@ def list_events(request: HttpRequest, org_slug: OrgSlug, status: StatusFilter | 
     if status:
         events = events.filter(status=status)
     return events
+
+
+@router.get("/fhir", response={200: dict[str, Any], **ERRORS})
+def events_fhir(
+    request: HttpRequest,
+    org_slug: OrgSlug,
+    start: PlausibleDate | None = Query(None, alias="from"),  # noqa: B008
+    end: PlausibleDate | None = Query(None, alias="to"),  # noqa: B008
+) -> dict[str, Any]:
+    """The de-identified FHIR R4 Bundle (``collection`` of ``AdverseEvent``) of the events that happened
+    between ``from`` and ``to`` (both included; by default from 1 January to today). No reporter, no
+    person, no free text: see docs/api.md."""
+    membership: Membership = request.membership  # type: ignore[attr-defined]
+    require(membership, "events.stats")
+    default_start, default_end = fhir.default_period()
+    start, end = start or default_start, end or default_end
+    if start > end:
+        start, end = end, start
+    bundle = fhir.bundle(membership.organization, events_for(membership), start=start, end=end)
+    return bundle.model_dump(mode="json", exclude_none=True)
 
 
 @router.get("/{event_id}", response={200: EventDetailOut, **ERRORS})
