@@ -7,7 +7,7 @@ The export is the **de-identified view**. Each resource carries only:
   whether it happened or was a near miss (``actuality``: actual / potential), the day it happened
   (``date``, no time) and the day it was received (``recordedDate``), the unit (``location``, by name);
 * the cell's grading: ``seriousness`` (serious when declared an EIGS), ``severity`` (mild / moderate /
-  severe from the 1–5 scale, with the local 1–5 code beside it);
+  severe from the 1-5 scale, with the local 1-5 code beside it);
 * in extensions: who was affected (patient, professional, visitor, nobody), the workflow status,
   the likelihood, the criticity and the REX level.
 
@@ -26,7 +26,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from fhir.resources.R4B.adverseevent import AdverseEvent
 from fhir.resources.R4B.bundle import Bundle
 
 from ameliora.core.models import Organization
@@ -42,7 +41,7 @@ SERIOUSNESS_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-seriou
 FHIR_SEVERITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 CONTENT_TYPE = "application/fhir+json"
 
-# Our 1–5 severity scale onto FHIR's three grades.
+# Our 1-5 severity scale onto FHIR's three grades.
 FHIR_SEVERITY = {1: "mild", 2: "mild", 3: "moderate", 4: "severe", 5: "severe"}
 
 
