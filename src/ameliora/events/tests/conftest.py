@@ -24,6 +24,7 @@ from ameliora.core.tests.conftest import (  # noqa: F401
     charlie,
     charlie_client,
     coteaux,
+    receiver,
     task_failures,
     tilleuls,
 )
