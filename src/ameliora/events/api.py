@@ -5,8 +5,9 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
+from ninja.params.functions import Query as QueryParam
 from pydantic import WithJsonSchema
 
 from ameliora.core.api_types import ERRORS, ObjectId, OrgSlug, Pagination
@@ -98,8 +99,8 @@ def list_events(request: HttpRequest, org_slug: OrgSlug, status: StatusFilter | 
 def events_fhir(
     request: HttpRequest,
     org_slug: OrgSlug,
-    start: PlausibleDate | None = Query(None, alias="from"),  # noqa: B008
-    end: PlausibleDate | None = Query(None, alias="to"),  # noqa: B008
+    start: Annotated[PlausibleDate | None, QueryParam(None, alias="from")] = None,
+    end: Annotated[PlausibleDate | None, QueryParam(None, alias="to")] = None,
 ) -> dict[str, Any]:
     """The de-identified FHIR R4 Bundle (``collection`` of ``AdverseEvent``) of the events that happened
     between ``from`` and ``to`` (both included; by default from 1 January to today). No reporter, no

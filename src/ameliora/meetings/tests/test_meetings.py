@@ -291,13 +291,13 @@ def test_the_space_feed_parses_back_with_every_session_and_no_typed_agenda_item(
     assert b"Martin" not in calendar.to_ical()
     page = "http://testserver" + sessions[0].get_absolute_url()
     assert str(first["description"]).split("\n") == [
-        "Agenda:",
+        "Ordre du jour :",
         "1. EI-2026-004 — Médicament",
-        "+ 1 item written by the team, on the session page.",
+        "+ 1 point rédigé par l’équipe, sur la page de la séance.",
         "",
-        f"Session page: {page}",
+        f"Page de la séance : {page}",
     ]
-    assert str(events[2]["description"]).startswith("No agenda yet.")
+    assert str(events[2]["description"]).startswith("Pas encore d’ordre du jour.")
 
 
 def test_a_member_feed_lists_only_the_spaces_they_belong_to(

@@ -159,7 +159,7 @@ def test_an_action_falling_late_is_announced_to_the_webhooks_once(alice: Members
 
     [delivery] = WebhookDelivery.objects.filter(endpoint=endpoint)
     data = delivery.payload["data"]["action"]
-    assert (data["id"], data["title"], data["due_date"]) == (late.pk, late.title, late.due_date.isoformat())
+    assert (data["id"], data["title"], data["due_date"]) == (late.pk, late.title, str(late.due_date))
     assert data["plan"] == {"id": plan.pk, "code": plan.code}
     assert "description" not in data
     assert "owner" not in data
