@@ -293,6 +293,12 @@ TASKS = {
     }
 }
 
+# Webhooks (core/webhooks.py): HTTPS only, except for these hosts (tests: 127.0.0.1); a failed delivery is
+# retried after WEBHOOK_RETRY_SECONDS, doubled at each attempt, up to WEBHOOK_MAX_ATTEMPTS attempts.
+WEBHOOK_ALLOW_HTTP_HOSTS = envlist("WEBHOOK_ALLOW_HTTP_HOSTS", "")
+WEBHOOK_RETRY_SECONDS = envint("WEBHOOK_RETRY_SECONDS", "60")
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", "6")
+
 # A task worker silent for this long is taken as dead: the task and job it ran are marked failed
 # (core/workers.py). Workers signal every quarter of it.
 WORKER_LEASE_SECONDS = envint("WORKER_LEASE_SECONDS", "120")

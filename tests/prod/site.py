@@ -27,6 +27,9 @@ EXPORTS: dict[str, tuple[str, bytes]] = {
     "surveys:campaign_export": XLSX,
     "meetings_public:space_feed": ("text/calendar", b"BEGIN:VCALENDAR"),
     "meetings_public:member_feed": ("text/calendar", b"BEGIN:VCALENDAR"),
+    "events:fhir_export": ("application/fhir+json", b"{"),
+    "indicators:series_csv": ("text/csv", b"\xef\xbb\xbf"),
+    "indicators:series_json": ("application/json", b"{"),
 }
 EXPORTED_BY_A_FORM = (  # POST forms; the first two always run as background jobs
     "core:member_export",

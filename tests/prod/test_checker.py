@@ -248,11 +248,12 @@ def named_routes(resolver: URLResolver, namespace: str = "", prefix: str = "") -
 
 
 def test_every_export_of_the_application_is_checked() -> None:
-    """A new download URL (export, PDF, DOCX, XLSX, CSV, iCal, YAML) must be added to the check."""
+    """A new download URL (export, PDF, DOCX, XLSX, CSV, iCal, YAML, JSON) must be added to the check."""
     downloads = {
         name
         for name, route in named_routes(get_resolver())
-        if re.search(r"(export/?|\.(pdf|docx|xlsx|csv|ics|yaml))$", route) and not name.startswith("admin:")
+        if re.search(r"(export/?|\.(pdf|docx|xlsx|csv|ics|yaml|json))$", route)
+        and not name.startswith(("admin:", "api:"))
     }
 
     assert downloads == set(EXPORTS)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.dates import PlausibleDateField
-from ameliora.core.models import API_MODULES, Membership, Organization, Role, TokenAccess, Unit
+from ameliora.core.models import API_MODULES, Membership, Organization, Role, TokenAccess, Unit, WebhookTopic
 
 
 class MemberSelectField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -163,3 +163,15 @@ class ApiTokenForm(forms.Form):
         """The end of the chosen day, local time."""
         day = cast(date, self.cleaned_data["expires_on"])
         return timezone.make_aware(datetime.combine(day, time.max))
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address (HTTPS)"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The other system's address that receives the signed messages."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Events sent"), choices=WebhookTopic.choices, widget=forms.CheckboxSelectMultiple
+    )

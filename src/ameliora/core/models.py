@@ -538,6 +538,82 @@ class ApiToken(models.Model):
         return [(str(name), str(labels[self.scopes[code]])) for code, name in API_MODULES if code in self.scopes]
 
 
+class WebhookTopic(models.TextChoices):
+    """What an endpoint may subscribe to. Each delivery carries ids, numbers, titles and links only."""
+
+    EVENT_DECLARED = "event.declared", _("Adverse event declared")
+    EVENT_TRIAGED = "event.triaged", _("Adverse event triaged")
+    ACTION_OVERDUE = "action.overdue", _("Action overdue")
+    DOCUMENT_PUBLISHED = "document.published", _("Document published")
+    SURVEY_CLOSED = "survey.closed", _("Survey campaign closed")
+
+
+def _webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class WebhookEndpoint(models.Model):
+    """An address of another system that receives the organization's events, signed with ``secret``."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    url = models.URLField(_("address (HTTPS)"), max_length=500)
+    topics = models.JSONField(_("events sent"), default=list)
+    secret = models.CharField(max_length=80, default=_webhook_secret, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[OrgQuerySet[WebhookEndpoint]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["url", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def get_absolute_url(self) -> str:
+        return reverse("core:webhook_detail", kwargs={"org_slug": self.organization.slug, "endpoint_id": self.pk})
+
+    def topic_labels(self) -> list[str]:
+        labels = dict(WebhookTopic.choices)
+        return [str(labels[topic]) for topic in self.topics if topic in labels]
+
+
+class WebhookDelivery(models.Model):
+    """One message to one endpoint and what became of it: tried ``attempts`` times, last answer kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    topic = models.CharField(_("event"), max_length=40, choices=WebhookTopic.choices)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("last answer"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    objects: ClassVar[OrgQuerySet[WebhookDelivery]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} → {self.endpoint_id}"
+
+
 def display_name(user: Any) -> str:
     """The name people see: "First Last", else the email."""
     full = f"{user.first_name} {user.last_name}".strip()

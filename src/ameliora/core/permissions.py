@@ -27,6 +27,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "members.manage": frozenset({Role.ADMIN.value}),
     "members.export": MANAGERS,
     "tokens.manage": frozenset({Role.ADMIN.value}),
+    "webhooks.manage": frozenset({Role.ADMIN.value}),
     "history.view": MANAGERS,
     # Shared building blocks
     "attachments.add": EVERYONE - {Role.USER_REPRESENTATIVE.value},

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import TaskContext, task
+from django_tasks import TaskContext, task, task_backends
 
-from ameliora.core import services
+from ameliora.core import services, webhooks
 from ameliora.core.jobs import JOB_RUNNERS
-from ameliora.core.models import Invitation, Job, Notification, display_name
+from ameliora.core.models import Invitation, Job, Notification, WebhookDelivery, display_name
 
 
 @task()
@@ -66,3 +66,23 @@ def run_job(context: TaskContext, job_id: int) -> None:
         # The task result keeps the traceback; the page says the work failed, without internals.
         services.fail_job(job, message="")
         raise
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> None:
+    """One attempt of a webhook delivery; a failed attempt queues the next one after its back-off delay
+    (at once on a backend that cannot defer, as the tests' immediate one)."""
+    delivery = (
+        WebhookDelivery.objects.select_related("endpoint", "organization")
+        .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+        .first()
+    )
+    if delivery is None:
+        return
+    retry_at = webhooks.attempt(delivery)
+    if retry_at is None:
+        return
+    if task_backends[deliver_webhook.backend].supports_defer:
+        deliver_webhook.using(run_after=retry_at).enqueue(delivery_id=delivery_id)
+    else:
+        deliver_webhook.enqueue(delivery_id=delivery_id)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ameliora.core import token_views, views
+from ameliora.core import token_views, views, webhook_views
 
 app_name = "core"
 
@@ -22,6 +22,9 @@ org_patterns = [
         token_views.organization_token_revoke,
         name="organization_token_revoke",
     ),
+    path("settings/webhooks/", webhook_views.endpoint_list, name="webhook_list"),
+    path("settings/webhooks/<int:endpoint_id>/", webhook_views.endpoint_detail, name="webhook_detail"),
+    path("settings/webhooks/<int:endpoint_id>/delete/", webhook_views.endpoint_delete, name="webhook_delete"),
     # Notifications
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_mark_read, name="notification_mark_read"),

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ameliora.core.models import Membership
+from ameliora.core import webhooks
+from ameliora.core.models import Membership, WebhookTopic
 from ameliora.core.services import notify, retire_notifications
 from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.documents.models import (
@@ -213,6 +214,21 @@ def publish_version(
         organization=document.organization,
         title=_("New version to read: %(version)s") % {"version": version},
         url=version.get_absolute_url(),
+    )
+    webhooks.emit(
+        document.organization,
+        WebhookTopic.DOCUMENT_PUBLISHED,
+        data={
+            "document": {
+                "id": document.pk,
+                "code": document.code,
+                "title": document.title,
+                "kind": document.kind,
+                "version": version.number,
+                "effective_date": effective_date.isoformat(),
+                "url": webhooks.absolute(version.get_absolute_url()),
+            }
+        },
     )
     return len(unique_readers)
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ameliora.core import webhooks
 from ameliora.core.identifying import describe, find_identifying_data
-from ameliora.core.models import Attachment, Membership, Organization, Unit
+from ameliora.core.models import Attachment, Membership, Organization, Unit, WebhookTopic
 from ameliora.core.permissions import CAPABILITIES, can
 from ameliora.core.services import add_attachment, notify
 from ameliora.core.uploads import validate_upload, without_metadata
@@ -169,7 +170,25 @@ def _forget_reporter_in_history(event: Event, attachments: Iterable[Attachment] 
         Attachment.history.filter(id__in=ids).update(history_user=None)
 
 
+def _webhook_data(event: Event) -> dict[str, Any]:
+    """What a webhook may say of an event: its number, category code, status and grading, its link."""
+    return {
+        "event": {
+            "id": event.pk,
+            "reference": event.reference,
+            "category": event.category.code if event.category else None,
+            "status": event.status,
+            "is_serious": event.is_serious,
+            "severity": event.severity,
+            "criticity": event.criticity,
+            "level": event.level,
+            "url": webhooks.absolute(event.get_absolute_url()),
+        }
+    }
+
+
 def _announce(event: Event) -> None:
+    webhooks.emit(event.organization, WebhookTopic.EVENT_DECLARED, data=_webhook_data(event))
     recipients = triage_team(event.organization)
     title = _("New event %(reference)s to triage") % {"reference": event.reference}
     if event.is_serious:
@@ -308,6 +327,7 @@ def triage_event(
             "oriented_to",
         ],
     )
+    webhooks.emit(event.organization, WebhookTopic.EVENT_TRIAGED, data=_webhook_data(event))
     if handler is not None and handler.pk not in (previous_handler, acting.pk):
         notify(
             [handler.user],

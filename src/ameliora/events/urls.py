@@ -11,6 +11,7 @@ urlpatterns = [
     path("declare/", views.declare, name="declare"),
     path("library/", views.library, name="library"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("fhir/export/", views.fhir_export, name="fhir_export"),
     path("settings/", views.event_settings, name="settings"),
     path("settings/categories/<int:category_id>/toggle/", views.category_toggle, name="category_toggle"),
     path("public-link/", views.public_link, name="public_link"),

@@ -7,7 +7,7 @@ everything that was typed.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -28,7 +28,7 @@ from ameliora.core import agenda
 from ameliora.core.history import entries_from
 from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, posted
 from ameliora.core.permissions import can, require
-from ameliora.events import services
+from ameliora.events import fhir, services
 from ameliora.events.access import events_for, get_event_for, reporter_visible
 from ameliora.events.fishbone import Bone, Cause, fishbone_svg
 from ameliora.events.forms import (
@@ -144,6 +144,7 @@ def home(request: OrgRequest) -> HttpResponse:
             "next_session": agenda.next_session(request.organization, QUALITY_CELL_SPACE)
             if queue == "meeting"
             else None,
+            "fhir_period": fhir.default_period() if can(request.membership, "events.stats") else None,
         },
     )
 
@@ -638,3 +639,26 @@ def public_link(request: OrgRequest) -> HttpResponse:
             "qr": qr_svg(url),
         },
     )
+
+
+def _period(request: OrgRequest) -> tuple[Any, Any]:
+    """The period asked by ``from`` and ``to`` (ISO dates); this year so far for what is missing or wrong."""
+    start, end = fhir.default_period()
+    try:
+        start = date.fromisoformat(request.GET.get("from") or start.isoformat())
+        end = date.fromisoformat(request.GET.get("to") or end.isoformat())
+    except ValueError:
+        start, end = fhir.default_period()
+    return (end, start) if start > end else (start, end)
+
+
+@require_GET
+def fhir_export(request: OrgRequest) -> HttpResponse:
+    """The de-identified FHIR Bundle of the events that happened in the period (see ``events/fhir.py``)."""
+    require(request.membership, "events.stats")
+    start, end = _period(request)
+    bundle = fhir.bundle(request.organization, events_for(request.membership), start=start, end=end)
+    response = HttpResponse(fhir.bundle_json(bundle), content_type=fhir.CONTENT_TYPE)
+    filename = f"{request.organization.slug}-events-{start.isoformat()}-{end.isoformat()}.fhir.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

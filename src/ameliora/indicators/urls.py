@@ -23,6 +23,9 @@ urlpatterns = [
         "<int:indicator_id>/values/<int:measurement_id>/include/", views.measurement_include, name="measurement_include"
     ),
     path("<int:indicator_id>/recompute/", views.recompute, name="recompute"),
+    # Export of the series, in the shapes the import reads back
+    path("<int:indicator_id>/series.csv", views.series_csv, name="series_csv"),
+    path("<int:indicator_id>/series.json", views.series_json, name="series_json"),
     # Import
     path("<int:indicator_id>/import/", views.import_upload, name="import"),
     path("<int:indicator_id>/import/<int:import_id>/", views.import_preview, name="import_preview"),

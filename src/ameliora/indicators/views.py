@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -22,7 +22,7 @@ from ameliora.core.dates import is_plausible
 from ameliora.core.http import INVALID_FORM, OrgRequest, form_status, parse_id, posted
 from ameliora.core.permissions import can, require
 from ameliora.core.uploads import validate_upload
-from ameliora.indicators import history, services
+from ameliora.indicators import exports, history, services
 from ameliora.indicators.access import (
     get_annotation_for,
     get_import_for,
@@ -809,3 +809,23 @@ def recompute(request: OrgRequest, indicator_id: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)s period(s) recomputed from the data source.") % {"count": count})
     return _detail(indicator)
+
+
+@require_GET
+def series_csv(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    """The series as the file import reads it back (see ``indicators/exports.py``)."""
+    require(request.membership, "indicators.view")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    response = HttpResponse(exports.series_csv(indicator), content_type=exports.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(indicator, "csv")}"'
+    return response
+
+
+@require_GET
+def series_json(request: OrgRequest, indicator_id: int) -> HttpResponse:
+    """The series as the API's bulk entry accepts it (see ``indicators/exports.py``)."""
+    require(request.membership, "indicators.view")
+    indicator = get_indicator_for(request.membership, indicator_id)
+    response = JsonResponse(exports.series_json(indicator), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(indicator, "json")}"'
+    return response

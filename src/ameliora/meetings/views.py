@@ -678,7 +678,7 @@ def space_feed(request: HttpRequest, token: str) -> HttpResponse:
     space = get_object_or_404(ExchangeSpace.objects.select_related("organization"), calendar_token=token)
     sessions = space.sessions.filter(starts_at__gte=_feed_start()).select_related("space", "organization")
     body = ical.calendar_bytes(
-        sessions.order_by("starts_at"), name=space.name, base_url=request.build_absolute_uri("/")[:-1]
+        ical.with_agenda(sessions.order_by("starts_at")), name=space.name, base_url=request.build_absolute_uri("/")[:-1]
     )
     return _ics(body, f"{space.code}.ics")
 
@@ -694,5 +694,7 @@ def member_feed(request: HttpRequest, token: str) -> HttpResponse:
         .select_related("space", "organization")
         .order_by("starts_at")
     )
-    body = ical.calendar_bytes(sessions, name=_("My exchange spaces"), base_url=request.build_absolute_uri("/")[:-1])
+    body = ical.calendar_bytes(
+        ical.with_agenda(sessions), name=_("My exchange spaces"), base_url=request.build_absolute_uri("/")[:-1]
+    )
     return _ics(body, "ameliora.ics")

@@ -17,7 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ameliora.core.models import Link, Membership
+from ameliora.core import webhooks
+from ameliora.core.models import Link, Membership, WebhookTopic
 from ameliora.core.services import link_objects
 from ameliora.plans.models import Action, ActionPlan
 from ameliora.plans.services import create_action, default_plan
@@ -322,6 +323,21 @@ def transition_campaign(campaign: Campaign, *, acting: Membership | None, action
     else:
         fields = campaign.close(by=acting)
     campaign.save(update_fields=fields)
+    if action == "close":
+        webhooks.emit(
+            campaign.organization,
+            WebhookTopic.SURVEY_CLOSED,
+            data={
+                "campaign": {
+                    "id": campaign.pk,
+                    "name": campaign.name,
+                    "period_start": campaign.period_start.isoformat(),
+                    "period_end": campaign.period_end.isoformat(),
+                    "responses": campaign.responses.count(),
+                    "url": webhooks.absolute(campaign.get_absolute_url()),
+                }
+            },
+        )
 
 
 def close_ended_campaigns(*, today: date | None = None) -> int:

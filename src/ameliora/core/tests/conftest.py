@@ -20,6 +20,7 @@ from django_tasks.signals import task_finished
 
 from ameliora.core.models import Membership, Organization, Role
 from ameliora.core.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from ameliora.core.tests.receiver import receiver  # noqa: F401 - the webhook tests' HTTP receiver
 
 ClientFor = Callable[[Membership], Client]
 

@@ -28,6 +28,7 @@ from ameliora.core.tests.conftest import (  # noqa: F401
     tilleuls,
 )
 from ameliora.core.tests.factories import MembershipFactory, UserFactory
+from ameliora.core.tests.receiver import receiver  # noqa: F401
 from ameliora.events import services
 from ameliora.events.models import EventSettings
 

@@ -261,13 +261,21 @@ def _feed(client: Client, url: str) -> Calendar:
     return Calendar.from_ical(response.content)
 
 
-def test_the_space_feed_parses_back_with_every_session_and_no_agenda(
+def test_the_space_feed_parses_back_with_every_session_and_no_typed_agenda_item(
     space: ExchangeSpace, alice: Membership, client: Client
 ) -> None:
     sessions = services.plan_sessions(
         space, acting=alice, first=datetime(2026, 1, 20, 14, tzinfo=TZ), count=6, every_months=2
     )
     services.add_agenda_item(sessions[0], acting=alice, title="Cas de M. Martin")
+    AgendaItem.objects.create(
+        organization=space.organization,
+        session=sessions[0],
+        position=5,
+        title="EI-2026-004 — Médicament",
+        source_key="events.event:4",
+        source_url="/o/tilleuls/events/4/",
+    )
     services.move_session(sessions[1], wanted=Session.Status.CANCELLED, acting=alice)
 
     calendar = _feed(client, reverse("meetings_public:space_feed", kwargs={"token": space.calendar_token}))
@@ -281,6 +289,15 @@ def test_the_space_feed_parses_back_with_every_session_and_no_agenda(
     assert str(first["uid"]) == f"session-{sessions[0].pk}@ameliora"
     assert [str(e["status"]) for e in events[:2]] == ["CONFIRMED", "CANCELLED"]
     assert b"Martin" not in calendar.to_ical()
+    page = "http://testserver" + sessions[0].get_absolute_url()
+    assert str(first["description"]).split("\n") == [
+        "Ordre du jour :",
+        "1. EI-2026-004 — Médicament",
+        "+ 1 point rédigé par l’équipe, sur la page de la séance.",
+        "",
+        f"Page de la séance : {page}",
+    ]
+    assert str(events[2]["description"]).startswith("Pas encore d’ordre du jour.")
 
 
 def test_a_member_feed_lists_only_the_spaces_they_belong_to(

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ameliora.core import services as core_services
-from ameliora.core.models import Job, Membership, Notification
+from ameliora.core import webhooks
+from ameliora.core.models import Job, Membership, Notification, WebhookDelivery
 from ameliora.core.tests.factories import PDF_BYTES
 from ameliora.plans import pdf
 from ameliora.plans.models import Action, ActionPlan
@@ -140,3 +141,25 @@ def test_the_demo_builds_the_seed_plans_once(db: None) -> None:
     assert products.final_review is not None
     assert products.actions.filter(status=Action.Status.DONE).exists()
     assert products.actions.late().exists()
+
+
+def test_an_action_falling_late_is_announced_to_the_webhooks_once(alice: Membership, bob: Membership) -> None:
+    endpoint = webhooks.create_endpoint(
+        organization=alice.organization, url="https://bi.example.org/hooks", topics=["action.overdue"], created_by=None
+    )
+    plan = PlanFactory.create(organization=alice.organization)
+    today = timezone.localdate()
+    late = ActionFactory.create(plan=plan, owner=bob, start_date=None, due_date=today - timedelta(days=2))
+    Action.objects.filter(pk=late.pk).update(reminded_on=today - timedelta(days=2))  # reminded while still on time
+    ActionFactory.create(plan=plan, owner=bob, start_date=None, due_date=today + timedelta(days=1))
+
+    remind_actions()
+    Action.objects.filter(pk=late.pk).update(reminded_on=today - timedelta(days=1))
+    remind_actions()  # "tomorrow": reminded again, but the webhook knows already
+
+    [delivery] = WebhookDelivery.objects.filter(endpoint=endpoint)
+    data = delivery.payload["data"]["action"]
+    assert (data["id"], data["title"], data["due_date"]) == (late.pk, late.title, str(late.due_date))
+    assert data["plan"] == {"id": plan.pk, "code": plan.code}
+    assert "description" not in data
+    assert "owner" not in data
