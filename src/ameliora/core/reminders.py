@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ameliora.core.models import Invitation, Job
+from ameliora.core.models import Invitation, Job, NotificationPreference, User
 
 ReminderProvider = Callable[[], int]
 REMINDER_PROVIDERS: dict[str, ReminderProvider] = {}
@@ -64,6 +64,20 @@ def remind_expiring_invitations() -> int:
         invitation.save(update_fields=["reminded_at"])
         count += 1
     return count
+
+
+@register_reminder("notification digest")
+def send_notification_digests() -> int:
+    """One email a day to each person who chose the daily digest, listing what they have not read."""
+    from ameliora.core.tasks import send_notification_digest
+
+    users = User.objects.filter(
+        is_active=True,
+        notification_preference=NotificationPreference.DAILY_DIGEST,
+        notifications__emailed_at__isnull=True,
+        notifications__read_at__isnull=True,
+    ).distinct()
+    return sum(1 for user in users if send_notification_digest(user))
 
 
 JOB_RESULT_DAYS = 7
