@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.core.models import Invitation, Job, NotificationPreference, User
 
@@ -36,7 +36,7 @@ def send_due_reminders() -> dict[str, int]:
 @transaction.atomic
 def remind_expiring_invitations() -> int:
     """Tell the inviter, once, when a pending invitation expires within the next 24 hours."""
-    from ameliora.core.services import notify
+    from ameliora.core.services import message, notify
 
     now = timezone.now()
     expiring = (
@@ -56,8 +56,10 @@ def remind_expiring_invitations() -> int:
         notify(
             [invitation.invited_by],
             organization=invitation.organization,
-            title=_("The invitation sent to %(email)s expires tomorrow and was not accepted yet")
-            % {"email": invitation.email},
+            title=message(
+                gettext_lazy("The invitation sent to %(email)s expires tomorrow and was not accepted yet"),
+                email=invitation.email,
+            ),
             url=reverse("core:member_list", kwargs={"org_slug": invitation.organization.slug}),
         )
         invitation.reminded_at = now

@@ -79,7 +79,7 @@ def set_member_roles(membership: Membership, *, roles: Iterable[str], acting: Me
     notify(
         [membership.user],
         organization=membership.organization,
-        title=str(_("Your roles in %(org)s were changed") % {"org": membership.organization.name}),
+        title=lambda: _("Your roles in %(org)s were changed") % {"org": membership.organization.name},
         url=membership.organization.get_absolute_url(),
     )
     return membership
@@ -197,13 +197,19 @@ def revoke_invitation(invitation: Invitation, *, acting: Membership) -> None:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
-    """Turn a pending invitation into a membership for ``user`` (whose email must match)."""
+def accept_invitation(invitation: Invitation, *, user: Any, first_name: str = "", last_name: str = "") -> Membership:
+    """Turn a pending invitation into a membership for ``user`` (whose email must match).
+
+    ``first_name`` and ``last_name``, when given, update the person's name on the way in."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(INVITATION_NOT_PENDING, code="not_pending")
     if invitation.email.lower() != user.email.lower():
         raise ValidationError(INVITATION_WRONG_EMAIL, code="wrong_email")
+    names = {"first_name": first_name.strip(), "last_name": last_name.strip()}
+    if all(names.values()) and names != {"first_name": user.first_name, "last_name": user.last_name}:
+        user.first_name, user.last_name = names["first_name"], names["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
     existing = Membership.objects.filter(organization=invitation.organization, user=user).first()
     if existing is not None:
         membership = existing
@@ -218,7 +224,9 @@ def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
         notify(
             [invitation.invited_by],
             organization=invitation.organization,
-            title=str(_("%(email)s joined %(org)s") % {"email": user.email, "org": invitation.organization.name}),
+            title=lambda: (
+                _("%(name)s joined %(org)s") % {"name": display_name(user), "org": invitation.organization.name}
+            ),
             url="",
         )
     return membership
@@ -227,6 +235,12 @@ def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
 #: A notification title: a text, a lazy translation, or a function building it from translated labels.
 #: The last two are written in each recipient's own interface language.
 Title = str | Promise | Callable[[], str]
+
+
+def message(text: str | Promise, **params: Any) -> Callable[[], str]:
+    """A notification title from a lazy translation and its values, written when each recipient's
+    language is known: ``notify(…, title=message(gettext_lazy("Due by %(date)s"), date=…))``."""
+    return lambda: str(text) % params
 
 
 def _title_for(title: Title, user: Any) -> str:
@@ -466,7 +480,7 @@ def close_account(user: Any) -> None:
     old_email = user.email
     placeholder = _closed_email(user)
     Invitation.objects.filter(email__iexact=old_email).update(email=placeholder)
-    Invitation.history.filter(email__iexact=old_email).update(email=placeholder)  # type: ignore[attr-defined]
+    Invitation.history.filter(email__iexact=old_email).update(email=placeholder)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     ApiToken.objects.personal_of(user).filter(revoked_at__isnull=True).update(revoked_at=now)

@@ -24,13 +24,14 @@ from ameliora.core.dashboard import cards_for
 from ameliora.core.forms import (
     AttachmentForm,
     CommentForm,
+    InvitationAcceptForm,
     InvitationForm,
     MemberRolesForm,
     OrganizationForm,
     UnitForm,
 )
 from ameliora.core.history import entries_from, history_of
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
+from ameliora.core.http import OrgRequest, form_status, posted
 from ameliora.core.models import (
     Attachment,
     Invitation,
@@ -276,21 +277,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         request.session["invitation_token"] = token
         return render(request, "core/invitation_accept.html", {"invitation": invitation})
-    error = None
-    if request.method == "POST":
+    user = request.user
+    form = InvitationAcceptForm(posted(request), initial={"first_name": user.first_name, "last_name": user.last_name})
+    if form.is_valid():
         try:
-            membership = services.accept_invitation(invitation, user=request.user)
+            membership = services.accept_invitation(
+                invitation,
+                user=user,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            form.add_error(None, exc)
         else:
             request.session.pop("invitation_token", None)
             messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organization.name})
             return redirect(membership.organization)
     return render(
-        request,
-        "core/invitation_accept.html",
-        {"invitation": invitation, "error": error},
-        status=INVALID_FORM if error else 200,
+        request, "core/invitation_accept.html", {"invitation": invitation, "form": form}, status=form_status(form)
     )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from ameliora.core.models import Attachment, Membership, Organization, Unit
 from ameliora.core.permissions import CAPABILITIES
-from ameliora.core.services import add_attachment, notify
+from ameliora.core.services import add_attachment, message, notify
 from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.events.models import (
     ACTION_TEXT_REQUIRED,
@@ -164,9 +164,12 @@ def _forget_reporter_in_history(event: Event, attachments: Iterable[Attachment] 
 
 def _announce(event: Event) -> None:
     recipients = triage_team(event.organization)
-    title = _("New event %(reference)s to triage") % {"reference": event.reference}
-    if event.is_serious:
-        title = _("New serious event (EIGS) %(reference)s to triage") % {"reference": event.reference}
+    title = message(
+        gettext_lazy("New serious event (EIGS) %(reference)s to triage")
+        if event.is_serious
+        else gettext_lazy("New event %(reference)s to triage"),
+        reference=event.reference,
+    )
     notify(recipients, organization=event.organization, title=title, url=event.get_absolute_url())
 
 
@@ -301,7 +304,7 @@ def triage_event(
         notify(
             [handler.user],
             organization=event.organization,
-            title=_("Event %(reference)s assigned to you") % {"reference": event.reference},
+            title=lambda: _("Event %(reference)s assigned to you") % {"reference": event.reference},
             url=event.get_absolute_url(),
         )
     return event
@@ -318,7 +321,7 @@ def assign_handler(event: Event, *, handler: Membership | None, acting: Membersh
         notify(
             [handler.user],
             organization=event.organization,
-            title=_("Event %(reference)s assigned to you") % {"reference": event.reference},
+            title=lambda: _("Event %(reference)s assigned to you") % {"reference": event.reference},
             url=event.get_absolute_url(),
         )
     return event
@@ -508,7 +511,7 @@ def add_decision(
             notify(
                 [owner.user],
                 organization=event.organization,
-                title=_("An action decided on event %(reference)s is yours") % {"reference": event.reference},
+                title=lambda: _("An action decided on event %(reference)s is yours") % {"reference": event.reference},
                 url=event.get_absolute_url(),
             )
     return decision
@@ -527,7 +530,7 @@ def give_feedback(event: Event, *, message: str, acting: Membership) -> Event:
         notify(
             [event.reported_by.user],
             organization=event.organization,
-            title=_("Feedback on your declaration %(reference)s") % {"reference": event.reference},
+            title=lambda: _("Feedback on your declaration %(reference)s") % {"reference": event.reference},
             url=event.get_absolute_url(),
         )
     return event
@@ -549,7 +552,7 @@ def post_reporter_message(event: Event, *, body: str) -> TrackingMessage:
     notify(
         recipients,
         organization=event.organization,
-        title=_("New message from the reporter of %(reference)s") % {"reference": event.reference},
+        title=lambda: _("New message from the reporter of %(reference)s") % {"reference": event.reference},
         url=event.get_absolute_url(),
     )
     return message

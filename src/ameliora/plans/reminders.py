@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.reminders import register_reminder
-from ameliora.core.services import notify
+from ameliora.core.services import message, notify
 from ameliora.plans.models import Action
 
 DUE_SOON_DAYS = 3
@@ -35,11 +35,13 @@ def remind_actions() -> int:
         due_on = action.due_date
         if due_on is None:  # excluded by the filter; keeps the type checker informed
             continue
-        title = (
+        title = message(
             _("Action overdue in plan %(code)s (due %(date)s)")
             if due_on < today
-            else _("Action due in plan %(code)s by %(date)s")
-        ) % {"code": action.plan.code, "date": due_on.strftime("%d/%m/%Y")}
+            else _("Action due in plan %(code)s by %(date)s"),
+            code=action.plan.code,
+            date=due_on.strftime("%d/%m/%Y"),
+        )
         notify([action.owner.user], organization=action.organization, title=title, url=action.get_absolute_url())  # type: ignore[union-attr]
         count += 1
         # A queryset update: bookkeeping, not a change of the action, so no history record.
