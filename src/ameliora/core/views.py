@@ -40,6 +40,7 @@ from ameliora.core.models import (
     MembershipRole,
     Notification,
     Unit,
+    display_name,
 )
 from ameliora.core.mywork import work_of
 from ameliora.core.navigation import modules_for
@@ -173,7 +174,11 @@ def member_list(request: OrgRequest) -> HttpResponse:
     members = Membership.objects.for_org(request.organization).with_roles()
     query = request.GET.get("q", "").strip()
     if query:
-        members = members.filter(user__email__icontains=query) | members.filter(user__last_name__icontains=query)
+        members = (
+            members.filter(user__email__icontains=query)
+            | members.filter(user__last_name__icontains=query)
+            | members.filter(user__first_name__icontains=query)
+        )
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     invitations = (
         Invitation.objects.for_org(request.organization)
@@ -243,7 +248,7 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("core:member_detail", org_slug=request.organization.slug, membership_id=member.pk)
-    messages.success(request, _("%(name)s was removed from the organization.") % {"name": member.user.email})
+    messages.success(request, _("%(name)s was removed from the organization.") % {"name": display_name(member.user)})
     if member.pk == request.membership.pk:
         return redirect("core:home")
     return redirect("core:member_list", org_slug=request.organization.slug)
