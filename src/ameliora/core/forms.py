@@ -4,8 +4,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.dates import PlausibleDateField
@@ -199,8 +200,11 @@ class ProfileForm(forms.ModelForm[User]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name"):
+        for name in ("first_name", "last_name", "language"):
             self.fields[name].required = True
+        cast(forms.ChoiceField, self.fields["language"]).choices = settings.LANGUAGES
+        if not self.instance.language:
+            self.initial["language"] = translation.get_language()
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"

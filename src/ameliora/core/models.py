@@ -99,9 +99,8 @@ class User(AbstractUser):
         _("job title"), max_length=120, blank=True, help_text=_("As you would introduce yourself to a colleague.")
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
-    language = models.CharField(
-        _("interface language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
-    )
+    # Empty until the person chooses: the site's language (or the language cookie) applies meanwhile.
+    language = models.CharField(_("interface language"), max_length=8, choices=settings.LANGUAGES, blank=True)
     notification_preference = models.CharField(
         _("notifications"),
         max_length=10,

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -244,9 +243,10 @@ def message(text: str | Promise, **params: Any) -> Callable[[], str]:
 
 
 def _title_for(title: Title, user: Any) -> str:
+    """The title in the recipient's chosen language (in the current one if they chose none)."""
     if isinstance(title, str):
         return title
-    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
         return str(title()) if callable(title) else str(title)
 
 

@@ -42,7 +42,7 @@ def send_notification_email(notification_id: int) -> None:
         "url": settings.SITE_URL + notification.url if notification.url else settings.SITE_URL,
     }
     # Written in the recipient's interface language, whoever caused the notification.
-    with translation.override(notification.recipient.language):
+    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
         send_mail(
             subject=render_to_string("core/email/notification_subject.txt", context).strip(),
             message=render_to_string("core/email/notification_body.txt", context),
@@ -72,7 +72,7 @@ def send_notification_digest(user: User) -> int:
         "notifications": [(n, settings.SITE_URL + n.url if n.url else settings.SITE_URL) for n in pending],
         "profile_url": settings.SITE_URL + reverse("core:profile"),
     }
-    with translation.override(user.language):
+    with translation.override(user.language or settings.LANGUAGE_CODE):
         send_mail(
             subject=render_to_string("core/email/digest_subject.txt", context).strip(),
             message=render_to_string("core/email/digest_body.txt", context),
