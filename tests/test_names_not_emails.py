@@ -31,6 +31,8 @@ DEMO_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.test\b")
 # The contact column and line, where an email is the point: cut before looking.
 CONTACT = re.compile(r'<(td|p) class="am-contact">.*?</\1>', re.S)
 PAGES_WHOSE_POINT_IS_CONTACTING = {"core:profile"}
+# Files people uploaded (the demo's are stand-ins), not made by Ameliora: not read.
+NOT_READ = {"core:attachment_download"}
 # One persona per kind of organization with the widest view, and the learner for the portfolio.
 PERSONAS = (
     "marc.lefevre@tilleuls.test",
@@ -70,7 +72,7 @@ def file_text(content_type: str, content: bytes) -> str:
 
 
 def emails_in(view: str | None, content_type: str, content: bytes) -> set[str]:
-    if view in PAGES_WHOSE_POINT_IS_CONTACTING:
+    if view in PAGES_WHOSE_POINT_IS_CONTACTING or view in NOT_READ:
         return set()
     text = file_text(content_type, content)
     if content_type.startswith("text/html"):
