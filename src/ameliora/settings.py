@@ -115,6 +115,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Signs in /api/ requests carrying "Authorization: Bearer am_…" before the tenancy checks them.
     "ameliora.core.tokens.TokenMiddleware",
+    # The signed-in person's (or token's) interface language, from their profile.
+    "ameliora.core.i18n.UserLanguageMiddleware",
     "ameliora.core.tenancy.OrganizationMiddleware",
 ]
 
@@ -195,6 +197,8 @@ AUTHENTICATION_BACKENDS = [
 # django-allauth: login by email, mandatory verification, TOTP second factor, rate limits.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# First and last name, asked at sign-up: colleagues see people by name.
+ACCOUNT_SIGNUP_FORM_CLASS = "ameliora.core.forms.SignupNamesForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True

@@ -6,6 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from ameliora.api.urls import api
 from ameliora.core.health import healthz
+from ameliora.core.i18n import set_language
 
 # The admin signs in through allauth, so its rate limits and two-factor authentication apply.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
@@ -35,6 +36,8 @@ urlpatterns = [
     path("", include("ameliora.meetings.public_urls")),
     path("", include("ameliora.surveys.public_urls")),
     path("accounts/", include("allauth.urls")),
+    # Before Django's own: the language form also updates a signed-in person's profile.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", api.urls),

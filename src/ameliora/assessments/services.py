@@ -332,7 +332,7 @@ def _notify_respondents(campaign: Campaign, respondents: Iterable[Respondent]) -
             users,
             organization=campaign.organization,
             # A label and a reference only: names and answers are typed by people.
-            title=gettext("Self-assessment campaign no. %(id)s awaits your answers") % {"id": campaign.pk},
+            title=lambda: gettext("Self-assessment campaign no. %(id)s awaits your answers") % {"id": campaign.pk},
             url=campaign.get_absolute_url(),
         )
 

@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone, translation
 
-from ameliora.core.models import Membership, MembershipRole, Organization, Role, Unit, User
+from ameliora.core.models import Membership, MembershipRole, Organization, Profession, Role, Unit, User
 
 DEMO_PASSWORD = "Ameliora-demo-2026"  # noqa: S105 — published in the README on purpose
 
@@ -185,6 +185,38 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
     ),
 )
 
+P = Profession
+#: Each persona's profession (their job title is their persona's title).
+PROFESSIONS: dict[str, Profession] = {
+    "helene.garnier@tilleuls.test": P.PHARMACIST,
+    "marc.lefevre@tilleuls.test": P.PHARMACIST,
+    "sophie.roux@tilleuls.test": P.PHARMACY_TECHNICIAN,
+    "karim.benali@tilleuls.test": P.PHARMACY_TECHNICIAN,
+    "anne.dubois@tilleuls.test": P.PHARMACIST,
+    "lucas.martin@tilleuls.test": P.PHARMACIST,
+    "claire.moreau@coteaux.test": P.PHYSICIAN,
+    "julien.faure@coteaux.test": P.HEALTH_MANAGER,
+    "nadia.haddad@coteaux.test": P.PSYCHOLOGIST,
+    "thomas.girard@coteaux.test": P.PHYSIOTHERAPIST,
+    "emma.blanc@coteaux.test": P.MEDICAL_SECRETARY,
+    "isabelle.caron@lauragais.test": P.QUALITY_ENGINEER,
+    "paul.mercier@lauragais.test": P.OTHER,
+    "ines.lambert@lauragais.test": P.PSYCHOLOGIST,
+    "louise.fontaine@lauragais.test": P.NURSE,
+    "hugo.rousseau@lauragais.test": P.PHYSIOTHERAPIST,
+    "chloe.vincent@lauragais.test": P.SPEECH_THERAPIST,
+    "leo.muller@lauragais.test": P.OCCUPATIONAL_THERAPIST,
+    "manon.lefebvre@lauragais.test": P.DENTIST,
+    "antoine.perrin@lauragais.test": P.PHYSICIAN,
+    "sarah.morel@lauragais.test": P.PHARMACIST,
+    "yanis.andre@lauragais.test": P.MIDWIFE,
+    "camille.bonnet@lauragais.test": P.NURSE,
+    "nathalie.chevalier@ch-villefranche.test": P.QUALITY_ENGINEER,
+    "olivier.robin@ch-villefranche.test": P.PHYSICIAN,
+    "sandrine.picard@ch-villefranche.test": P.HEALTH_MANAGER,
+    "gerard.leroy@ch-villefranche.test": P.OTHER,
+}
+
 DemoBuilder = Callable[[dict[str, Organization]], None]
 ScaleBuilder = Callable[[Organization, int], None]
 DEMO_BUILDERS: list[DemoBuilder] = []
@@ -250,6 +282,10 @@ def build_demo() -> dict[str, Organization]:
             Unit.objects.get_or_create(organization=organization, name=unit)
         for k, persona in enumerate(spec.personas):
             user = ensure_user(persona.email, persona.first_name, persona.last_name)
+            if not user.profession:  # a profile the visitor changed stays as they left it
+                user.profession = PROFESSIONS.get(persona.email, Profession.OTHER)
+                user.job_title = persona.title
+                user.save(update_fields=["profession", "job_title"])
             # The teams existed before the demo: members joined one to four years ago, weeks apart.
             joined_at = timezone.now() - timedelta(days=4 * 365 - 40 * min(k, 25))
             membership = ensure_member(

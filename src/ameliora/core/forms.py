@@ -4,12 +4,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.dates import PlausibleDateField
-from ameliora.core.models import API_MODULES, Membership, Organization, Role, TokenAccess, Unit, WebhookTopic
+from ameliora.core.models import API_MODULES, Membership, Organization, Role, TokenAccess, Unit, User, WebhookTopic
 
 
 class MemberSelectField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -175,3 +176,70 @@ class WebhookEndpointForm(forms.Form):
     topics = forms.MultipleChoiceField(
         label=_("Events sent"), choices=WebhookTopic.choices, widget=forms.CheckboxSelectMultiple
     )
+
+
+class NamesMixin(forms.Form):
+    """First and last name, both required: colleagues see people by their name, not their email."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150, strip=True)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, strip=True)
+
+
+class SignupNamesForm(NamesMixin):
+    """Extra fields of allauth's sign-up form (``ACCOUNT_SIGNUP_FORM_CLASS``)."""
+
+    def signup(self, request: Any, user: User) -> None:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class InvitationAcceptForm(NamesMixin):
+    """Accepting an invitation with an existing account: the name is confirmed (or given) on the way."""
+
+
+class ProfileForm(forms.ModelForm[User]):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "profession", "job_title", "phone", "language", "notification_preference"]
+        widgets = {"notification_preference": forms.RadioSelect, "phone": forms.TextInput(attrs={"type": "tel"})}
+        help_texts = {
+            "phone": _("Optional. Shown to the members of your organizations, to reach you."),
+            "notification_preference": _(
+                "Notifications always appear in Ameliora; choose whether they also reach you by email."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "language"):
+            self.fields[name].required = True
+        cast(forms.ChoiceField, self.fields["language"]).choices = settings.LANGUAGES
+        if not self.instance.language:
+            self.initial["language"] = translation.get_language()
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+    def clean_phone(self) -> str:
+        return " ".join(cast(str, self.cleaned_data["phone"]).split())
+
+
+class CloseAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it is you who closes the account."),
+    )
+    confirm = forms.BooleanField(label=_("I understand that closing my account cannot be undone."))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = cast(str, self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from ameliora.core.models import TOKEN_HISTORY_PREFIX, display_name
 
 KIND_LABELS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+#: ``core.services.close_account`` writes its records with this reason.
+ACCOUNT_CLOSED_REASON = "account-closed"
+ACCOUNT_CLOSED = _("account closed")
 VIA_TOKEN = _("%(person)s, via the API token « %(token)s »")
 
 
@@ -100,7 +103,11 @@ def entries_from(records: list[Any], *, limit: int = 50) -> list[HistoryEntry]:
                 when=record.history_date,
                 who=_who(record),
                 what=f"{record.instance_type._meta.verbose_name} « {record.instance} »",
-                kind=str(KIND_LABELS.get(record.history_type, record.history_type)),
+                kind=str(
+                    ACCOUNT_CLOSED
+                    if getattr(record, "history_change_reason", None) == ACCOUNT_CLOSED_REASON
+                    else KIND_LABELS.get(record.history_type, record.history_type)
+                ),
                 changes=changes,
             )
         )

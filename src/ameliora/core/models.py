@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -51,9 +52,62 @@ class EmailUserManager(UserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+class Profession(models.TextChoices):
+    """French health professions (and the other jobs of a care team), for the profile."""
+
+    PHYSICIAN = "medecin", _("Physician")
+    PHARMACIST = "pharmacien", _("Pharmacist")
+    NURSE = "infirmier", _("Nurse")
+    MIDWIFE = "sage_femme", _("Midwife")
+    PHYSIOTHERAPIST = "kinesitherapeute", _("Physiotherapist")
+    DENTIST = "chirurgien_dentiste", _("Dental surgeon")
+    CARE_ASSISTANT = "aide_soignant", _("Care assistant")
+    PHARMACY_TECHNICIAN = "preparateur", _("Pharmacy technician")
+    PSYCHOLOGIST = "psychologue", _("Psychologist")
+    DIETITIAN = "dieteticien", _("Dietitian")
+    SPEECH_THERAPIST = "orthophoniste", _("Speech therapist")
+    OCCUPATIONAL_THERAPIST = "ergotherapeute", _("Occupational therapist")
+    PODIATRIST = "podologue", _("Podiatrist")
+    RADIOGRAPHER = "manipulateur_radio", _("Radiographer")
+    MEDICAL_SECRETARY = "secretaire_medical", _("Medical secretary")
+    HEALTH_MANAGER = "cadre_sante", _("Healthcare manager")
+    DIRECTOR = "directeur", _("Director")
+    QUALITY_ENGINEER = "ingenieur_qualite", _("Quality engineer")
+    OTHER = "autre", _("Other")
+
+
+class NotificationPreference(models.TextChoices):
+    IN_APP = "in_app", _("In the application only")
+    IMMEDIATE = "immediate", _("By email, immediately")
+    DAILY_DIGEST = "daily", _("By email, one daily digest")
+
+
+#: A French number (10 digits starting with 0) or an international one (+ and 8 to 15 digits);
+#: spaces, dots and dashes between digits are allowed.
+phone_validator = RegexValidator(
+    r"^(?:0\d(?:[ .-]?\d{2}){4}|\+\d(?:[ .-]?\d){7,14})$",
+    _("Enter a phone number such as 05 61 00 00 00 or +33 5 61 00 00 00."),
+    code="invalid_phone",
+)
+
+
 class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
+    profession = models.CharField(_("profession"), max_length=30, choices=Profession.choices, blank=True)
+    job_title = models.CharField(
+        _("job title"), max_length=120, blank=True, help_text=_("As you would introduce yourself to a colleague.")
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    # Empty until the person chooses: the site's language (or the language cookie) applies meanwhile.
+    language = models.CharField(_("interface language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    notification_preference = models.CharField(
+        _("notifications"),
+        max_length=10,
+        choices=NotificationPreference.choices,
+        default=NotificationPreference.IMMEDIATE,
+    )
+    closed_at = models.DateTimeField(_("account closed at"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -66,6 +120,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return display_name(self)
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the avatar: the initials of the name, else the email's first letter."""
+        if self.closed_at is not None:
+            return "?"
+        letters = "".join(part[0] for part in (self.first_name.strip(), self.last_name.strip()) if part)
+        return (letters or self.email[:1]).upper()
 
 
 class OrgQuerySet(models.QuerySet[M]):
@@ -140,8 +202,9 @@ class Role(models.TextChoices):
 class MembershipQuerySet(OrgQuerySet["Membership"]):
     def for_org(self, organization: Organization) -> Self:
         """The organization's people. The account of an organization API token is a membership too
-        (so that it can act), but nobody to list, count, choose as owner or invite to a meeting."""
-        return super().for_org(organization).exclude(user__api_tokens__kind="service")
+        (so that it can act), but nobody to list, count, choose as owner or invite to a meeting; nor is
+        the membership of a person who closed their account (kept for the records that name it)."""
+        return super().for_org(organization).exclude(user__api_tokens__kind="service").filter(left_at__isnull=True)
 
     def with_roles(self) -> Self:
         return self.select_related("user").prefetch_related("role_set")
@@ -164,6 +227,8 @@ class Membership(models.Model):
         help_text=_("The services, sites or teams where they work."),
     )
     joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+    # Set when the person closed their account: the row stays for the records that name it.
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
@@ -614,7 +679,13 @@ class WebhookDelivery(models.Model):
         return f"{self.topic} → {self.endpoint_id}"
 
 
+#: The name shown for a person who closed their account (GDPR): their records stay, their name goes.
+FORMER_MEMBER = _("former member")
+
+
 def display_name(user: Any) -> str:
-    """The name people see: "First Last", else the email."""
+    """The name people see: "First Last", else the email; "former member" once the account is closed."""
+    if getattr(user, "closed_at", None) is not None:
+        return str(FORMER_MEMBER)
     full = f"{user.first_name} {user.last_name}".strip()
     return full or user.email

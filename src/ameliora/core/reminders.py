@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from ameliora.core.models import Invitation, Job
+from ameliora.core.models import Invitation, Job, NotificationPreference, User
 
 ReminderProvider = Callable[[], int]
 REMINDER_PROVIDERS: dict[str, ReminderProvider] = {}
@@ -36,7 +36,7 @@ def send_due_reminders() -> dict[str, int]:
 @transaction.atomic
 def remind_expiring_invitations() -> int:
     """Tell the inviter, once, when a pending invitation expires within the next 24 hours."""
-    from ameliora.core.services import notify
+    from ameliora.core.services import message, notify
 
     now = timezone.now()
     expiring = (
@@ -56,14 +56,30 @@ def remind_expiring_invitations() -> int:
         notify(
             [invitation.invited_by],
             organization=invitation.organization,
-            title=_("The invitation sent to %(email)s expires tomorrow and was not accepted yet")
-            % {"email": invitation.email},
+            title=message(
+                gettext_lazy("The invitation sent to %(email)s expires tomorrow and was not accepted yet"),
+                email=invitation.email,
+            ),
             url=reverse("core:member_list", kwargs={"org_slug": invitation.organization.slug}),
         )
         invitation.reminded_at = now
         invitation.save(update_fields=["reminded_at"])
         count += 1
     return count
+
+
+@register_reminder("notification digest")
+def send_notification_digests() -> int:
+    """One email a day to each person who chose the daily digest, listing what they have not read."""
+    from ameliora.core.tasks import send_notification_digest
+
+    users = User.objects.filter(
+        is_active=True,
+        notification_preference=NotificationPreference.DAILY_DIGEST,
+        notifications__emailed_at__isnull=True,
+        notifications__read_at__isnull=True,
+    ).distinct()
+    return sum(1 for user in users if send_notification_digest(user))
 
 
 JOB_RESULT_DAYS = 7

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import secrets
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -11,10 +12,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.access import belongs_to, frozen_reason
+from ameliora.core.history import ACCOUNT_CLOSED_REASON
 from ameliora.core.jobs import job_runner
 from ameliora.core.models import (
     Attachment,
@@ -25,6 +28,7 @@ from ameliora.core.models import (
     Membership,
     MembershipRole,
     Notification,
+    NotificationPreference,
     Organization,
     Role,
     Unit,
@@ -74,7 +78,7 @@ def set_member_roles(membership: Membership, *, roles: Iterable[str], acting: Me
     notify(
         [membership.user],
         organization=membership.organization,
-        title=str(_("Your roles in %(org)s were changed") % {"org": membership.organization.name}),
+        title=lambda: _("Your roles in %(org)s were changed") % {"org": membership.organization.name},
         url=membership.organization.get_absolute_url(),
     )
     return membership
@@ -192,13 +196,19 @@ def revoke_invitation(invitation: Invitation, *, acting: Membership) -> None:
 
 
 @transaction.atomic
-def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
-    """Turn a pending invitation into a membership for ``user`` (whose email must match)."""
+def accept_invitation(invitation: Invitation, *, user: Any, first_name: str = "", last_name: str = "") -> Membership:
+    """Turn a pending invitation into a membership for ``user`` (whose email must match).
+
+    ``first_name`` and ``last_name``, when given, update the person's name on the way in."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(INVITATION_NOT_PENDING, code="not_pending")
     if invitation.email.lower() != user.email.lower():
         raise ValidationError(INVITATION_WRONG_EMAIL, code="wrong_email")
+    names = {"first_name": first_name.strip(), "last_name": last_name.strip()}
+    if all(names.values()) and names != {"first_name": user.first_name, "last_name": user.last_name}:
+        user.first_name, user.last_name = names["first_name"], names["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
     existing = Membership.objects.filter(organization=invitation.organization, user=user).first()
     if existing is not None:
         membership = existing
@@ -213,29 +223,60 @@ def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
         notify(
             [invitation.invited_by],
             organization=invitation.organization,
-            title=str(_("%(email)s joined %(org)s") % {"email": user.email, "org": invitation.organization.name}),
+            title=lambda: (
+                _("%(name)s joined %(org)s") % {"name": display_name(user), "org": invitation.organization.name}
+            ),
             url="",
         )
     return membership
 
 
-def notify(recipients: Iterable[Any], *, organization: Organization, title: str, url: str = "") -> list[Notification]:
-    """Create in-app notifications and email each one after commit.
+#: A notification title: a text, a lazy translation, or a function building it from translated labels.
+#: The last two are written in each recipient's own interface language.
+Title = str | Promise | Callable[[], str]
 
-    ``title`` must be built from labels and references only, never from user-typed free text.
+
+def message(text: str | Promise, **params: Any) -> Callable[[], str]:
+    """A notification title from a lazy translation and its values, written when each recipient's
+    language is known: ``notify(…, title=message(gettext_lazy("Due by %(date)s"), date=…))``."""
+    return lambda: str(text) % params
+
+
+def _title_for(title: Title, user: Any) -> str:
+    """The title in the recipient's chosen language (in the current one if they chose none)."""
+    if isinstance(title, str):
+        return title
+    with translation.override(getattr(user, "language", "") or translation.get_language()):
+        return str(title()) if callable(title) else str(title)
+
+
+def notify(recipients: Iterable[Any], *, organization: Organization, title: Title, url: str = "") -> list[Notification]:
+    """Create in-app notifications and, for those who asked for it, email each one after commit.
+
+    ``title`` must be built from labels and references only, never from user-typed free text. Give a
+    lazy translation or a function (``lambda: _("…") % {…}``) so that each recipient reads it in their
+    language. Recipients who chose the daily digest get it from the ``notification digest`` reminder.
     """
     from ameliora.core import tasks
 
+    recipients = list(recipients)
     created = Notification.objects.bulk_create(
         [
-            Notification(organization=organization, recipient=user, title=title, url=url)
+            Notification(organization=organization, recipient=user, title=_title_for(title, user), url=url)
             for user in recipients
             # Inactive accounts (closed, or an API token's) read nothing.
             if user.is_active
         ]
     )
+    immediate = {
+        user.pk
+        for user in recipients
+        if getattr(user, "notification_preference", NotificationPreference.IMMEDIATE)
+        == NotificationPreference.IMMEDIATE
+    }
     for notification in created:
-        transaction.on_commit(partial(tasks.send_notification_email.enqueue, notification_id=notification.pk))
+        if notification.recipient_id in immediate:
+            transaction.on_commit(partial(tasks.send_notification_email.enqueue, notification_id=notification.pk))
     return created
 
 
@@ -398,3 +439,59 @@ def export_members_csv(job: Job) -> None:
     finish_job(
         job, content=("\ufeff" + buffer.getvalue()).encode("utf-8"), filename=f"{job.organization.slug}-members.csv"
     )
+
+
+LAST_ADMIN_CLOSING = _(
+    "You are the last administrator of %(org)s. Give the administrator role to another member "
+    "(Team page) before closing your account."
+)
+
+
+def _closed_email(user: Any) -> str:
+    """A unique address that reaches nobody (``.invalid`` is reserved for that, RFC 2606)."""
+    return f"closed-{user.pk}-{secrets.token_hex(6)}@closed.invalid"
+
+
+@transaction.atomic
+def close_account(user: Any) -> None:
+    """Close ``user``'s account (GDPR): they can no longer sign in and their name becomes "former member".
+
+    The organizations keep their records (declarations, actions, signatures…): those still point at the
+    account, which now reads "former member". The person's memberships are ended (``left_at``, recorded
+    in the history with the reason "account closed"), their email addresses, second factors, personal
+    tokens and notifications are deleted or revoked, and the invitations sent to their address forget it.
+    Refused while they are the last administrator of an organization.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+
+    from ameliora.core.models import ApiToken
+
+    memberships = list(Membership.objects.filter(user=user, left_at__isnull=True).select_related("organization"))
+    for membership in memberships:
+        _lock_organization(membership.organization)
+        if Role.ADMIN in membership.roles and _admin_count(membership.organization) <= 1:
+            raise ValidationError(LAST_ADMIN_CLOSING % {"org": membership.organization.name}, code="last_admin")
+    now = timezone.now()
+    for membership in memberships:
+        membership.left_at = now
+        membership._change_reason = ACCOUNT_CLOSED_REASON  # type: ignore[attr-defined]
+        membership.save(update_fields=["left_at"])
+    old_email = user.email
+    placeholder = _closed_email(user)
+    Invitation.objects.filter(email__iexact=old_email).update(email=placeholder)
+    Invitation.history.filter(email__iexact=old_email).update(email=placeholder)
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    ApiToken.objects.personal_of(user).filter(revoked_at__isnull=True).update(revoked_at=now)
+    Notification.objects.filter(recipient=user).delete()
+    user.first_name = ""
+    user.last_name = ""
+    user.email = placeholder
+    user.phone = ""
+    user.job_title = ""
+    user.profession = ""
+    user.is_active = False
+    user.closed_at = now
+    user.set_unusable_password()
+    user.save()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django_tasks import TaskContext, task, task_backends
 
 from ameliora.core import services, webhooks
 from ameliora.core.jobs import JOB_RUNNERS
-from ameliora.core.models import Invitation, Job, Notification, WebhookDelivery, display_name
+from ameliora.core.models import Invitation, Job, Notification, User, WebhookDelivery, display_name
 
 
 @task()
@@ -40,12 +41,45 @@ def send_notification_email(notification_id: int) -> None:
         "notification": notification,
         "url": settings.SITE_URL + notification.url if notification.url else settings.SITE_URL,
     }
-    send_mail(
-        subject=render_to_string("core/email/notification_subject.txt", context).strip(),
-        message=render_to_string("core/email/notification_body.txt", context),
-        from_email=None,
-        recipient_list=[notification.recipient.email],
+    # Written in the recipient's interface language, whoever caused the notification.
+    with translation.override(notification.recipient.language or settings.LANGUAGE_CODE):
+        send_mail(
+            subject=render_to_string("core/email/notification_subject.txt", context).strip(),
+            message=render_to_string("core/email/notification_body.txt", context),
+            from_email=None,
+            recipient_list=[notification.recipient.email],
+        )
+
+
+def send_notification_digest(user: User) -> int:
+    """Email ``user`` one message listing their unread notifications not emailed yet; how many it listed.
+
+    Each notification is claimed (``emailed_at``) before the email leaves, so a digest run twice in a
+    day never lists one twice.
+    """
+    pending = list(
+        Notification.objects.filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
+        .select_related("organization")
+        .order_by("organization__name", "-created_at")
     )
+    claimed = Notification.objects.filter(pk__in=[n.pk for n in pending], emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not pending or claimed != len(pending):
+        return 0
+    context = {
+        "user": user,
+        "notifications": [(n, settings.SITE_URL + n.url if n.url else settings.SITE_URL) for n in pending],
+        "profile_url": settings.SITE_URL + reverse("core:profile"),
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        send_mail(
+            subject=render_to_string("core/email/digest_subject.txt", context).strip(),
+            message=render_to_string("core/email/digest_body.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    return len(pending)
 
 
 @task(takes_context=True)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ameliora.core import token_views, views, webhook_views
+from ameliora.core import profile_views, token_views, views, webhook_views
 
 app_name = "core"
 
@@ -41,6 +41,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("account/profile/", profile_views.profile, name="profile"),
+    path("account/my-data/", profile_views.personal_data_download, name="personal_data_download"),
+    path("account/close/", profile_views.account_close, name="account_close"),
     path("account/tokens/", token_views.personal_tokens, name="personal_tokens"),
     path("account/tokens/<int:token_id>/revoke/", token_views.personal_token_revoke, name="personal_token_revoke"),
     path("o/<slug:org_slug>/", include(org_patterns)),

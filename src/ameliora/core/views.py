@@ -24,6 +24,7 @@ from ameliora.core.dashboard import cards_for
 from ameliora.core.forms import (
     AttachmentForm,
     CommentForm,
+    InvitationAcceptForm,
     InvitationForm,
     MemberRolesForm,
     OrganizationForm,
@@ -31,7 +32,7 @@ from ameliora.core.forms import (
 )
 from ameliora.core.guests import guest_areas
 from ameliora.core.history import entries_from, history_of
-from ameliora.core.http import INVALID_FORM, OrgRequest, form_status
+from ameliora.core.http import OrgRequest, form_status, posted
 from ameliora.core.models import (
     Attachment,
     Invitation,
@@ -40,6 +41,7 @@ from ameliora.core.models import (
     MembershipRole,
     Notification,
     Unit,
+    display_name,
 )
 from ameliora.core.mywork import work_of
 from ameliora.core.navigation import modules_for
@@ -174,7 +176,11 @@ def member_list(request: OrgRequest) -> HttpResponse:
     members = Membership.objects.for_org(request.organization).with_roles()
     query = request.GET.get("q", "").strip()
     if query:
-        members = members.filter(user__email__icontains=query) | members.filter(user__last_name__icontains=query)
+        members = (
+            members.filter(user__email__icontains=query)
+            | members.filter(user__last_name__icontains=query)
+            | members.filter(user__first_name__icontains=query)
+        )
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     invitations = (
         Invitation.objects.for_org(request.organization)
@@ -244,7 +250,7 @@ def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("core:member_detail", org_slug=request.organization.slug, membership_id=member.pk)
-    messages.success(request, _("%(name)s was removed from the organization.") % {"name": member.user.email})
+    messages.success(request, _("%(name)s was removed from the organization.") % {"name": display_name(member.user)})
     if member.pk == request.membership.pk:
         return redirect("core:home")
     return redirect("core:member_list", org_slug=request.organization.slug)
@@ -278,21 +284,24 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if not request.user.is_authenticated:
         request.session["invitation_token"] = token
         return render(request, "core/invitation_accept.html", {"invitation": invitation})
-    error = None
-    if request.method == "POST":
+    user = request.user
+    form = InvitationAcceptForm(posted(request), initial={"first_name": user.first_name, "last_name": user.last_name})
+    if form.is_valid():
         try:
-            membership = services.accept_invitation(invitation, user=request.user)
+            membership = services.accept_invitation(
+                invitation,
+                user=user,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            form.add_error(None, exc)
         else:
             request.session.pop("invitation_token", None)
             messages.success(request, _("Welcome to %(org)s.") % {"org": invitation.organization.name})
             return redirect(membership.organization)
     return render(
-        request,
-        "core/invitation_accept.html",
-        {"invitation": invitation, "error": error},
-        status=INVALID_FORM if error else 200,
+        request, "core/invitation_accept.html", {"invitation": invitation, "form": form}, status=form_status(form)
     )
 
 

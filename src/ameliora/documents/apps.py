@@ -10,8 +10,9 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from django.apps import apps
 
-        # Demo content, daily reminders and the freeze of versions past the draft register themselves on import.
-        from ameliora.documents import access, agenda, demo, finding, reminders  # noqa: F401
+        # Demo content, daily reminders, the personal data section and the freeze of versions past the draft
+        # register themselves on import.
+        from ameliora.documents import access, agenda, demo, finding, personal_data, reminders  # noqa: F401
 
         # Feed indicators' computed sources when that app is installed (documents may import indicators).
         if apps.is_installed("ameliora.indicators"):

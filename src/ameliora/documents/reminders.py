@@ -11,17 +11,17 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.reminders import register_reminder
-from ameliora.core.services import notify
+from ameliora.core.services import Title, message, notify
 from ameliora.documents.models import DocumentVersion
 
 REVIEW_NOTICE_DAYS = 30
 REMIND_EVERY_DAYS = 7
 
 
-def _remind_owner(version: DocumentVersion, *, title: str, reminded_field: str, today: date) -> None:
+def _remind_owner(version: DocumentVersion, *, title: Title, reminded_field: str, today: date) -> None:
     """Notify the document's owner and remember the day, so the next reminder waits its turn."""
     notify(
         [version.document.owner.user],  # type: ignore[union-attr]
@@ -52,9 +52,11 @@ def remind_document_reviews() -> int:
     for version in due:
         due_on = version.next_review_date or today
         late = due_on < today
-        title = (
-            _("Review overdue: %(document)s (due %(date)s)") if late else _("Review due: %(document)s by %(date)s")
-        ) % {"document": version.document.code, "date": due_on.strftime("%d/%m/%Y")}
+        title = message(
+            _("Review overdue: %(document)s (due %(date)s)") if late else _("Review due: %(document)s by %(date)s"),
+            document=version.document.code,
+            date=due_on.strftime("%d/%m/%Y"),
+        )
         _remind_owner(version, title=title, reminded_field="review_reminded_on", today=today)
         count += 1
     return count
@@ -83,11 +85,13 @@ def remind_document_expiries() -> int:
     count = 0
     for version in due:
         expires_on = version.expiry_date or today
-        title = (
+        title = message(
             _("Expired: %(document)s (on %(date)s), publish a new version or archive it")
             if version.is_expired(today)
-            else _("Expires soon: %(document)s on %(date)s")
-        ) % {"document": version.document.code, "date": expires_on.strftime("%d/%m/%Y")}
+            else _("Expires soon: %(document)s on %(date)s"),
+            document=version.document.code,
+            date=expires_on.strftime("%d/%m/%Y"),
+        )
         _remind_owner(version, title=title, reminded_field="expiry_reminded_on", today=today)
         count += 1
     return count

@@ -86,7 +86,7 @@ def update_document(
         notify(
             [owner.user],
             organization=document.organization,
-            title=_("You are now the owner of %(document)s") % {"document": document.code},
+            title=lambda: _("You are now the owner of %(document)s") % {"document": document.code},
             url=document.get_absolute_url(),
         )
     return document
@@ -139,7 +139,7 @@ def submit_for_review(version: DocumentVersion, *, reviewers: Iterable[Membershi
     notify(
         [r.user for r in reviewers],
         organization=version.document.organization,
-        title=_("%(version)s is waiting for your review") % {"version": version},
+        title=lambda: _("%(version)s is waiting for your review") % {"version": version},
         url=version.get_absolute_url(),
     )
 
@@ -168,7 +168,7 @@ def record_review(version: DocumentVersion, *, reviewer: Membership, approve: bo
             notify(
                 [version.author.user],
                 organization=version.document.organization,
-                title=_("Changes were requested on %(version)s") % {"version": version},
+                title=lambda: _("Changes were requested on %(version)s") % {"version": version},
                 url=version.get_absolute_url(),
             )
     return review
@@ -212,7 +212,7 @@ def publish_version(
     notify(
         [r.user for r in unique_readers],
         organization=document.organization,
-        title=_("New version to read: %(version)s") % {"version": version},
+        title=lambda: _("New version to read: %(version)s") % {"version": version},
         url=version.get_absolute_url(),
     )
     webhooks.emit(

@@ -11,7 +11,7 @@ class EventsConfig(AppConfig):
         # Access checks, demo content and daily reminders register themselves on import.
         from django.apps import apps
 
-        from ameliora.events import access, agenda, demo, finding, reminders  # noqa: F401
+        from ameliora.events import access, agenda, demo, finding, personal_data, reminders  # noqa: F401
 
         # Feed indicators' computed sources when that app is installed (events may import indicators).
         if apps.is_installed("ameliora.indicators"):

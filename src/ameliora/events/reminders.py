@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ameliora.core.reminders import register_reminder
-from ameliora.core.services import notify
+from ameliora.core.services import message, notify
 from ameliora.events.models import Event, RexLevel
 from ameliora.events.services import triage_team
 
@@ -32,11 +32,13 @@ def remind_check_backs() -> int:
     for event in due:
         due_on = event.check_back_due or today
         late = due_on < today
-        title = (
+        title = message(
             _("Check-back overdue for %(reference)s (due %(date)s)")
             if late
-            else _("Check-back due today for %(reference)s")
-        ) % {"reference": event.reference, "date": due_on.strftime("%d/%m/%Y")}
+            else _("Check-back due today for %(reference)s"),
+            reference=event.reference,
+            date=due_on.strftime("%d/%m/%Y"),
+        )
         recipients = [event.handler.user] if event.handler is not None else triage_team(event.organization)
         notify(recipients, organization=event.organization, title=title, url=event.get_absolute_url())
         event.check_back_reminded_on = today

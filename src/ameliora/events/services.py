@@ -24,7 +24,7 @@ from ameliora.core import webhooks
 from ameliora.core.identifying import describe, find_identifying_data
 from ameliora.core.models import Attachment, Membership, Organization, Unit, WebhookTopic
 from ameliora.core.permissions import CAPABILITIES, can
-from ameliora.core.services import add_attachment, notify
+from ameliora.core.services import add_attachment, message, notify
 from ameliora.core.uploads import validate_upload, without_metadata
 from ameliora.events.models import (
     ACTION_TEXT_REQUIRED,
@@ -190,9 +190,12 @@ def _webhook_data(event: Event) -> dict[str, Any]:
 def _announce(event: Event) -> None:
     webhooks.emit(event.organization, WebhookTopic.EVENT_DECLARED, data=_webhook_data(event))
     recipients = triage_team(event.organization)
-    title = _("New event %(reference)s to triage") % {"reference": event.reference}
-    if event.is_serious:
-        title = _("New serious event (EIGS) %(reference)s to triage") % {"reference": event.reference}
+    title = message(
+        gettext_lazy("New serious event (EIGS) %(reference)s to triage")
+        if event.is_serious
+        else gettext_lazy("New event %(reference)s to triage"),
+        reference=event.reference,
+    )
     notify(recipients, organization=event.organization, title=title, url=event.get_absolute_url())
 
 
@@ -332,7 +335,7 @@ def triage_event(
         notify(
             [handler.user],
             organization=event.organization,
-            title=_("Event %(reference)s assigned to you") % {"reference": event.reference},
+            title=lambda: _("Event %(reference)s assigned to you") % {"reference": event.reference},
             url=event.get_absolute_url(),
         )
     return event
@@ -370,7 +373,7 @@ def assign_handler(event: Event, *, handler: Membership | None, acting: Membersh
         notify(
             [handler.user],
             organization=event.organization,
-            title=_("Event %(reference)s assigned to you") % {"reference": event.reference},
+            title=lambda: _("Event %(reference)s assigned to you") % {"reference": event.reference},
             url=event.get_absolute_url(),
         )
     return event
@@ -560,7 +563,7 @@ def add_decision(
             notify(
                 [owner.user],
                 organization=event.organization,
-                title=_("An action decided on event %(reference)s is yours") % {"reference": event.reference},
+                title=lambda: _("An action decided on event %(reference)s is yours") % {"reference": event.reference},
                 url=event.get_absolute_url(),
             )
     return decision
@@ -579,7 +582,7 @@ def give_feedback(event: Event, *, message: str, acting: Membership) -> Event:
         notify(
             [event.reported_by.user],
             organization=event.organization,
-            title=_("Feedback on your declaration %(reference)s") % {"reference": event.reference},
+            title=lambda: _("Feedback on your declaration %(reference)s") % {"reference": event.reference},
             url=event.get_absolute_url(),
         )
     return event
@@ -601,7 +604,7 @@ def post_reporter_message(event: Event, *, body: str) -> TrackingMessage:
     notify(
         recipients,
         organization=event.organization,
-        title=_("New message from the reporter of %(reference)s") % {"reference": event.reference},
+        title=lambda: _("New message from the reporter of %(reference)s") % {"reference": event.reference},
         url=event.get_absolute_url(),
     )
     return message

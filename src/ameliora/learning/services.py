@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.assessments.models import Campaign
 from ameliora.core import services as core_services
@@ -50,7 +51,7 @@ SELF_CRITIQUE_FIELDS = SelfCritique.QUESTIONS
 DEBRIEF_FIELDS = ("supervisor_view", "agreed_goals", "means", "debrief_date")
 
 
-def _notify(situation: LearningSituation, recipient: Membership | None, title: str) -> None:
+def _notify(situation: LearningSituation, recipient: Membership | None, title: core_services.Title) -> None:
     """Tell the other party what awaits them; titles are labels only (situation titles are typed text)."""
     if recipient is not None:
         core_services.notify(
@@ -193,7 +194,7 @@ def save_self_critique(
         critique.submitted_at = timezone.now()
         fields.append("submitted_at")
         situation.save(update_fields=situation.move_to(LearningSituation.Status.SUBMITTED))
-        _notify(situation, situation.supervisor, _("A self-critique awaits your debrief"))
+        _notify(situation, situation.supervisor, gettext_lazy("A self-critique awaits your debrief"))
     critique.save(update_fields=fields)
     return critique
 
@@ -206,7 +207,7 @@ def send_back(situation: LearningSituation, *, acting: Membership) -> LearningSi
     if not is_supervising(acting, situation):
         raise PermissionDenied
     situation.save(update_fields=situation.move_to(LearningSituation.Status.DRAFT))
-    _notify(situation, situation.learner, _("Your self-critique was sent back to you"))
+    _notify(situation, situation.learner, gettext_lazy("Your self-critique was sent back to you"))
     Debrief.objects.filter(situation=situation).update(
         learner_signed_at=None, learner_signed_by=None, supervisor_signed_at=None, supervisor_signed_by=None
     )
@@ -289,9 +290,9 @@ def sign_debrief(situation: LearningSituation, *, acting: Membership) -> Debrief
         situation.save(update_fields=situation.move_to(LearningSituation.Status.DEBRIEFED))
         core_services.retire_notifications(organization=situation.organization, url=url)
     elif acting.pk == situation.learner_id:
-        _notify(situation, situation.supervisor, _("A debrief awaits your signature"))
+        _notify(situation, situation.supervisor, gettext_lazy("A debrief awaits your signature"))
     else:
-        _notify(situation, situation.learner, _("A debrief awaits your signature"))
+        _notify(situation, situation.learner, gettext_lazy("A debrief awaits your signature"))
     return debrief
 
 

@@ -445,11 +445,13 @@ def approve_minutes(session: Session, *, acting: Membership) -> Session:
         core_services.notify(
             recipients,
             organization=session.organization,
-            title=_("Minutes approved: %(kind)s of %(date)s")
-            % {
-                "kind": session.space.get_kind_display(),
-                "date": date_format(timezone.localtime(session.starts_at), "SHORT_DATE_FORMAT"),
-            },
+            title=lambda: (
+                _("Minutes approved: %(kind)s of %(date)s")
+                % {
+                    "kind": session.space.get_kind_display(),
+                    "date": date_format(timezone.localtime(session.starts_at), "SHORT_DATE_FORMAT"),
+                }
+            ),
             url=session.get_absolute_url(),
         )
     return session
@@ -493,7 +495,7 @@ def issue_mission_letter(letter: MissionLetter, *, acting: Membership) -> Missio
     core_services.notify(
         [letter.person.user],
         organization=letter.organization,
-        title=_("A mission letter awaits your signature"),
+        title=lambda: _("A mission letter awaits your signature"),
         url=letter.get_absolute_url(),
     )
     return letter

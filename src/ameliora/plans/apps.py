@@ -9,4 +9,4 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         # Demo content, daily reminders, the PDF job runner and the freeze check register on import.
-        from ameliora.plans import access, agenda, demo, finding, pdf, reminders  # noqa: F401
+        from ameliora.plans import access, agenda, demo, finding, pdf, personal_data, reminders  # noqa: F401

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from ameliora.core import webhooks
 from ameliora.core.models import WebhookTopic
 from ameliora.core.reminders import register_reminder
-from ameliora.core.services import notify
+from ameliora.core.services import message, notify
 from ameliora.plans.models import Action
 
 DUE_SOON_DAYS = 3
@@ -51,11 +51,13 @@ def remind_actions() -> int:
         due_on = action.due_date
         if due_on is None:  # excluded by the filter; keeps the type checker informed
             continue
-        title = (
+        title = message(
             _("Action overdue in plan %(code)s (due %(date)s)")
             if due_on < today
-            else _("Action due in plan %(code)s by %(date)s")
-        ) % {"code": action.plan.code, "date": due_on.strftime("%d/%m/%Y")}
+            else _("Action due in plan %(code)s by %(date)s"),
+            code=action.plan.code,
+            date=due_on.strftime("%d/%m/%Y"),
+        )
         if due_on < today and (action.reminded_on is None or action.reminded_on <= due_on):
             # The first reminder since the action fell late: tell the other systems once.
             webhooks.emit(action.organization, WebhookTopic.ACTION_OVERDUE, data=_webhook_data(action))

@@ -262,7 +262,7 @@ def create_action(
         core_services.notify(
             [owner.user],
             organization=plan.organization,
-            title=_("An action of plan %(code)s was given to you") % {"code": plan.code},
+            title=lambda: _("An action of plan %(code)s was given to you") % {"code": plan.code},
             url=action.get_absolute_url(),
         )
     return action
@@ -287,7 +287,7 @@ def update_action(
         core_services.notify(
             [action.owner.user],
             organization=action.organization,
-            title=_("An action of plan %(code)s was given to you") % {"code": action.plan.code},
+            title=lambda: _("An action of plan %(code)s was given to you") % {"code": action.plan.code},
             url=action.get_absolute_url(),
         )
     return action
@@ -385,7 +385,7 @@ def record_communication(
         core_services.notify(
             [m.user for m in members if m.pk != acting.pk],
             organization=plan.organization,
-            title=_("Plan %(code)s: a communication awaits your acknowledgement") % {"code": plan.code},
+            title=lambda: _("Plan %(code)s: a communication awaits your acknowledgement") % {"code": plan.code},
             url=plan.get_absolute_url() + "#communication",
         )
     return communication

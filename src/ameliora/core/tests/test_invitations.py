@@ -27,9 +27,12 @@ LINK = re.compile(r"https?://\S+/invitations/(?P<token>[\w-]+)/")
 CONFIRMATION_LINK = re.compile(r"https?://\S+(?P<path>/accounts/confirm-email/\S+/)")
 
 
+NAMES = {"first_name": "Dora", "last_name": "Petit"}
+
+
 def refusal(response: TestResponse) -> str | None:
-    """The error message in the invitation page's red alert."""
-    match = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', page_text(response))
+    """The first error message in the invitation page's error summary."""
+    match = re.search(r'id="error-summary">.*?<li>(.*?)</li>', page_text(response), re.S)
     return match[1] if match else None
 
 
@@ -81,9 +84,10 @@ def test_an_invitee_without_account_signs_up_confirms_and_joins_with_the_invited
     assert client.get(dora_invited).status_code == 200
     signup = client.post(
         "/accounts/signup/",
-        {"email": "dora.petit@example.test", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "dora.petit@example.test", "password1": PASSWORD, "password2": PASSWORD, **NAMES},
     )
     assert signup.status_code == 302, page_text(signup)
+    assert User.objects.get(email="dora.petit@example.test").get_full_name() == "Dora Petit"
     confirmation = CONFIRMATION_LINK.search(str(mail.outbox[-1].body))
     assert confirmation, mail.outbox[-1].body
 
@@ -91,7 +95,7 @@ def test_an_invitee_without_account_signs_up_confirms_and_joins_with_the_invited
     # Confirming signs Dora in and brings her back to the invitation she came from.
     assert confirmed.status_code == 302
     assert confirmed["Location"] == dora_invited
-    accepted = client.post(dora_invited)
+    accepted = client.post(dora_invited, NAMES)
 
     assert accepted.status_code == 302
     assert accepted["Location"] == alice.organization.get_absolute_url()
@@ -108,8 +112,10 @@ def test_an_invitee_with_an_account_signs_in_and_accepts(alice: Membership, dora
     login = client.post("/accounts/login/", {"login": "dora.petit@example.test", "password": PASSWORD})
     assert login.status_code == 302
     assert login["Location"] == dora_invited
-    client.post(dora_invited)
+    client.post(dora_invited, {"first_name": "Dora", "last_name": "Petit-Martin"})
 
+    dora.refresh_from_db()
+    assert dora.get_full_name() == "Dora Petit-Martin"
     assert Membership.objects.get(user=dora).roles == {Role.MEMBER, Role.QUALITY_MANAGER}
     assert not Invitation.objects.get().is_pending
 
@@ -121,7 +127,7 @@ def test_an_expired_invitation_is_refused_with_its_message(alice: Membership) ->
     client = Client()
     client.force_login(UserFactory.create(email="dora@example.test"))
 
-    response = client.post(invitation.get_absolute_url())
+    response = client.post(invitation.get_absolute_url(), NAMES)
 
     assert response.status_code == 422
     assert refusal(response) == escape(str(services.INVITATION_NOT_PENDING))
@@ -136,7 +142,7 @@ def test_a_revoked_invitation_is_refused_with_its_message(
     client = Client()
     client.force_login(UserFactory.create(email="dora.petit@example.test"))
 
-    response = client.post(dora_invited)
+    response = client.post(dora_invited, NAMES)
 
     assert response.status_code == 422
     assert refusal(response) == escape(str(services.INVITATION_NOT_PENDING))
@@ -147,7 +153,7 @@ def test_an_invitation_for_another_email_is_refused(alice: Membership, dora_invi
     client = Client()
     client.force_login(UserFactory.create(email="eve@example.test"))
 
-    response = client.post(dora_invited)
+    response = client.post(dora_invited, NAMES)
 
     assert response.status_code == 422
     assert refusal(response) == escape(str(services.INVITATION_WRONG_EMAIL))
@@ -171,8 +177,8 @@ def test_reinviting_revokes_the_pending_invitation(
     client = Client()
     client.force_login(UserFactory.create(email="dora.petit@example.test"))
 
-    assert client.post(dora_invited).status_code == 422
-    assert client.post(second_link).status_code == 302
+    assert client.post(dora_invited, NAMES).status_code == 422
+    assert client.post(second_link, NAMES).status_code == 302
     first, second = Invitation.objects.order_by("created_at")
     assert first.revoked_at is not None
     assert second.accepted_at is not None
@@ -207,3 +213,27 @@ def test_signup_stays_closed_with_the_link_of_an_expired_invitation(alice: Membe
     page = client.get("/accounts/signup/")
 
     assert "account/signup_closed.html" in [t.name for t in page.templates]
+
+
+def test_signing_up_asks_the_first_and_last_name(alice: Membership, dora_invited: str, client: Client) -> None:
+    client.get(dora_invited)
+
+    signup = client.post(
+        "/accounts/signup/", {"email": "dora.petit@example.test", "password1": PASSWORD, "password2": PASSWORD}
+    )
+
+    assert signup.status_code == 200
+    assert signup.context["form"].errors.keys() >= {"first_name", "last_name"}
+    assert not User.objects.filter(email="dora.petit@example.test").exists()
+
+
+def test_accepting_asks_the_name_and_keeps_what_was_typed(alice: Membership, dora_invited: str) -> None:
+    client = Client()
+    client.force_login(UserFactory.create(email="dora.petit@example.test", first_name="", last_name=""))
+
+    response = client.post(dora_invited, {"first_name": "Dora", "last_name": ""})
+
+    assert response.status_code == 422
+    assert 'value="Dora"' in page_text(response)
+    assert 'href="#id_last_name"' in page_text(response)
+    assert not Membership.objects.filter(user__email="dora.petit@example.test").exists()
