@@ -95,8 +95,9 @@ def test_the_learner_submits_the_supervisor_signs_the_learner_downloads_the_doss
     expect(learner.get_by_text("Débriefing signé : la situation est désormais figée.")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     learner.screenshot(path=SCREENSHOTS / "learning-situation.png", full_page=True)
+    learner.get_by_role("button", name="Dossier (PDF)").click()  # a background job: its page shows progress
     with learner.expect_download() as download_info:
-        learner.get_by_role("link", name="Dossier (PDF)").click()
+        learner.get_by_role("link", name=re.compile(r"^Télécharger rex-")).click(timeout=60_000)
     path = download_info.value.path()
     reader = PdfReader(io.BytesIO(path.read_bytes()))
     text = "\n".join(page.extract_text() for page in reader.pages)

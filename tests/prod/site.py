@@ -31,9 +31,12 @@ EXPORTS: dict[str, tuple[str, bytes]] = {
     "indicators:series_csv": ("text/csv", b"\xef\xbb\xbf"),
     "indicators:series_json": ("application/json", b"{"),
 }
-EXPORTED_BY_A_FORM = (  # POST forms; the first two always run as background jobs
+EXPORTED_BY_A_FORM = (  # POST forms; all but the assessment exports always run as background jobs
     "core:member_export",
     "plans:plan_export",
+    "learning:dossier_pdf",
+    "learning:dossier_docx",
+    "reports:annual_pdf",
     "assessments:campaign_export_pdf",
     "assessments:campaign_export_xlsx",
     "assessments:campaign_export_docx",

@@ -406,6 +406,14 @@ def finish_job(job: Job, *, content: bytes, filename: str) -> None:
     job.save(update_fields=["result", "result_name", "status", "progress", "finished_at"])
 
 
+def membership_of(job: Job) -> Membership | None:
+    """The membership (with its roles) of the person who started ``job``, or None if they left the organization:
+    a runner checks again, when it runs, that they may still see what they asked for."""
+    if job.created_by_id is None:
+        return None
+    return Membership.objects.for_org(job.organization).with_roles().filter(user_id=job.created_by_id).first()
+
+
 def fail_job(job: Job, *, message: str) -> None:
     job.status = Job.Status.FAILED
     job.message = message

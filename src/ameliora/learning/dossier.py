@@ -4,8 +4,9 @@ One :func:`gather` builds everything the dossier says, in the order a jury reads
 self-assessment results, each linked action plan with its steps a to g and its evidence, the
 self-critique, the debrief and the competencies involved. Both renderers read that structure, and a
 part that is missing is *named* in the document ("No final review yet") instead of failing.
-A dossier holds one campaign's scores and a few plans, so the view renders it inline (about a
-second); there is no background job for it.
+The files are made by a background job (``learning_dossier``, :func:`start_dossier`): with its charts
+and evidence a dossier took 7.75 s in the production check, too long for a request; the job page shows
+its progress and offers the file.
 """
 
 from __future__ import annotations
@@ -14,27 +15,33 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ameliora.analytics.svg import Chart
 from ameliora.assessments import charts
 from ameliora.assessments.exports import chart_texts
 from ameliora.assessments.results import CampaignResults, campaign_results
+from ameliora.core import services as core_services
 from ameliora.core.figures import format_figure
-from ameliora.core.models import Attachment
+from ameliora.core.jobs import job_runner
+from ameliora.core.models import Attachment, Job, Membership
 from ameliora.indicators.analysis import BeforeAfter, analyse_indicator, chart_of, format_number, render_svg
 from ameliora.indicators.models import Indicator
 from ameliora.indicators.plan_measures import linked_indicator_ids
 from ameliora.learning import chart_png
+from ameliora.learning.access import situations_for
 from ameliora.learning.models import (
     EXPECTED_LEVEL,
     CompetencyRating,
     Debrief,
+    DossierExport,
     LearningSituation,
     SelfCritique,
 )
@@ -266,10 +273,14 @@ def dossier_html(dossier: Dossier) -> str:
     return render_to_string("learning/dossier_pdf.html", {"d": dossier, "s": dossier.situation})
 
 
-def render_pdf(situation: LearningSituation) -> bytes:
+def _pdf(dossier: Dossier) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]
 
-    return bytes(HTML(string=dossier_html(gather(situation))).write_pdf())
+    return bytes(HTML(string=dossier_html(dossier)).write_pdf())
+
+
+def render_pdf(situation: LearningSituation) -> bytes:
+    return _pdf(gather(situation))
 
 
 def _docx_table(document: Any, header: list[str], rows: list[list[str]]) -> None:
@@ -536,3 +547,55 @@ def filename(situation: LearningSituation, fmt: str) -> str:
 def render(situation: LearningSituation, fmt: str) -> tuple[bytes, str]:
     content = render_pdf(situation) if fmt == "pdf" else render_docx(situation)
     return content, filename(situation, fmt)
+
+
+DOSSIER_NOT_VISIBLE = gettext_lazy(
+    "You may no longer see this learning situation, so its dossier was not made. Ask its supervisor or a quality "
+    "manager."
+)
+
+
+@transaction.atomic
+def start_dossier(situation: LearningSituation, *, fmt: str, acting: Membership) -> Job:
+    """The job making ``situation``'s dossier in ``fmt`` for ``acting``; the one already under way when they
+    asked twice (a second click, a reload) rather than a second one."""
+    LearningSituation.objects.select_for_update().filter(pk=situation.pk).first()  # two clicks at once: one job
+    under_way = (
+        DossierExport.objects.filter(situation=situation, format=fmt, job__created_by=acting.user)
+        .filter(job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .select_related("job__organization")
+        .first()
+    )
+    if under_way is not None:
+        return under_way.job
+    label = _("REX dossier (%(format)s): %(title)s") % {
+        "format": DossierExport.Format(fmt).label,
+        "title": situation.title[:150],
+    }
+    job = core_services.start_job(
+        organization=situation.organization, kind="learning_dossier", label=label, user=acting.user
+    )
+    DossierExport.objects.create(
+        organization=situation.organization,
+        job=job,
+        situation=situation,
+        format=fmt,
+        language=translation.get_language() or "fr",
+    )
+    return job
+
+
+@job_runner("learning_dossier")
+def run_dossier(job: Job) -> None:
+    export = DossierExport.objects.select_related("situation").get(job=job)
+    with translation.override(export.language):  # the page's language: the worker has no request
+        membership = core_services.membership_of(job)
+        # Checked again when the job runs: the person may have lost the right to see it since they asked.
+        if membership is None or not situations_for(membership).filter(pk=export.situation_id).exists():
+            core_services.fail_job(job, message=str(DOSSIER_NOT_VISIBLE))
+            return
+        core_services.report_progress(job, progress=10, message=_("Gathering the dossier"))
+        gathered = gather(export.situation)
+        core_services.report_progress(job, progress=40, message=_("Drawing the pages"))
+        content = _pdf(gathered) if export.format == DossierExport.Format.PDF else _docx(gathered)
+    core_services.finish_job(job, content=content, filename=filename(export.situation, export.format))

@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from ameliora.assessments.models import Campaign
 from ameliora.core.dates import check_plausible_date
-from ameliora.core.models import Membership, Organization, OrgQuerySet
+from ameliora.core.models import Job, Membership, Organization, OrgQuerySet
 from ameliora.plans.models import ActionPlan
 
 SITUATION_TRANSITION_REFUSED = _("A learning situation cannot go from “%(current)s” to “%(wanted)s”.")
@@ -395,3 +395,27 @@ class TrainingNeed(models.Model):
             self.done_on = timezone.localdate()
         if wanted != self.Status.DONE:
             self.done_on = None
+
+
+class DossierExport(models.Model):
+    """Which situation and format a REX dossier job renders (the job itself lives in core)."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "Word"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="+")
+    situation = models.ForeignKey(LearningSituation, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    # The language of the page it was asked from: the worker has no request to read it from.
+    language = models.CharField(max_length=10, default="fr")
+
+    objects: ClassVar[OrgQuerySet[DossierExport]] = OrgQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        verbose_name = _("dossier export")
+        verbose_name_plural = _("dossier exports")
+
+    def __str__(self) -> str:
+        return str(self.job_id)

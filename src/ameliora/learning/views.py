@@ -319,23 +319,24 @@ def ratings_supervisor(request: OrgRequest, situation_id: int) -> HttpResponse:
     return _ratings(request, situation_id, CompetencyRating.Rater.SUPERVISOR)
 
 
-def _download(situation: LearningSituation, fmt: str) -> HttpResponse:
-    content, name = dossier.render(situation, fmt)
-    response = HttpResponse(content, content_type=dossier.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _dossier(request: OrgRequest, situation_id: int, fmt: str) -> HttpResponse:
+    """POST starts the job making the dossier and shows its progress page; GET (an old link or bookmark to the
+    file) leads to the situation page, whose buttons start it."""
+    require(request.membership, "learning.view")
+    situation = get_situation_for(request.membership, situation_id)
+    if request.method != "POST":
+        return redirect(f"{situation.get_absolute_url()}#dossier")
+    return redirect(dossier.start_dossier(situation, fmt=fmt, acting=request.membership))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dossier_pdf(request: OrgRequest, situation_id: int) -> HttpResponse:
-    require(request.membership, "learning.view")
-    return _download(get_situation_for(request.membership, situation_id), "pdf")
+    return _dossier(request, situation_id, "pdf")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def dossier_docx(request: OrgRequest, situation_id: int) -> HttpResponse:
-    require(request.membership, "learning.view")
-    return _download(get_situation_for(request.membership, situation_id), "docx")
+    return _dossier(request, situation_id, "docx")
 
 
 @require_GET

@@ -1,6 +1,6 @@
 """The annual quality report of an organization: what every module did in a calendar year.
 
-``reports`` reads every domain app (the arrows allow it) and writes nothing. Each section costs a
+``reports`` reads every domain app (the arrows allow it); computing a report writes nothing. Each section costs a
 bounded number of queries: indicators are capped at :data:`INDICATOR_LIMIT` lines, spaces at
 :data:`SPACE_LIMIT`, campaigns and documents at :data:`LINE_LIMIT` (the counts stay exact).
 

@@ -8,5 +8,5 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        # The dashboard card of the users' representatives' view registers itself on import.
-        from ameliora.reports import dashboard  # noqa: F401
+        # The dashboard card of the users' representatives' view and the PDF job runner register on import.
+        from ameliora.reports import dashboard, exports  # noqa: F401

@@ -1,4 +1,8 @@
-"""The annual report as a file: XLSX (one sheet per section, raw figures) and PDF (the page, printed)."""
+"""The annual report as a file: XLSX (one sheet per section, raw figures) and PDF (the page, printed).
+
+The PDF is made by a background job (``reports_annual_pdf``, :func:`start_report_pdf`): it took 4 to 5 s in
+the request; the job page shows its progress and offers the file. The XLSX stays in the request.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,27 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 
+from ameliora.core import services as core_services
+from ameliora.core.jobs import job_runner
+from ameliora.core.models import Job, Membership, Organization
+from ameliora.core.permissions import can
 from ameliora.core.spreadsheets import Figure, put_row
 from ameliora.evaluations.results import AuditResults
-from ameliora.reports.annual import AnnualReport
+from ameliora.reports.annual import AnnualReport, annual_report
+from ameliora.reports.models import ReportExport
+
+REPORT_NOT_ALLOWED = gettext_lazy(
+    "Your roles no longer open the annual report, so its PDF was not made. Ask an administrator."
+)
 
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -210,8 +225,59 @@ def report_xlsx(report: AnnualReport) -> bytes:
     return out.getvalue()
 
 
-def report_pdf(report: AnnualReport, *, base_url: str) -> bytes:
+def report_pdf_html(report: AnnualReport) -> str:
+    return render_to_string("reports/annual_pdf.html", {"report": report, "now": timezone.now()})
+
+
+def _pdf_of(html: str) -> bytes:
     from weasyprint import HTML  # type: ignore[import-untyped]  # late: heavy, only the export needs it
 
-    html = render_to_string("reports/annual_pdf.html", {"report": report, "now": timezone.now()})
-    return bytes(HTML(string=html, base_url=base_url).write_pdf())
+    return bytes(HTML(string=html).write_pdf())
+
+
+def report_pdf(report: AnnualReport) -> bytes:
+    return _pdf_of(report_pdf_html(report))
+
+
+def pdf_filename(year: int) -> str:
+    return f"bilan-qualite-{year}.pdf"
+
+
+@transaction.atomic
+def start_report_pdf(organization: Organization, *, year: int, acting: Membership) -> Job:
+    """The job making the year's report PDF for ``acting``; the one already under way when they asked twice."""
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()  # two clicks at once: one job
+    under_way = (
+        ReportExport.objects.for_org(organization)
+        .filter(year=year, job__created_by=acting.user, job__status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .select_related("job__organization")
+        .first()
+    )
+    if under_way is not None:
+        return under_way.job
+    job = core_services.start_job(
+        organization=organization,
+        kind="reports_annual_pdf",
+        label=_("Annual quality report %(year)s (PDF)") % {"year": year},
+        user=acting.user,
+    )
+    ReportExport.objects.create(
+        organization=organization, job=job, year=year, language=translation.get_language() or "fr"
+    )
+    return job
+
+
+@job_runner("reports_annual_pdf")
+def run_report_pdf(job: Job) -> None:
+    export = ReportExport.objects.get(job=job)
+    with translation.override(export.language):  # the page's language: the worker has no request
+        membership = core_services.membership_of(job)
+        # Checked again when the job runs: the person may have lost the right since they asked.
+        if membership is None or not can(membership, "reports.view"):
+            core_services.fail_job(job, message=str(REPORT_NOT_ALLOWED))
+            return
+        core_services.report_progress(job, progress=10, message=_("Gathering the year's figures"))
+        html = report_pdf_html(annual_report(job.organization, export.year))
+        core_services.report_progress(job, progress=40, message=_("Drawing the pages"))
+        content = _pdf_of(html)
+    core_services.finish_job(job, content=content, filename=pdf_filename(export.year))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ameliora.core.http import OrgRequest
 from ameliora.core.permissions import require
@@ -47,14 +48,15 @@ def home(request: OrgRequest) -> HttpResponse:
     return render(request, "reports/annual.html", {"report": report})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def annual_pdf(request: OrgRequest) -> HttpResponse:
-    report = _report(request)
-    response = HttpResponse(
-        exports.report_pdf(report, base_url=request.build_absolute_uri("/")), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="bilan-qualite-{report.year}.pdf"'
-    return response
+    """POST starts the job making the PDF and shows its progress page; GET (an old link or bookmark to the
+    file) leads to the year's report page, whose button starts it."""
+    require(request.membership, "reports.view")
+    year = _year(request)
+    if request.method != "POST":
+        return redirect(f"{reverse('reports:home', kwargs={'org_slug': request.organization.slug})}?year={year}")
+    return redirect(exports.start_report_pdf(request.organization, year=year, acting=request.membership))
 
 
 @require_GET

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,7 @@ from ameliora.plans.tests.factories import ActionFactory, PlanFactory
 from ameliora.reports.annual import annual_report
 from ameliora.surveys.tests.factories import CampaignFactory, ResponseFactory
 
+PdfOf = Callable[[Client, Organization, int], bytes]
 TZ = timezone.get_current_timezone()
 YEAR = timezone.localdate().year
 
@@ -106,12 +108,10 @@ def test_the_page_is_for_managers_and_its_query_count_does_not_grow(
 
 
 def test_the_pdf_carries_the_organization_the_figures_and_its_pages(
-    alice: Membership, bob: Membership, alice_client: Client
+    alice: Membership, bob: Membership, alice_client: Client, annual_pdf: PdfOf
 ) -> None:
     _year_of_activity(alice, bob)
-    response = alice_client.get(_url("annual_pdf", alice.organization), {"year": YEAR})
-    assert response.status_code == 200
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(annual_pdf(alice_client, alice.organization, YEAR)))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert alice.organization.name in text
     with translation.override("fr"):  # the page's language: French unless the member chose English
@@ -386,7 +386,7 @@ def test_the_demo_members_joined_before_the_demo_so_the_team_size_is_not_zero(db
 
 
 def test_the_pdf_of_a_past_year_prints_the_indicators_and_actions_of_31_december(
-    alice: Membership, alice_client: Client
+    alice: Membership, alice_client: Client, annual_pdf: PdfOf
 ) -> None:
     org = alice.organization
     indicator = IndicatorFactory.create(
@@ -399,9 +399,7 @@ def test_the_pdf_of_a_past_year_prints_the_indicators_and_actions_of_31_december
     late = ActionFactory.create(plan=plan, start_date=None, due_date=date(YEAR - 1, 6, 1))
     Action.objects.filter(pk=late.pk).update(created_at=_at(YEAR - 1, 1, 10))
 
-    response = _english(alice_client).get(_url("annual_pdf", org), {"year": YEAR - 1})
-
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(annual_pdf(_english(alice_client), org, YEAR - 1)))
     text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
     assert "Délai de traitement" in text
     assert "4.5 jours" in text
@@ -411,7 +409,7 @@ def test_the_pdf_of_a_past_year_prints_the_indicators_and_actions_of_31_december
 
 
 def test_the_resolution_rate_reads_the_same_on_the_events_page_in_the_report_and_its_pdf(
-    alice: Membership, alice_client: Client
+    alice: Membership, alice_client: Client, annual_pdf: PdfOf
 ) -> None:
     """The demo's 3 events closed out of 8 were "38 %" on the events page and "37,5 %" in the report."""
     org = alice.organization
@@ -420,8 +418,8 @@ def test_the_resolution_rate_reads_the_same_on_the_events_page_in_the_report_and
         EventFactory.create(organization=org, received_at=datetime(YEAR, 2, 1 + n, 10, tzinfo=TZ), status=status)
     events_page = alice_client.get(reverse("events:dashboard", kwargs={"org_slug": org.slug}), {"year": YEAR})
     report_page = alice_client.get(_url("home", org), {"year": YEAR})
-    pdf = alice_client.get(_url("annual_pdf", org), {"year": YEAR})
-    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    pdf = annual_pdf(alice_client, org, YEAR)
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     for text in (events_page.content.decode(), report_page.content.decode(), pdf_text):
         assert "37,5\u00a0%" in text
         assert "38 %" not in text
@@ -463,7 +461,7 @@ def _pages_of(content: bytes) -> list[str]:
 
 
 def test_a_long_table_keeps_each_row_on_one_page_and_repeats_its_header(
-    alice: Membership, alice_client: Client
+    alice: Membership, alice_client: Client, annual_pdf: PdfOf
 ) -> None:
     """Sixty indicators whose names wrap over several lines run over pages: no name is cut in two."""
     org = alice.organization
@@ -471,9 +469,7 @@ def test_a_long_table_keeps_each_row_on_one_page_and_repeats_its_header(
     for k in range(60):
         IndicatorFactory.create(organization=org, name=f"Start{k:02d}x {filler} End{k:02d}x")
 
-    response = _english(alice_client).get(_url("annual_pdf", org), {"year": YEAR})
-
-    pages = _pages_of(response.content)
+    pages = _pages_of(annual_pdf(_english(alice_client), org, YEAR))
     holding = [n for n, text in enumerate(pages) if any(f"Start{k:02d}x" in text for k in range(60))]
     assert len(holding) >= 2
     for k in range(60):
