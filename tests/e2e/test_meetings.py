@@ -4,7 +4,6 @@ the plan, minutes approved and frozen."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -28,13 +27,13 @@ def test_a_session_is_planned_held_and_its_decision_becomes_an_action(page: Page
     page.get_by_role("link", name=re.compile(r"^Espaces d.échanges$")).first.click()
     page.get_by_role("link", name="Cercle qualité du service").click()
 
-    # Plan one session next week.
-    start = (timezone.localtime() + timedelta(days=7)).replace(hour=14, minute=0)
+    # Plan one session tonight: a session is marked held on its day, never before.
+    start = timezone.localtime().replace(hour=23, minute=0)
     field(page, "Première séance").fill(start.strftime("%Y-%m-%dT%H:%M"))
     field(page, "Nombre de séances").fill("1")
     page.get_by_role("button", name="Planifier les séances").click()
     expect(page.get_by_text("1 séance planifiée.")).to_be_visible()
-    page.get_by_role("link", name=start.strftime("%d/%m/%Y 14:00")).click()
+    page.get_by_role("link", name=start.strftime("%d/%m/%Y 23:00")).click()
 
     # The proposed agenda lists what is waiting; accept it as proposed.
     proposals = page.locator("#agenda").get_by_role("checkbox")

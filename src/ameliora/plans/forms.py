@@ -132,7 +132,7 @@ class CommunicationForm(forms.ModelForm[Communication]):
     )
 
     file = forms.FileField(
-        label=_("Support shown (poster, slides, handout)"),
+        label=_("Attached file (poster, slides, handout)"),
         required=False,
         help_text=_("Optional: PDF, image or office file; the team opens it from the plan."),
     )

@@ -85,7 +85,6 @@ def test_the_secret_key_can_come_from_a_file(monkeypatch: pytest.MonkeyPatch, tm
     assert loaded["SECRET_KEY"] == "s3cret-from-a-docker-secret"
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="WAL and busy timeout are SQLite settings")
 def test_without_redis_or_a_bucket_sessions_are_in_the_database_and_files_on_disk(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -139,6 +138,7 @@ def test_with_a_bucket_files_go_to_object_storage_without_overwriting(
     }
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="WAL and busy timeout are SQLite settings")
 def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path: Path, django_db_blocker: DjangoDbBlocker) -> None:
     # The test database lives in memory, where WAL does not exist: open a file database with the same settings.
     params = {**settings.DATABASES["default"], "NAME": str(tmp_path / "wal.sqlite3")}

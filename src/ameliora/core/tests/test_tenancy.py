@@ -35,6 +35,7 @@ from ameliora.core.tests.factories import (
     UnitFactory,
 )
 from ameliora.core.tokens import issue_service_token
+from ameliora.core.webhooks import create_endpoint
 from ameliora.documents.tests.factories import any_document_id
 from ameliora.evaluations.tests.factories import any_case_id, any_evaluation_id
 from ameliora.events.tests.factories import any_category_id, any_event_id, any_factor_id, any_timeline_entry_id
@@ -86,6 +87,12 @@ OBJECT_KWARGS: dict[str, ObjectMaker] = {
     # An organization API token.
     "token_id": lambda org, owner: (
         issue_service_token(organization=org, name="BI", scopes={"core": "read"}, expires_at=None)[0].pk
+    ),
+    # A webhook endpoint of that organization.
+    "endpoint_id": lambda org, owner: (
+        create_endpoint(
+            organization=org, url="https://bi.example.org/hook", topics=["event.declared"], created_by=owner.user
+        ).pk
     ),
     # Generic URLs (attachments, comments) name a content type and an object: a unit of that organization.
     "content_type_id": lambda org, owner: ContentType.objects.get_for_model(Unit).pk,

@@ -83,6 +83,7 @@ def test_a_topic_not_subscribed_and_another_organizations_events_send_nothing(
     assert not WebhookDelivery.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks, as in production
 def test_the_task_worker_retries_after_a_server_error(
     alice: Membership, receiver: Receiver, settings: Settings, django_capture_on_commit_callbacks: Any
 ) -> None:

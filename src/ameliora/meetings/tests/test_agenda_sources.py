@@ -144,7 +144,9 @@ def test_an_item_discussed_in_a_past_session_comes_back_while_still_waiting(
     circle = make_session(SpaceFactory.create(organization=tilleuls, kind=Kind.QUALITY_CIRCLE), days=20)
     services.accept_agenda(crex, keys=[case], acting=alice)
 
-    services.move_session(crex, wanted=Session.Status.HELD, acting=alice)
+    Session.objects.filter(pk=crex.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    crex.refresh_from_db()
+    services.move_session(crex, wanted=Session.Status.HELD, acting=alice)  # held on its day, not before
     assert case in _keys(circle)  # held: the case is still waiting (level 3, not closed)
 
     services.move_session(crex, wanted=Session.Status.PLANNED, acting=alice)
