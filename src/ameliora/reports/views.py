@@ -39,13 +39,13 @@ def representatives(request: OrgRequest) -> HttpResponse:
     """The users' representatives' view: de-identified counts, plan progress, surveys, the annual report."""
     require(request.membership, "reports.representatives")
     summary = representative_summary(request.organization, _year(request))
-    return render(request, "reports/representatives.html", {"summary": summary})
+    return render(request, "reports/representatives.html", {"summary": summary, "this_year": timezone.localdate().year})
 
 
 @require_GET
 def home(request: OrgRequest) -> HttpResponse:
     report = _report(request)
-    return render(request, "reports/annual.html", {"report": report})
+    return render(request, "reports/annual.html", {"report": report, "this_year": timezone.localdate().year})
 
 
 @require_http_methods(["GET", "POST"])

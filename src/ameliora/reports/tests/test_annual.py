@@ -251,6 +251,16 @@ def test_the_page_of_a_past_year_says_on_which_day_it_stands(alice: Membership, 
     assert "Status and value as of" not in current
 
 
+def test_the_year_navigation_stops_at_the_current_year(alice: Membership, alice_client: Client) -> None:
+    this_year = timezone.localdate().year
+    past = alice_client.get(_url("home", alice.organization), {"year": this_year - 1}).content.decode()
+    current = alice_client.get(_url("home", alice.organization), {"year": this_year}).content.decode()
+
+    assert f'href="?year={this_year}"' in past
+    assert f'href="?year={this_year - 1}"' in current
+    assert f'href="?year={this_year + 1}"' not in current
+
+
 def _english(client: Client) -> Client:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
@@ -268,7 +278,7 @@ def test_a_care_service_reads_its_events_by_severity_and_a_cpts_by_level(
     assert report.event_severities == [
         (str(Severity.CRITICAL.label), 2),
         (str(Severity.SIGNIFICANT.label), 1),
-        ("Severity not assessed", 1),
+        (gettext("Severity not assessed"), 1),  # in the active language, whichever test ran before
     ]
     html = _english(alice_client).get(_url("home", org)).content.decode()
     assert "By severity" in html
